@@ -1,0 +1,44 @@
+"""Shared fixtures: the worked example's numbers and the Graphviz requirement."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+# ../shared/reference/worked_example.md, the 2-2-1 network.
+X = [0.5, -0.2]
+Y = 1.0
+W1 = [[0.1, 0.4], [0.3, -0.5]]
+B1 = [0.2, -0.1]
+W2 = [[0.6, -0.1]]
+B2 = [0.3]
+ETA = 0.1
+EXPECTED = {
+    "z1": [0.16999999999999998, 0.15],
+    "a1": [0.542397940774351, 0.5374298453437496],
+    "z2": 0.5716957799302356,
+    "a2": 0.6391543753700678,
+    "L": 0.06510478240728296,
+    "delta2": -0.08322401306626225,
+    "delta1": [-0.012393840598352489, 0.002068940697999165],
+    "W1_after": [[0.10061969202991763, 0.399752123188033], [0.29989655296510004, -0.49995862118604]],
+    "b1_after": [0.20123938405983527, -0.10020689406979992],
+    "W2_after": [[0.6045140533310118, -0.09552729315289125]],
+    "b2_after": [0.3083224013066262],
+}
+
+
+def close(actual: float, expected: float, rel: float = 1e-12) -> bool:
+    """True when ``actual`` is within ``rel`` relative of ``expected``."""
+    return abs(actual - expected) <= rel * max(abs(expected), 1e-300)
+
+
+@pytest.fixture
+def requires_dot() -> None:
+    """Skip when Graphviz's `dot` is missing, except under CI=true where that is a failure."""
+    if shutil.which("dot") is None:
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail("Graphviz 'dot' is required under CI=true but was not found on PATH")
+        pytest.skip("Graphviz 'dot' not installed (apt-get install graphviz)")

@@ -1,0 +1,307 @@
+"""The Value engine: every op against central differences, graph shapes, IEEE edge cases."""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from autograd import Value, gradcheck, topological_sort
+from tests.conftest import B1, B2, EXPECTED, W1, W2, X, Y, close
+
+finite = st.floats(min_value=-5.0, max_value=5.0, allow_nan=False)
+positive = st.floats(min_value=0.1, max_value=5.0)
+away_from_zero = finite.filter(lambda v: abs(v) > 0.1)
+
+
+def central_difference(f, x: float, eps: float = 1e-6) -> float:
+    return (f(x + eps) - f(x - eps)) / (2 * eps)
+
+
+def grad_of(f, *xs: float) -> list[float]:
+    leaves = [Value(x) for x in xs]
+    f(*leaves).backward()
+    return [leaf.grad for leaf in leaves]
+
+
+def assert_matches_fd(f, *xs: float, tol: float = 1e-4) -> None:
+    analytical = grad_of(f, *xs)
+    for i in range(len(xs)):
+        def partial(t: float, i: int = i) -> float:
+            args = [Value(x) for x in xs]
+            args[i] = Value(t)
+            return f(*args).data
+        numerical = central_difference(partial, xs[i])
+        assert analytical[i] == pytest.approx(numerical, rel=tol, abs=tol), (i, xs)
+
+
+# -- every op and operator against a central difference ---------------------------------
+@settings(max_examples=60)
+@given(finite, finite)
+def test_add_sub_mul_match_finite_differences(a: float, b: float) -> None:
+    assert_matches_fd(lambda x, y: x + y, a, b)
+    assert_matches_fd(lambda x, y: x - y, a, b)
+    assert_matches_fd(lambda x, y: x * y, a, b)
+    assert_matches_fd(lambda x: -x, a)
+    assert_matches_fd(lambda x: 3.0 + x, a)
+    assert_matches_fd(lambda x: 3.0 - x, a)
+    assert_matches_fd(lambda x: x - 3.0, a)
+    assert_matches_fd(lambda x: 2.5 * x, a)
+
+
+@settings(max_examples=60)
+@given(finite, away_from_zero)
+def test_division_matches_finite_differences(a: float, b: float) -> None:
+    assert_matches_fd(lambda x, y: x / y, a, b)
+    assert_matches_fd(lambda y: 2.0 / y, b)
+    assert_matches_fd(lambda x: x / 4.0, a)
+
+
+@settings(max_examples=60)
+@given(positive, st.floats(min_value=-3.0, max_value=3.0))
+def test_pow_matches_finite_differences(a: float, b: float) -> None:
+    assert_matches_fd(lambda x: x**3, a)
+    assert_matches_fd(lambda x: x**-1.5, a)
+    assert_matches_fd(lambda x, y: x**y, a, b)  # d/db = a^b ln a
+    assert_matches_fd(lambda y: 2.0**y, b)
+
+
+@settings(max_examples=60)
+@given(st.floats(min_value=-20.0, max_value=20.0))
+def test_unary_ops_match_finite_differences(a: float) -> None:
+    assert_matches_fd(lambda x: x.exp(), a / 4)
+    assert_matches_fd(lambda x: x.sigmoid(), a)
+    assert_matches_fd(lambda x: x.tanh(), a / 4)
+    if abs(a) > 1e-3:  # relu has a kink at 0
+        assert_matches_fd(lambda x: x.relu(), a)
+
+
+@settings(max_examples=60)
+@given(positive)
+def test_log_matches_finite_differences(a: float) -> None:
+    assert_matches_fd(lambda x: x.log(), a)
+
+
+@settings(max_examples=40)
+@given(finite, positive, finite)
+def test_composite_expression_passes_gradcheck(a: float, b: float, c: float) -> None:
+    def f(x: Value, y: Value, z: Value) -> Value:
+        return (x * y + z.tanh()).sigmoid() * (y.log() - x / (1.0 + y)) + (z * 0.5).exp() ** 2
+
+    assert gradcheck(f, [a, b, c])
+
+
+def test_local_derivatives_are_exact_formulas() -> None:
+    a, b = Value(3.0), Value(-2.0)
+    assert (a * b).local_grads == (-2.0, 3.0)
+    assert (a + b).local_grads == (1.0, 1.0)
+    s = a.sigmoid()
+    assert s.local_grads == (s.data * (1.0 - s.data),)
+    t = b.tanh()
+    assert t.local_grads == (1.0 - t.data * t.data,)
+    p = a**b
+    assert p.local_grads == (-2.0 * 3.0**-3.0, 3.0**-2.0 * math.log(3.0))
+
+
+# -- algebraic identities -------------------------------------------------------------------
+@given(st.floats(min_value=-30.0, max_value=30.0))
+def test_sigmoid_symmetry_and_tanh_odd(x: float) -> None:
+    assert Value(-x).sigmoid().data == pytest.approx(1.0 - Value(x).sigmoid().data, abs=1e-15)
+    assert Value(-x).tanh().data == -Value(x).tanh().data
+
+
+@given(finite, finite)
+def test_subtraction_is_exact(a: float, b: float) -> None:
+    assert (Value(a) - Value(b)).data == a - b
+    assert (Value(a) - b).data == a - b
+    assert (a - Value(b)).data == a - b
+
+
+# -- structure ------------------------------------------------------------------------------
+def test_leaf_attributes() -> None:
+    v = Value(2, label="w")
+    assert v.data == 2.0 and isinstance(v.data, float)
+    assert v.grad == 0.0 and v.label == "w" and v.op == "" and v.inputs == ()
+    v.label = "w2"
+    assert v.label == "w2"
+
+
+def test_inputs_keep_operand_order_and_repeats() -> None:
+    a, b = Value(1.0), Value(2.0)
+    assert (a + a).inputs == (a, a)
+    assert (b * a).inputs == (b, a)
+    assert (a**b).inputs == (a, b)
+    assert (a + a).op == "+" and (a * b).op == "*" and a.exp().op == "exp"
+
+
+def test_numbers_are_folded_into_the_node_as_constants() -> None:
+    a = Value(3.0)
+    c = a * 2
+    assert c.inputs == (a,) and c.const == 2.0 and c.data == 6.0
+    assert (2 * a).const == 2.0 and (a + 1).const == 1.0
+
+
+def test_accepts_numeric_types() -> None:
+    np = pytest.importorskip("numpy")
+    assert Value(np.float32(0.5)).data == 0.5
+    assert Value(np.int64(3)).data == 3.0
+    assert Value(Fraction(1, 4)).data == 0.25
+    assert (Value(1.0) + np.float64(2.0)).data == 3.0
+
+
+@pytest.mark.parametrize("bad", ["1.0", None, [1.0], 1j, Value(1.0)])
+def test_constructor_rejects_non_numbers(bad: object) -> None:
+    with pytest.raises(TypeError, match=type(bad).__name__):
+        Value(bad)  # type: ignore[arg-type]
+
+
+def test_label_must_be_a_string() -> None:
+    with pytest.raises(TypeError, match="label must be a str, got int"):
+        Value(1.0, label=3)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("bad", ["x", None, [1], 1j])
+def test_operators_reject_non_numbers(bad: object) -> None:
+    v = Value(1.0)
+    for op in (lambda: v + bad, lambda: bad + v, lambda: v * bad, lambda: bad * v,
+               lambda: v - bad, lambda: bad - v, lambda: v / bad, lambda: bad / v,
+               lambda: v**bad, lambda: bad**v):
+        with pytest.raises(TypeError):
+            op()
+
+
+def test_repr_shows_label_data_and_grad() -> None:
+    v = Value(1.5, label="w")
+    v.grad = 0.25
+    assert repr(v) == "Value(label='w', data=1.5, grad=0.25)"
+    assert repr(Value(2.0)) == "Value(data=2.0, grad=0.0)"
+
+
+# -- graph shapes that broke other engines ----------------------------------------------------
+def test_diamond() -> None:
+    a = Value(3.0)
+    b, c = a * 2.0, a * 5.0
+    d = b * c  # d = 10 a^2, dd/da = 20 a
+    d.backward()
+    assert a.grad == 60.0 and b.grad == 15.0 and c.grad == 6.0
+
+
+def test_reused_operand() -> None:
+    a = Value(3.0)
+    (a * a).backward()
+    assert a.grad == 6.0
+    b = Value(3.0)
+    (b + b).backward()
+    assert b.grad == 2.0
+
+
+def test_reused_interior_node() -> None:
+    a = Value(1.5)
+    b = a + a
+    c = b + b
+    c.backward()
+    assert (a.grad, b.grad, c.grad) == (4.0, 2.0, 1.0)
+
+
+def test_backward_twice_exactly_doubles_every_gradient() -> None:
+    a, b = Value(0.7), Value(-1.3)
+    h = (a * b).tanh()
+    out = h * h + a.sigmoid() * b
+    out.backward()
+    first = [n.grad for n in topological_sort(out)]
+    out.backward()
+    second = [n.grad for n in topological_sort(out)]
+    assert second == [2 * g for g in first]
+    assert out.grad == 2.0
+
+
+def test_million_op_chain_has_no_recursion_limit() -> None:
+    x = Value(1.0)
+    y = x
+    for _ in range(1_000_000):
+        y = y + 1.0
+    y.backward()
+    assert x.grad == 1.0 and y.data == 1_000_001.0
+    order = topological_sort(y)
+    assert len(order) == 1_000_001 and order[0] is x and order[-1] is y
+
+
+def test_topological_sort_visits_each_node_once_after_its_inputs() -> None:
+    a, b = Value(1.0), Value(2.0)
+    c = a * b
+    d = c + a
+    e = d * c + b
+    order = topological_sort(e)
+    assert len(order) == len({id(n) for n in order}) == 6  # a, b, c, d, d*c, e
+    position = {id(n): i for i, n in enumerate(order)}
+    for node in order:
+        for child in node.inputs:
+            assert position[id(child)] < position[id(node)]
+    assert order[-1] is e
+
+
+def test_topological_sort_rejects_non_values() -> None:
+    with pytest.raises(TypeError, match="expects a Value, got float"):
+        topological_sort(1.0)  # type: ignore[arg-type]
+
+
+# -- IEEE edge cases ------------------------------------------------------------------------
+def test_ieee_results_instead_of_exceptions() -> None:
+    assert Value(-1000.0).sigmoid().data == 0.0
+    assert Value(1000.0).sigmoid().data == 1.0
+    assert Value(1000.0).exp().data == math.inf
+    assert Value(0.0).log().data == -math.inf
+    assert math.isnan(Value(-1.0).log().data)
+    assert (Value(1.0) / 0).data == math.inf
+    assert (Value(-1.0) / 0.0).data == -math.inf
+    assert math.isnan((Value(0.0) / 0).data)
+    assert (Value(2.0) / Value(0.0)).data == math.inf
+    assert math.isnan((Value(-8.0) ** (1 / 3)).data)
+    assert (Value(0.0) ** -1).data == math.inf
+    assert (Value(10.0) ** 400).data == math.inf
+    assert math.isnan(Value(math.nan).relu().data)
+
+
+def test_sigmoid_gradient_is_stable_when_saturated() -> None:
+    v = Value(-1000.0)
+    v.sigmoid().backward()
+    assert v.grad == 0.0
+
+
+def test_pow_with_value_exponent_gives_nan_gradient_for_non_positive_base() -> None:
+    a, b = Value(-2.0), Value(2.0)
+    (a**b).backward()
+    assert a.grad == -4.0 and math.isnan(b.grad)
+
+
+# -- the worked example with bare Values ---------------------------------------------------------
+def test_worked_example_with_bare_values() -> None:
+    x = [Value(v) for v in X]
+    w1 = [[Value(w) for w in row] for row in W1]
+    b1 = [Value(b) for b in B1]
+    w2 = [[Value(w) for w in row] for row in W2]
+    b2 = [Value(b) for b in B2]
+    z1 = [w1[i][0] * x[0] + w1[i][1] * x[1] + b1[i] for i in range(2)]
+    a1 = [z.sigmoid() for z in z1]
+    z2 = w2[0][0] * a1[0] + w2[0][1] * a1[1] + b2[0]
+    a2 = z2.sigmoid()
+    loss = 0.5 * (a2 - Y) ** 2
+    loss.backward()
+
+    for i in range(2):
+        assert close(z1[i].data, EXPECTED["z1"][i])
+        assert close(a1[i].data, EXPECTED["a1"][i])
+    assert close(z2.data, EXPECTED["z2"]) and close(a2.data, EXPECTED["a2"])
+    assert close(loss.data, EXPECTED["L"])
+    assert close(z2.grad, EXPECTED["delta2"])
+    for i in range(2):
+        assert close(z1[i].grad, EXPECTED["delta1"][i])
+        assert close(b1[i].grad, EXPECTED["delta1"][i])
+        assert close(w2[0][i].grad, EXPECTED["delta2"] * EXPECTED["a1"][i])
+        for j in range(2):
+            assert close(w1[i][j].grad, EXPECTED["delta1"][i] * X[j])
+            assert close(w1[i][j].data - 0.1 * w1[i][j].grad, EXPECTED["W1_after"][i][j])
+    assert close(b2[0].data - 0.1 * b2[0].grad, EXPECTED["b2_after"][0])

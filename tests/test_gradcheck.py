@@ -1,0 +1,47 @@
+"""gradcheck: passes on correct gradients, names the input on a wrong one."""
+
+from __future__ import annotations
+
+import pytest
+
+from autograd import GradcheckError, Value, gradcheck
+from autograd import engine
+
+
+def test_passes_for_correct_gradients() -> None:
+    assert gradcheck(lambda a, b: (a * b).tanh() + b.exp(), [0.3, -0.7]) is True
+
+
+def test_names_the_failing_input_with_both_values(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A deliberately wrong tanh rule (d tanh = 1 instead of 1 - tanh^2).
+    def bad_tanh(self: Value) -> Value:
+        import math
+
+        return engine._make(math.tanh(self.data), (self, 1.0), "tanh")
+
+    monkeypatch.setattr(Value, "tanh", bad_tanh)
+    with pytest.raises(GradcheckError) as info:
+        gradcheck(lambda a, b: a * 2.0 + b.tanh(), [0.1, 1.0])
+    err = info.value
+    assert err.index == 1
+    assert err.analytical == 1.0
+    assert err.numerical == pytest.approx(1.0 - 0.7615941559557649**2, rel=1e-6)
+    assert "input 1" in str(err) and "numerical" in str(err) and "analytical" in str(err)
+
+
+def test_fails_on_nan_gradient() -> None:
+    with pytest.raises(GradcheckError, match="input 0"):
+        gradcheck(lambda a: (a - 2.0).log(), [1.0])  # nan everywhere
+
+
+def test_bad_arguments() -> None:
+    with pytest.raises(TypeError, match="input 1 must be a real number, got str"):
+        gradcheck(lambda a, b: a + b, [1.0, "2"])
+    with pytest.raises(TypeError, match="must return a Value, got float"):
+        gradcheck(lambda a: 1.0, [1.0])
+    with pytest.raises(ValueError, match="eps must be positive"):
+        gradcheck(lambda a: a, [1.0], eps=0.0)
+    with pytest.raises(ValueError, match="atol must be a non-negative number"):
+        gradcheck(lambda a: a, [1.0], atol=-1.0)
+    with pytest.raises(TypeError, match="sequence of numbers, got float"):
+        gradcheck(lambda a: a, 1.0)  # type: ignore[arg-type]
