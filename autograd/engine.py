@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import numbers
+from collections.abc import Iterable
 from typing import Union
 
 Number = Union[int, float]
@@ -196,6 +197,36 @@ class Value:
         if x > 0.0:
             return _make(x, (self, 1.0), "relu")
         return _make(0.0 if x <= 0.0 else x, (self, 0.0), "relu")
+
+    @staticmethod
+    def sum(terms: Iterable[Operand]) -> Value:
+        """n-ary addition: one node for ``v0 + v1 + ... (+ c)``.
+
+        The Values are summed left to right and the numbers among the terms, added up, are
+        added last (folded into ``const``), so with the numbers at the end the value is
+        bit-identical to chained ``+``, with one node instead of n - 1.
+        """
+        edges: list[object] = []
+        total = 0.0
+        const: float | None = None
+        for i, term in enumerate(terms):
+            if isinstance(term, Value):
+                total = term.data if not edges else total + term.data
+                edges.append(term)
+                edges.append(1.0)  # d(sum)/d(term) = 1
+                continue
+            c = _as_float(term)
+            if c is None:
+                raise TypeError(
+                    f"Value.sum() term {i} must be a Value or a real number, "
+                    f"got {type(term).__name__}: {term!r}"
+                )
+            const = c if const is None else const + c
+        if not edges:
+            raise ValueError("Value.sum() needs at least one Value among its terms, got none")
+        if const is not None:
+            total += const
+        return _make(total, tuple(edges), "+", const)
 
     # -- derived operations ----------------------------------------------------------------
     def __neg__(self) -> Value:

@@ -1,0 +1,37 @@
+"""Neural networks on `autograd.Value`, and the textbook delta rule to check them against."""
+
+from .io import load, save
+from .losses import binary_cross_entropy, half_squared_error, mse_loss
+from .manual import (
+    GradientRow,
+    ManualBackprop,
+    autograd_gradients,
+    compare_gradients,
+    format_gradient_table,
+    manual_backprop,
+)
+from .module import ACTIVATIONS, INITS, MLP, Layer, Module, Neuron
+from .optim import SGD, Adam, Optimizer
+
+__all__ = [
+    "ACTIVATIONS",
+    "INITS",
+    "MLP",
+    "SGD",
+    "Adam",
+    "GradientRow",
+    "Layer",
+    "ManualBackprop",
+    "Module",
+    "Neuron",
+    "Optimizer",
+    "autograd_gradients",
+    "binary_cross_entropy",
+    "compare_gradients",
+    "format_gradient_table",
+    "half_squared_error",
+    "load",
+    "manual_backprop",
+    "mse_loss",
+    "save",
+]

@@ -1,0 +1,198 @@
+"""The textbook delta rule in plain floats, to hold autograd's gradients against.
+
+For half squared error L = 1/2 sum_i (a_i - y_i)^2 over the outputs of layer n:
+
+    output layer:  delta_n[i] = (a_n[i] - y[i]) * f'(z_n[i])
+    hidden layer:  delta_l[i] = (sum_k W_{l+1}[k][i] * delta_{l+1}[k]) * f'(z_l[i])
+    gradients:     dL/dW_l[i][j] = delta_l[i] * a_{l-1}[j],   dL/db_l[i] = delta_l[i]
+
+with a_0 = x and f' written from the activation: sigmoid a (1 - a), tanh 1 - a^2,
+relu 1 if z > 0 else 0, linear 1.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from autograd import Value
+
+from .losses import half_squared_error
+from .module import MLP
+
+
+@dataclass
+class ManualBackprop:
+    """The delta rule's numbers; lists are per layer, index 0 is layer 1."""
+
+    x: list[float]
+    y: list[float]
+    z: list[list[float]]
+    a: list[list[float]]
+    loss: float
+    deltas: list[list[float]]
+    grads: dict[str, float] = field(default_factory=dict)
+
+
+def _sigmoid(z: float) -> float:
+    if z >= 0.0:
+        return 1.0 / (1.0 + math.exp(-z))
+    e = math.exp(z)
+    return e / (1.0 + e)
+
+
+def _activate(name: str, z: float) -> float:
+    if name == "sigmoid":
+        return _sigmoid(z)
+    if name == "tanh":
+        return math.tanh(z)
+    if name == "relu":
+        return z if z > 0.0 else 0.0
+    return z
+
+
+def _delta(name: str, error: float, z: float, a: float) -> float:
+    """error * f'(z), multiplied in the textbook's order."""
+    if name == "sigmoid":
+        return error * a * (1.0 - a)
+    if name == "tanh":
+        return error * (1.0 - a * a)
+    if name == "relu":
+        return error * (1.0 if z > 0.0 else 0.0)
+    return error
+
+
+def _check_model(model: object) -> MLP:
+    if not isinstance(model, MLP):
+        raise TypeError(f"expected an nn.MLP, got {type(model).__name__}")
+    return model
+
+
+def _floats(values: object, n: int, what: str) -> list[float]:
+    items = [values] if isinstance(values, (numbers.Real, Value)) else values
+    if isinstance(items, (str, bytes)) or not isinstance(items, Sequence):
+        raise TypeError(f"{what} must be a list of {n} numbers, got {type(values).__name__}")
+    if len(items) != n:
+        raise ValueError(f"expected {n} {what} values, got {len(items)}")
+    out = []
+    for i, v in enumerate(items):
+        if isinstance(v, Value):
+            v = v.data
+        if not isinstance(v, numbers.Real) or isinstance(v, bool):
+            raise TypeError(f"{what} {i} must be a number, got {type(v).__name__}: {v!r}")
+        out.append(float(v))
+    return out
+
+
+def manual_backprop(model: MLP, x: Sequence[float], y: float | Sequence[float]) -> ManualBackprop:
+    """Forward pass, loss, deltas and gradients of ``model`` at ``(x, y)``, by hand."""
+    model = _check_model(model)
+    sizes = model.sizes
+    xs = _floats(x, sizes[0], "input")
+    ys = _floats(y, sizes[-1], "target")
+    weights, biases = model.weights(), model.biases()
+    acts = [layer.activation for layer in model.layers]
+
+    zs: list[list[float]] = []
+    activations: list[list[float]] = []
+    prev = xs
+    for rows, bs, act in zip(weights, biases, acts):
+        z = []
+        for row, b in zip(rows, bs):
+            total = row[0] * prev[0]
+            for w, a_j in zip(row[1:], prev[1:]):
+                total += w * a_j
+            z.append(total + b)
+        zs.append(z)
+        prev = [_activate(act, zi) for zi in z]
+        activations.append(prev)
+
+    out = activations[-1]
+    loss_terms = [0.5 * (a - t) ** 2 for a, t in zip(out, ys)]
+    loss = loss_terms[0]
+    for term in loss_terms[1:]:
+        loss += term
+
+    n = len(weights)
+    deltas: list[list[float]] = [[] for _ in range(n)]
+    deltas[-1] = [
+        _delta(acts[-1], a - t, z, a) for a, t, z in zip(out, ys, zs[-1])
+    ]
+    for l in range(n - 2, -1, -1):  # noqa: E741  (l is the textbook's layer index)
+        above, w_above = deltas[l + 1], weights[l + 1]
+        layer = []
+        for i, (z, a) in enumerate(zip(zs[l], activations[l])):
+            error = w_above[0][i] * above[0]
+            for k in range(1, len(above)):
+                error += w_above[k][i] * above[k]
+            layer.append(_delta(acts[l], error, z, a))
+        deltas[l] = layer
+
+    grads: dict[str, float] = {}
+    for l in range(n):  # noqa: E741
+        inputs = xs if l == 0 else activations[l - 1]
+        for i, d in enumerate(deltas[l]):
+            for j, a_j in enumerate(inputs):
+                grads[f"W{l + 1}[{i}][{j}]"] = d * a_j
+        for i, d in enumerate(deltas[l]):
+            grads[f"b{l + 1}[{i}]"] = d
+    # named_parameters order: per layer, weights row by row, then biases
+    return ManualBackprop(xs, ys, zs, activations, loss, deltas, grads)
+
+
+class GradientRow(NamedTuple):
+    """One parameter's gradient by autograd and by the delta rule."""
+
+    name: str
+    autograd: float
+    manual: float
+    abs_diff: float
+
+
+def autograd_gradients(model: MLP, x: Sequence[float], y: float | Sequence[float]) -> dict[str, float]:
+    """dL/dp for every parameter by autograd, for half squared error; leaves ``.grad`` as it was."""
+    model = _check_model(model)
+    xs = _floats(x, model.sizes[0], "input")
+    ys = _floats(y, model.sizes[-1], "target")
+    params = model.named_parameters()
+    saved = [p.grad for _, p in params]
+    try:
+        model.zero_grad()
+        pred = model(xs)
+        half_squared_error(pred, ys if len(ys) > 1 else ys[0]).backward()
+        return {name: p.grad for name, p in params}
+    finally:
+        for (_, p), g in zip(params, saved):
+            p.grad = g
+
+
+def compare_gradients(model: MLP, x: Sequence[float], y: float | Sequence[float]) -> list[GradientRow]:
+    """One row per parameter, in `named_parameters` order: autograd beside the delta rule."""
+    manual = manual_backprop(model, x, y).grads
+    auto = autograd_gradients(model, x, y)
+    return [GradientRow(name, g, manual[name], abs(g - manual[name])) for name, g in auto.items()]
+
+
+def format_gradient_table(rows: Sequence[GradientRow], digits: int = 8) -> str:
+    """The rows as an aligned text table: parameter, autograd, manual, |difference|.
+
+    Gradients are shown with ``digits`` decimals, the difference in scientific form.
+    """
+    if not isinstance(digits, int) or isinstance(digits, bool) or not 1 <= digits <= 17:
+        raise ValueError(f"digits must be an int from 1 to 17, got {digits!r}")
+    header = ("parameter", "autograd", "manual (delta rule)", "|difference|")
+    body = [
+        (r.name, f"{r.autograd:+.{digits}f}", f"{r.manual:+.{digits}f}", f"{r.abs_diff:.1e}")
+        for r in rows
+    ]
+    widths = [max(len(row[c]) for row in [header, *body]) for c in range(4)]
+    lines = []
+    for k, row in enumerate([header, *body]):
+        cells = [row[0].ljust(widths[0])] + [cell.rjust(w) for cell, w in zip(row[1:], widths[1:])]
+        lines.append("  ".join(cells))
+        if k == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    return "\n".join(lines)
