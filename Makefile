@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 DEMO_DIR := build/demo
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench clean docs
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "deltagrad needs Python 3.10 or newer, found " + sys.version.split()[0])'
@@ -43,3 +43,8 @@ bench: $(VENV)/.installed-bench
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis
+
+# The picture in the README is the demo's own output.
+docs: $(VENV)/.installed
+	$(VENV)/bin/deltagrad demo --out $(DEMO_DIR) --format svg >/dev/null
+	cp $(DEMO_DIR)/graph.svg docs/worked_example.svg

@@ -13,14 +13,14 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Iterable
-from typing import Union
+from typing import Any, Union
 
-Number = Union[int, float]
-Operand = Union["Value", int, float]
+Number = int | float
+Operand = Union["Value", int, float]  # noqa: UP007  (a forward reference)
 
 _NAN = float("nan")
 _INF = float("inf")
-_EMPTY: tuple = ()
+_EMPTY: tuple[Any, ...] = ()
 
 
 def _as_float(x: object) -> float | None:
@@ -80,7 +80,7 @@ class Value:
     grad: float
     label: str
     op: str
-    _edges: tuple
+    _edges: tuple[Any, ...]
     const: float | None
 
     def __init__(self, data: Number, label: str = "") -> None:
@@ -99,7 +99,7 @@ class Value:
         self.const = None
 
     @staticmethod
-    def _make(data: float, edges: tuple, op: str, const: float | None = None) -> Value:
+    def _make(data: float, edges: tuple[Any, ...], op: str, const: float | None = None) -> Value:
         """Create an interior node without the checks of ``__init__`` (inputs are trusted)."""
         out = _new(Value)
         out.data = data
@@ -319,7 +319,7 @@ def topological_sort(root: Value) -> list[Value]:
             continue
         add(node)
         push((node, True))
-        for child in node._edges[0::2]:
+        for child in node._edges[-2::-2]:  # reversed, so the first operand is emitted first
             if child not in visited:
                 push((child, False))
     return order

@@ -8,6 +8,7 @@ from .manual import (
     autograd_gradients,
     compare_gradients,
     format_gradient_table,
+    format_table,
     manual_backprop,
 )
 from .module import ACTIVATIONS, INITS, MLP, Layer, Module, Neuron
@@ -29,6 +30,7 @@ __all__ = [
     "binary_cross_entropy",
     "compare_gradients",
     "format_gradient_table",
+    "format_table",
     "half_squared_error",
     "load",
     "manual_backprop",

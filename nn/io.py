@@ -50,6 +50,33 @@ def from_dict(data: object, source: str = "model description") -> MLP:
     return MLP.from_weights(data["weights"], data["biases"], data["activation"], out_act)
 
 
+def _umask() -> int:
+    mask = os.umask(0)  # the only way to read it is to set it
+    os.umask(mask)
+    return mask
+
+
+_FILE_MODE = 0o666 & ~_umask()  # what open() would give a new file
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write ``data`` to a temporary file beside ``path``, then rename it over ``path``.
+
+    A crash leaves either the old file or the new one, never a half-written one.
+    """
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, _FILE_MODE)  # mkstemp creates files readable by the owner only
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
 def save(model: MLP, path: str | os.PathLike[str]) -> Path:
     """Write ``model`` to ``path`` as JSON: a temporary file, then an atomic rename."""
     if not isinstance(model, MLP):
@@ -59,17 +86,7 @@ def save(model: MLP, path: str | os.PathLike[str]) -> Path:
     for w in (x for layer in description["weights"] for row in layer for x in row):
         if not math.isfinite(w):
             raise ValueError(f"cannot save a model with non-finite weight {w!r}")
-    text = json.dumps(description, indent=2) + "\n"
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or ".")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write(target, (json.dumps(description, indent=2) + "\n").encode("utf-8"))
     return target
 
 

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Sequence
-from typing import Union
 
 from autograd import Value
 
-Scalar = Union[Value, float]
+Scalar = Value | float
 
 
 def _pairs(pred: object, target: object, name: str) -> list[tuple[Scalar, Scalar]]:

@@ -36,6 +36,15 @@ class ManualBackprop:
     deltas: list[list[float]]
     grads: dict[str, float] = field(default_factory=dict)
 
+    def reference(self) -> dict[str, float]:
+        """Label -> dL/d(node) by hand, for `viz.draw_dot(reference=...)`: every parameter's
+        gradient and, since delta = dL/dz, every pre-activation's delta (``z1[0]``, ...)."""
+        out = dict(self.grads)
+        for layer, deltas in enumerate(self.deltas, start=1):
+            for i, d in enumerate(deltas):
+                out[f"z{layer}[{i}]"] = d
+        return out
+
 
 def _sigmoid(z: float) -> float:
     if z >= 0.0:
@@ -123,13 +132,13 @@ def manual_backprop(model: MLP, x: Sequence[float], y: float | Sequence[float]) 
     ]
     for l in range(n - 2, -1, -1):  # noqa: E741  (l is the textbook's layer index)
         above, w_above = deltas[l + 1], weights[l + 1]
-        layer = []
-        for i, (z, a) in enumerate(zip(zs[l], activations[l])):
+        hidden = []
+        for i, (z_i, a_i) in enumerate(zip(zs[l], activations[l])):
             error = w_above[0][i] * above[0]
             for k in range(1, len(above)):
                 error += w_above[k][i] * above[k]
-            layer.append(_delta(acts[l], error, z, a))
-        deltas[l] = layer
+            hidden.append(_delta(acts[l], error, z_i, a_i))
+        deltas[l] = hidden
 
     grads: dict[str, float] = {}
     for l in range(n):  # noqa: E741
@@ -188,11 +197,16 @@ def format_gradient_table(rows: Sequence[GradientRow], digits: int = 8) -> str:
         (r.name, f"{r.autograd:+.{digits}f}", f"{r.manual:+.{digits}f}", f"{r.abs_diff:.1e}")
         for r in rows
     ]
-    widths = [max(len(row[c]) for row in [header, *body]) for c in range(4)]
-    lines = []
-    for k, row in enumerate([header, *body]):
-        cells = [row[0].ljust(widths[0])] + [cell.rjust(w) for cell, w in zip(row[1:], widths[1:])]
-        lines.append("  ".join(cells))
-        if k == 0:
-            lines.append("  ".join("-" * w for w in widths))
-    return "\n".join(lines)
+    return format_table(header, body)
+
+
+def format_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """Aligned text columns under a header rule: the first left-aligned, the rest right-aligned."""
+    widths = [max(len(row[c]) for row in [header, *rows]) for c in range(len(header))]
+
+    def line(cells: Sequence[str]) -> str:
+        return "  ".join(
+            cell.ljust(w) if c == 0 else cell.rjust(w) for c, (cell, w) in enumerate(zip(cells, widths))
+        )
+
+    return "\n".join([line(header), "  ".join("-" * w for w in widths), *map(line, rows)])

@@ -12,7 +12,7 @@ import math
 import numbers
 import random
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import Any, Union
+from typing import Any
 
 from autograd import Value
 
@@ -24,7 +24,7 @@ ACTIVATIONS: dict[str, Callable[[Value], Value] | None] = {
 }
 INITS = ("uniform", "xavier", "he")
 
-RngLike = Union[int, random.Random, None]
+RngLike = int | random.Random | None
 
 
 def check_activation(name: object) -> str:
@@ -84,7 +84,9 @@ class Module:
         TypeError; in both cases no parameter has changed.
         """
         if not isinstance(state, Mapping):
-            raise TypeError(f"load_state_dict() expects a mapping of name -> number, got {type(state).__name__}")
+            raise TypeError(
+                f"load_state_dict() expects a mapping of name -> number, got {type(state).__name__}"
+            )
         params = self.named_parameters()
         names = [name for name, _ in params]
         missing = [n for n in names if n not in state]

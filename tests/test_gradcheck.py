@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from autograd import GradcheckError, Value, gradcheck
-from autograd import engine
+from autograd import GradcheckError, Value, engine, gradcheck
 
 
 def test_passes_for_correct_gradients() -> None:

@@ -95,3 +95,10 @@ def test_manual_backprop_errors() -> None:
         nn.manual_backprop("model", X, Y)  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="input 0 must be a number, got str"):
         nn.compare_gradients(model, ["a", 1.0], Y)
+
+
+def test_reference_holds_gradients_and_deltas() -> None:
+    manual = nn.manual_backprop(nn.MLP.from_weights([W1, W2], [B1, B2]), X, Y)
+    ref = manual.reference()
+    assert ref["z2[0]"] == manual.deltas[1][0] and ref["z1[1]"] == manual.deltas[0][1]
+    assert ref["W1[0][1]"] == manual.grads["W1[0][1]"] and len(ref) == 9 + 3

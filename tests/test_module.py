@@ -10,7 +10,9 @@ import nn
 from autograd import Value
 from tests.conftest import B1, B2, EXPECTED, W1, W2, X, close
 
-NAMES_221 = ["W1[0][0]", "W1[0][1]", "W1[1][0]", "W1[1][1]", "b1[0]", "b1[1]", "W2[0][0]", "W2[0][1]", "b2[0]"]
+NAMES_221 = [
+    "W1[0][0]", "W1[0][1]", "W1[1][0]", "W1[1][1]", "b1[0]", "b1[1]", "W2[0][0]", "W2[0][1]", "b2[0]"
+]
 
 
 def model_221() -> nn.MLP:
@@ -157,7 +159,8 @@ def test_load_state_dict_rejects_non_mapping() -> None:
     "weights, biases, message",
     [
         ([[[0.1, 0.4], [0.3]], [[0.6, -0.1]]], [[0.2, -0.1], [0.3]], "layer 1: ragged"),
-        ([[[0.1, 0.4], [0.3, -0.5]], [[0.6, -0.1, 0.2]]], [[0.2, -0.1], [0.3]], "layer 2: rows have 3 weights but layer 1 has 2"),
+        ([[[0.1, 0.4], [0.3, -0.5]], [[0.6, -0.1, 0.2]]], [[0.2, -0.1], [0.3]],
+         "layer 2: rows have 3 weights but layer 1 has 2"),
         ([[[0.1, 0.4], [0.3, -0.5]], [[0.6, -0.1]]], [[0.2], [0.3]], "layer 1: expected 2 biases"),
         ([[[0.1, 0.4], [0.3, -0.5]]], [[0.2, -0.1], [0.3]], "1 layers but biases 2"),
         ([[[0.1, "x"]]], [[0.2]], r"layer 1: W\[0\]\[1\] must be a number"),

@@ -1,0 +1,120 @@
+"""The deltagrad command, run as a subprocess: output numbers, files, exit codes, messages."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import nn
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def deltagrad(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    full_env = dict(os.environ if env is None else env)
+    full_env["PYTHONPATH"] = str(ROOT)
+    return subprocess.run(
+        [sys.executable, "-m", "viz.cli", *args],
+        capture_output=True, text=True, env=full_env, timeout=120, cwd=ROOT,
+    )
+
+
+@pytest.mark.usefixtures("requires_dot")
+def test_demo_prints_the_walk_through_and_writes_the_graph(tmp_path: Path) -> None:
+    result = deltagrad("demo", "--out", str(tmp_path / "demo"), "--format", "png")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    for number in ("z1[0] = 0.1700", "a1[0] = sigmoid(z) = 0.5424", "z2[0] = 0.5717",
+                   "y_hat = a2 = 0.6392", "L = 0.0651", "delta2 = [-0.08322]",
+                   "delta1 = [-0.01239, 0.002069]"):
+        assert number in out, number
+    names = ("W1[", "W2[", "b1[", "b2[")
+    table = [line.split() for line in out.splitlines() if line.strip().startswith(names)]
+    exact = ("e-18", "e-19", "e+00")
+    gradient_rows = {row[0]: row for row in table if len(row) == 4 and row[3].endswith(exact)}
+    assert len(gradient_rows) == 9
+    assert gradient_rows["W1[0][0]"][1:3] == ["-0.006197", "-0.006197"]
+    assert gradient_rows["b2[0]"][1:3] == ["-0.083224", "-0.083224"]
+    step = {row[0]: row for row in table if len(row) == 4 and row not in gradient_rows.values()}
+    assert step["W1[0][0]"][3] == "0.100620" and step["b2[0]"][3] == "0.308322"
+    assert "= -0.006197" in out  # the chain rule from L back to W1[0][0]
+    picture = tmp_path / "demo" / "graph.png"
+    assert picture.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+    assert (tmp_path / "demo" / "graph.dot").exists()
+    assert f"Graph written to {picture}" in out
+
+
+def test_demo_without_graphviz_still_teaches(tmp_path: Path) -> None:
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    env = dict(os.environ, PATH=str(empty))
+    result = deltagrad("demo", "--out", str(tmp_path / "demo"), env=env)
+    assert result.returncode == 0, result.stderr
+    assert "L = 0.0651" in result.stdout
+    assert "apt-get install graphviz" in result.stdout
+    assert (tmp_path / "demo" / "graph.dot").exists()
+
+
+def test_demo_with_a_weights_file(tmp_path: Path) -> None:
+    model = nn.MLP(3, [2, 2], activation="tanh", output_activation="linear", rng=3)
+    path = tmp_path / "model.json"
+    model.save(path)
+    result = deltagrad("demo", "--weights", str(path), "--x", "0.1", "0.2", "0.3",
+                       "--y", "1", "0", "--lr", "0.5", "--out", str(tmp_path / "d"), "--format", "svg",
+                       env=dict(os.environ, PATH=str(tmp_path)))  # no dot needed for this check
+    assert result.returncode == 0, result.stderr
+    expected = nn.manual_backprop(model, [0.1, 0.2, 0.3], [1.0, 0.0])
+    assert f"L = {expected.loss:.4f}" in result.stdout
+    assert "3 inputs -> 2 tanh -> 2 linear" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["demo", "--x", "1"], "--x needs 2 values for this network, got 1"),
+        (["demo", "--y", "1", "2"], "--y needs 1 values for this network, got 2"),
+        (["demo", "--lr", "-0.1"], "argument --lr: expected a positive number, got '-0.1'"),
+        (["demo", "--lr", "abc"], "argument --lr: expected a number, got 'abc'"),
+        (["demo", "--format", "gif"], "invalid choice: 'gif'"),
+        (["demo", "--weights", "missing.json", "--x", "1", "2", "--y", "1"],
+         "cannot use --weights missing.json"),
+        (["frobnicate"], "invalid choice: 'frobnicate'"),
+        ([], "the following arguments are required: COMMAND"),
+    ],
+)
+def test_bad_arguments_exit_2_with_one_line(args: list[str], message: str) -> None:
+    result = deltagrad(*args)
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+
+
+def test_bad_weights_files(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text("{ not json")
+    result = deltagrad("demo", "--weights", str(bad), "--x", "1", "2", "--y", "1")
+    assert result.returncode == 2 and "invalid JSON" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    good = tmp_path / "good.json"
+    nn.MLP(2, [1], rng=0).save(good)
+    result = deltagrad("demo", "--weights", str(good))
+    assert result.returncode == 2 and "--weights needs --x and --y" in result.stderr
+
+
+def test_out_must_be_a_folder(tmp_path: Path) -> None:
+    file = tmp_path / "file"
+    file.write_text("x")
+    result = deltagrad("demo", "--out", str(file))
+    assert result.returncode == 2 and "exists and is not a folder" in result.stderr
+
+
+@pytest.mark.parametrize("args", [["--help"], ["demo", "--help"]])
+def test_help(args: list[str]) -> None:
+    result = deltagrad(*args)
+    assert result.returncode == 0 and "usage: deltagrad" in result.stdout
+    if "demo" in args:
+        assert "--weights" in result.stdout and "--format" in result.stdout
