@@ -1,10 +1,10 @@
 """The scalar `Value`: every operation records its operands and local derivatives.
 
-Each op computes its value and its local derivative(s) in one place. A node stores its
-operands and local derivatives interleaved in one flat tuple, ``_edges = (operand0,
-d(node)/d(operand0), operand1, d(node)/d(operand1), ...)``: one small tuple per node and
-no closure, so a graph is plain data with no reference cycles (Python's cyclic garbage
-collector has nothing to untangle). A number on either side of an operator is folded
+Each op computes its value and its local derivative(s) in one place. A node keeps its
+operands and their local derivatives d(node)/d(operand) in its own slots, ``_a, _da`` and
+``_b, _db`` (an n-ary sum keeps tuples in ``_a, _da``): no closure and no extra container
+per node, so a graph is plain data with no reference cycles and one object per operation
+for Python's garbage collector to look at. A number on either side of an operator is folded
 into the node as ``const`` instead of becoming a leaf `Value`.
 """
 
@@ -20,7 +20,6 @@ Operand = Union["Value", int, float]  # noqa: UP007  (a forward reference)
 
 _NAN = float("nan")
 _INF = float("inf")
-_EMPTY: tuple[Any, ...] = ()
 
 
 def _as_float(x: object) -> float | None:
@@ -74,14 +73,17 @@ class Value:
     the operation that made it (``""`` for a leaf) and ``label`` a human name.
     """
 
-    __slots__ = ("data", "grad", "label", "op", "_edges", "const")
+    __slots__ = ("data", "grad", "label", "op", "const", "_a", "_da", "_b", "_db")
 
     data: float
     grad: float
     label: str
     op: str
-    _edges: tuple[Any, ...]
     const: float | None
+    _a: Any  # first operand (a Value), the operands of an n-ary sum (a tuple), or None
+    _da: Any  # d(self)/d(_a), a tuple for an n-ary sum
+    _b: Value | None  # second operand of a binary op
+    _db: float  # d(self)/d(_b)
 
     def __init__(self, data: Number, label: str = "") -> None:
         value = _as_float(data)
@@ -95,31 +97,54 @@ class Value:
         self.grad = 0.0
         self.label = label
         self.op = ""
-        self._edges = _EMPTY
         self.const = None
+        self._a = self._b = None
+        self._da = self._db = 0.0
 
     @staticmethod
-    def _make(data: float, edges: tuple[Any, ...], op: str, const: float | None = None) -> Value:
-        """Create an interior node without the checks of ``__init__`` (inputs are trusted)."""
+    def _make(
+        data: float,
+        op: str,
+        a: Any,
+        da: Any,
+        b: Value | None = None,
+        db: float = 0.0,
+        const: float | None = None,
+    ) -> Value:
+        """An interior node: ``data`` made by ``op`` from operand ``a`` (and ``b``), with the
+        local derivatives ``da`` = d(node)/da and ``db``; no checks (inputs are trusted)."""
         out = _new(Value)
         out.data = data
         out.grad = 0.0
         out.label = ""
         out.op = op
-        out._edges = edges
         out.const = const
+        out._a = a
+        out._da = da
+        out._b = b
+        out._db = db
         return out
 
     # -- structure -------------------------------------------------------------------
     @property
     def inputs(self) -> tuple[Value, ...]:
         """The operand Values in operand order, repeats kept (``a + a`` has two)."""
-        return self._edges[0::2]
+        a = self._a
+        if a is None:
+            return ()
+        if type(a) is tuple:
+            return a
+        return (a,) if self._b is None else (a, self._b)
 
     @property
     def local_grads(self) -> tuple[float, ...]:
         """d(self)/d(operand) for each of `inputs`, in the same order."""
-        return self._edges[1::2]
+        a = self._a
+        if a is None:
+            return ()
+        if type(a) is tuple:
+            return self._da  # type: ignore[no-any-return]
+        return (self._da,) if self._b is None else (self._da, self._db)
 
     def __repr__(self) -> str:
         name = f"label={self.label!r}, " if self.label else ""
@@ -128,20 +153,20 @@ class Value:
     # -- primitive operations ------------------------------------------------------------
     def __add__(self, other: Operand) -> Value:
         if isinstance(other, Value):
-            return _make(self.data + other.data, (self, 1.0, other, 1.0), "+")
+            return _make(self.data + other.data, "+", self, 1.0, other, 1.0)
         c = _as_float(other)
         if c is None:
             return NotImplemented
-        return _make(self.data + c, (self, 1.0), "+", c)  # d(a + c)/da = 1
+        return _make(self.data + c, "+", self, 1.0, const=c)  # d(a + c)/da = 1
 
     def __mul__(self, other: Operand) -> Value:
         if isinstance(other, Value):
             a, b = self.data, other.data
-            return _make(a * b, (self, b, other, a), "*")  # d(ab)/da = b, d(ab)/db = a
+            return _make(a * b, "*", self, b, other, a)  # d(ab)/da = b, d(ab)/db = a
         c = _as_float(other)
         if c is None:
             return NotImplemented
-        return _make(self.data * c, (self, c), "*", c)
+        return _make(self.data * c, "*", self, c, const=c)
 
     def __pow__(self, other: Operand) -> Value:
         a = self.data
@@ -151,11 +176,11 @@ class Value:
             # d(a^b)/da = b a^(b-1);  d(a^b)/db = a^b ln a, undefined (nan) for a <= 0
             d_base = _power_rule(a, b)
             d_exp = out * math.log(a) if a > 0.0 else _NAN
-            return _make(out, (self, d_base, other, d_exp), "**")
+            return _make(out, "**", self, d_base, other, d_exp)
         c = _as_float(other)
         if c is None:
             return NotImplemented
-        return _make(_pow(a, c), (self, _power_rule(a, c)), "**", c)
+        return _make(_pow(a, c), "**", self, _power_rule(a, c), const=c)
 
     def exp(self) -> Value:
         """e ** self."""
@@ -163,7 +188,7 @@ class Value:
             out = math.exp(self.data)
         except OverflowError:
             out = _INF
-        return _make(out, (self, out), "exp")  # d e^x = e^x
+        return _make(out, "exp", self, out)  # d e^x = e^x
 
     def log(self) -> Value:
         """Natural logarithm: -inf at 0 and nan below 0, as in IEEE 754."""
@@ -174,7 +199,7 @@ class Value:
             out = -_INF
         else:
             out = _NAN
-        return _make(out, (self, _div(1.0, x)), "log")  # d ln x = 1/x
+        return _make(out, "log", self, _div(1.0, x))  # d ln x = 1/x
 
     def sigmoid(self) -> Value:
         """1 / (1 + e^-x), computed without overflow over the whole float range."""
@@ -184,19 +209,19 @@ class Value:
         else:
             e = math.exp(x)  # e^x < 1 here: no overflow; same value as 1/(1+e^-x)
             s = e / (1.0 + e)
-        return _make(s, (self, s * (1.0 - s)), "sigmoid")  # d sigma = sigma (1 - sigma)
+        return _make(s, "sigmoid", self, s * (1.0 - s))  # d sigma = sigma (1 - sigma)
 
     def tanh(self) -> Value:
         """Hyperbolic tangent."""
         t = math.tanh(self.data)
-        return _make(t, (self, 1.0 - t * t), "tanh")  # d tanh = 1 - tanh^2
+        return _make(t, "tanh", self, 1.0 - t * t)  # d tanh = 1 - tanh^2
 
     def relu(self) -> Value:
         """max(0, x); the derivative at 0 is taken as 0, and nan passes through."""
         x = self.data
         if x > 0.0:
-            return _make(x, (self, 1.0), "relu")
-        return _make(0.0 if x <= 0.0 else x, (self, 0.0), "relu")
+            return _make(x, "relu", self, 1.0)
+        return _make(0.0 if x <= 0.0 else x, "relu", self, 0.0)
 
     @staticmethod
     def sum(terms: Iterable[Operand]) -> Value:
@@ -206,14 +231,13 @@ class Value:
         added last (folded into ``const``), so with the numbers at the end the value is
         bit-identical to chained ``+``, with one node instead of n - 1.
         """
-        edges: list[object] = []
+        values: list[Value] = []
         total = 0.0
         const: float | None = None
         for i, term in enumerate(terms):
             if isinstance(term, Value):
-                total = term.data if not edges else total + term.data
-                edges.append(term)
-                edges.append(1.0)  # d(sum)/d(term) = 1
+                total = term.data if not values else total + term.data
+                values.append(term)
                 continue
             c = _as_float(term)
             if c is None:
@@ -222,11 +246,14 @@ class Value:
                     f"got {type(term).__name__}: {term!r}"
                 )
             const = c if const is None else const + c
-        if not edges:
+        if not values:
             raise ValueError("Value.sum() needs at least one Value among its terms, got none")
         if const is not None:
             total += const
-        return _make(total, tuple(edges), "+", const)
+        if len(values) <= 2:  # the ordinary one- or two-operand node
+            b = values[1] if len(values) == 2 else None
+            return _make(total, "+", values[0], 1.0, b, 1.0, const)
+        return _make(total, "+", tuple(values), (1.0,) * len(values), None, 0.0, const)  # d/dterm = 1
 
     # -- derived operations ----------------------------------------------------------------
     def __neg__(self) -> Value:
@@ -283,15 +310,18 @@ class Value:
         for node in reversed(topological_sort(self)):
             g = pop(node)
             node.grad += g
-            edges = node._edges
+            a = node._a
+            if a is None:
+                continue
             # chain rule: dL/d(operand) += dL/d(node) * d(node)/d(operand)
-            if len(edges) == 2:
-                child = edges[0]
-                grads[child] = get(child, 0.0) + g * edges[1]
-            elif edges:
-                it = iter(edges)
-                for child, local in zip(it, it):
+            if type(a) is tuple:
+                for child, local in zip(a, node._da):
                     grads[child] = get(child, 0.0) + g * local
+                continue
+            grads[a] = get(a, 0.0) + g * node._da
+            b = node._b
+            if b is not None:
+                grads[b] = get(b, 0.0) + g * node._db
 
 
 _new = object.__new__
@@ -319,7 +349,18 @@ def topological_sort(root: Value) -> list[Value]:
             continue
         add(node)
         push((node, True))
-        for child in node._edges[-2::-2]:  # reversed, so the first operand is emitted first
-            if child not in visited:
-                push((child, False))
+        # operands pushed last-first, so that the first operand is emitted first
+        a = node._a
+        if a is None:
+            continue
+        if type(a) is tuple:
+            for child in reversed(a):
+                if child not in visited:
+                    push((child, False))
+            continue
+        b = node._b
+        if b is not None and b not in visited:
+            push((b, False))
+        if a not in visited:
+            push((a, False))
     return order

@@ -16,7 +16,7 @@ def test_names_the_failing_input_with_both_values(monkeypatch: pytest.MonkeyPatc
     def bad_tanh(self: Value) -> Value:
         import math
 
-        return engine._make(math.tanh(self.data), (self, 1.0), "tanh")
+        return engine._make(math.tanh(self.data), "tanh", self, 1.0)
 
     monkeypatch.setattr(Value, "tanh", bad_tanh)
     with pytest.raises(GradcheckError) as info:
