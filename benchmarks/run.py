@@ -88,7 +88,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="fresh-process repeats per cell (default and minimum 5)")
     parser.add_argument("--json", type=Path, default=ROOT / "build" / "bench" / "results.json",
                         help="where to write the figures as JSON (default build/bench/results.json)")
-    parser.add_argument("--quick", action="store_true", help="fewer repeats and smaller chains, for a smoke run")
+    parser.add_argument("--quick", action="store_true",
+                        help="one repeat and smaller chains: a smoke run, not for the record")
     args = parser.parse_args(argv)
     repeats = 1 if args.quick else max(5, args.repeats)
 
