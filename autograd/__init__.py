@@ -1,6 +1,7 @@
 """A scalar autograd engine: `Value` records operations, `backward` applies the chain rule."""
 
+from .compile import CompiledGraph, compile_graph
 from .engine import Value, topological_sort
 from .gradcheck import GradcheckError, gradcheck
 
-__all__ = ["GradcheckError", "Value", "gradcheck", "topological_sort"]
+__all__ = ["CompiledGraph", "GradcheckError", "Value", "compile_graph", "gradcheck", "topological_sort"]

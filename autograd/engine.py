@@ -56,6 +56,34 @@ def _power_rule(base: float, exponent: float) -> float:
     return exponent * _pow(base, exponent - 1.0)
 
 
+def _exp(x: float) -> float:
+    """e^x, inf on overflow instead of OverflowError."""
+    try:
+        return math.exp(x)
+    except OverflowError:
+        return _INF
+
+
+def _log(x: float) -> float:
+    """ln x with IEEE results: -inf at 0, nan below 0."""
+    if x > 0.0:
+        return math.log(x)
+    return -_INF if x == 0.0 else _NAN
+
+
+def _sigmoid(x: float) -> float:
+    """1 / (1 + e^-x) without overflow: for x < 0 the same value as e^x / (1 + e^x)."""
+    if x >= 0.0:
+        return 1.0 / (1.0 + math.exp(-x))
+    e = math.exp(x)  # e^x < 1 here: no overflow
+    return e / (1.0 + e)
+
+
+def _exponent_grad(a: float, out: float) -> float:
+    """d(a^b)/db = a^b ln a, undefined (nan) for a <= 0."""
+    return out * math.log(a) if a > 0.0 else _NAN
+
+
 def _div(a: float, b: float) -> float:
     """``a / b`` with IEEE 754 results for a zero divisor."""
     try:
@@ -173,9 +201,9 @@ class Value:
         if isinstance(other, Value):
             b = other.data
             out = _pow(a, b)
-            # d(a^b)/da = b a^(b-1);  d(a^b)/db = a^b ln a, undefined (nan) for a <= 0
+            # d(a^b)/da = b a^(b-1);  d(a^b)/db = a^b ln a
             d_base = _power_rule(a, b)
-            d_exp = out * math.log(a) if a > 0.0 else _NAN
+            d_exp = _exponent_grad(a, out)
             return _make(out, "**", self, d_base, other, d_exp)
         c = _as_float(other)
         if c is None:
@@ -183,32 +211,18 @@ class Value:
         return _make(_pow(a, c), "**", self, _power_rule(a, c), const=c)
 
     def exp(self) -> Value:
-        """e ** self."""
-        try:
-            out = math.exp(self.data)
-        except OverflowError:
-            out = _INF
+        """e ** self (inf on overflow)."""
+        out = _exp(self.data)
         return _make(out, "exp", self, out)  # d e^x = e^x
 
     def log(self) -> Value:
         """Natural logarithm: -inf at 0 and nan below 0, as in IEEE 754."""
         x = self.data
-        if x > 0.0:
-            out = math.log(x)
-        elif x == 0.0:
-            out = -_INF
-        else:
-            out = _NAN
-        return _make(out, "log", self, _div(1.0, x))  # d ln x = 1/x
+        return _make(_log(x), "log", self, _div(1.0, x))  # d ln x = 1/x
 
     def sigmoid(self) -> Value:
         """1 / (1 + e^-x), computed without overflow over the whole float range."""
-        x = self.data
-        if x >= 0.0:
-            s = 1.0 / (1.0 + math.exp(-x))
-        else:
-            e = math.exp(x)  # e^x < 1 here: no overflow; same value as 1/(1+e^-x)
-            s = e / (1.0 + e)
+        s = _sigmoid(self.data)
         return _make(s, "sigmoid", self, s * (1.0 - s))  # d sigma = sigma (1 - sigma)
 
     def tanh(self) -> Value:

@@ -116,6 +116,8 @@ def main(argv: list[str] | None = None) -> int:
         (f"chain_{big}", ["deltagrad"]),
         ("chain_memory_1e5", [e for e in engines if e in ("deltagrad", "micrograd")]),
     ]
+    if has_compiled:
+        plan += [(f"compile_{n}", ["compiled"]) for n in ("1e3", "1e4", "1e5")]
     results: dict[str, dict[str, list[dict[str, Any]]]] = {w: {e: [] for e in es} for w, es in plan}
     started = time.perf_counter()
     for r in range(repeats):
@@ -204,6 +206,12 @@ def render_table(med: Any, deepest: dict[str, dict[str, Any]], engines: list[str
 
     rows.append(["deepest chain backward() survives (ops)", deep("deltagrad"), deep("micrograd"),
                  "-", "-", "-", "-"])
+    for n in ("1e3", "1e4", "1e5"):
+        secs = med(f"compile_{n}", "compiled", "seconds")
+        if secs is not None:
+            per = med(f"compile_{n}", "compiled", "us_per_node")
+            rows.append([f"compile a {n}-op chain (ms; us per node)", "-", "-", "-", "-",
+                         f"{secs * 1e3:,.1f}; {per:.1f}", "-"])
     header = ["workload (median)", "deltagrad", "micrograd", "speed-up", "torch", "compiled", "floats fwd"]
     return format_table(header, rows)
 
@@ -232,6 +240,9 @@ def check_goals(med: Any, big: str, has_compiled: bool) -> list[str]:
         if mg is not None:
             goal("compiled step speed-up over micrograd (goal >= 200x)", mg / cs, mg / cs >= 200)
         goal("compiled step over plain-float forward (goal <= 2x)", cs / fl, cs / fl <= 2)
+        small = med("compile_1e3", "compiled", "us_per_node")
+        large = med("compile_1e5", "compiled", "us_per_node")
+        goal("compile cost per node at 1e5 over 1e3 (linear: goal <= 2x)", large / small, large / small <= 2)
     return lines
 
 

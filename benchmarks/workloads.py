@@ -256,8 +256,23 @@ def deepest_chain(engine: str) -> dict[str, Any]:
     return {"ops": lo, "at_least": False}
 
 
+def compile_time(n_ops: int) -> dict[str, Any]:
+    """Seconds to compile the chain graph of ``n_ops`` operations (n_ops + 1 nodes)."""
+    from autograd import compile_graph
+
+    x, y = _build_chain(Value, n_ops)
+    t0 = time.perf_counter()
+    compiled = compile_graph(y, [x])
+    seconds = time.perf_counter() - t0
+    if compiled([1.0]) != y.data:
+        raise AssertionError("compiled chain does not replay the eager value")
+    return {"seconds": seconds, "us_per_node": seconds / (n_ops + 1) * 1e6}
+
+
 def run(engine: str, workload: str) -> dict[str, Any]:
     """Dispatch one measurement."""
+    if workload.startswith("compile_"):
+        return compile_time(int(float(workload.rsplit("_", 1)[1])))
     if workload == "mlp_step":
         return mlp_step(engine)
     if workload.startswith("chain_memory_"):

@@ -1,5 +1,7 @@
 """Neural networks on `autograd.Value`, and the textbook delta rule to check them against."""
 
+from . import datasets
+from .compiled import CompiledLoss, compile_loss
 from .io import load, save
 from .losses import binary_cross_entropy, half_squared_error, mse_loss
 from .manual import (
@@ -20,6 +22,7 @@ __all__ = [
     "MLP",
     "SGD",
     "Adam",
+    "CompiledLoss",
     "GradientRow",
     "Layer",
     "ManualBackprop",
@@ -28,6 +31,8 @@ __all__ = [
     "Optimizer",
     "autograd_gradients",
     "binary_cross_entropy",
+    "compile_loss",
+    "datasets",
     "compare_gradients",
     "format_gradient_table",
     "format_table",

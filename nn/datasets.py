@@ -26,9 +26,10 @@ def _check_n(n: object, minimum: int = 2) -> int:
 def _check_noise(noise: object) -> float:
     if not isinstance(noise, numbers.Real) or isinstance(noise, bool):
         raise TypeError(f"noise must be a number, got {type(noise).__name__}: {noise!r}")
-    if not 0.0 <= noise < math.inf:
+    value = float(noise)
+    if not 0.0 <= value < math.inf:
         raise ValueError(f"noise must be a finite number >= 0, got {noise!r}")
-    return float(noise)
+    return value
 
 
 def _linspace(start: float, stop: float, n: int, endpoint: bool = True) -> list[float]:
@@ -63,7 +64,9 @@ def moons(n: int = 100, noise: float = 0.1, rng: RngLike = 0) -> tuple[Points, L
     return _finish(outer + inner, [0] * n_outer + [1] * n_inner, noise, rng)
 
 
-def circles(n: int = 100, noise: float = 0.05, factor: float = 0.5, rng: RngLike = 0) -> tuple[Points, Labels]:
+def circles(
+    n: int = 100, noise: float = 0.05, factor: float = 0.5, rng: RngLike = 0
+) -> tuple[Points, Labels]:
     """A circle of radius 1 (label 0) around one of radius ``factor`` (label 1)."""
     _check_n(n)
     noise = _check_noise(noise)

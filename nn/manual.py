@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from autograd import Value
+from autograd.engine import _sigmoid
 
 from .losses import half_squared_error
 from .module import MLP
@@ -44,13 +45,6 @@ class ManualBackprop:
             for i, d in enumerate(deltas):
                 out[f"z{layer}[{i}]"] = d
         return out
-
-
-def _sigmoid(z: float) -> float:
-    if z >= 0.0:
-        return 1.0 / (1.0 + math.exp(-z))
-    e = math.exp(z)
-    return e / (1.0 + e)
 
 
 def _activate(name: str, z: float) -> float:

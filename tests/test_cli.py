@@ -118,3 +118,17 @@ def test_help(args: list[str]) -> None:
     assert result.returncode == 0 and "usage: deltagrad" in result.stdout
     if "demo" in args:
         assert "--weights" in result.stdout and "--format" in result.stdout
+
+
+def test_demo_show_code_prints_the_generated_backward_beside_the_delta_rule(tmp_path: Path) -> None:
+    no_dot = dict(os.environ, PATH=str(tmp_path))
+    result = deltagrad("demo", "--show-code", "--out", str(tmp_path), env=no_dot)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    code = out.split("backward (g<i> = dL/dv<i>)")[1]
+    delta2 = next(line for line in code.splitlines() if "delta2[0] = (a2[0] - y)" in line)
+    assert "(v22 * (1.0 - v22))" in delta2 and delta2.endswith("= -0.083224")
+    assert any("_P[0].grad += " in line and line.endswith("delta1[0] * x[0] = -0.006197")
+               for line in code.splitlines())
+    assert "v8 = v3 + v6 + v7  # z1[0]" in out
+    assert "L = 0.0651" in out  # the walk-through is still there, computed before the step

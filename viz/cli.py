@@ -66,6 +66,8 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--y", type=_number, nargs="+", metavar="Y", help="the target value(s)")
     d.add_argument("--lr", type=_positive, default=demo.WORKED_LR,
                    help="learning rate (default: %(default)s)")
+    d.add_argument("--show-code", action="store_true",
+                   help="also print the code compile_graph generates, beside the delta rule it reproduces")
     return parser
 
 
@@ -93,10 +95,17 @@ def _demo(args: argparse.Namespace) -> int:
     out = args.out
     if out.exists() and not out.is_dir():
         _fail("demo", f"--out {out} exists and is not a folder")
+    if args.show_code:
+        code = demo.generated_backward(model, x, y)  # before the demo's SGD step changes the weights
     try:
         demo.run_demo(model, x, y, args.lr, out, args.format)
     except OSError as err:
         _fail("demo", str(err))
+    if args.show_code:
+        print()
+        print("The compiled graph: compile_graph(L, inputs, params) writes this Python, and its")
+        print("backward pass is the delta rule, line by line (values at the example above):")
+        print(code)
     return 0
 
 

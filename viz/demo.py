@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -150,6 +151,70 @@ def run_demo(
         except GraphvizNotFoundError as err:
             echo(f"Graph not rendered: {err}")
     return DemoResult(loss, manual, grad_rows, before, after, picture, dot_source)
+
+
+def generated_backward(model: nn.MLP, x: Sequence[float], y: Sequence[float]) -> str:
+    """The code `compile_graph` writes for this network's loss, each backward statement beside
+    the delta-rule quantity it computes and its value at (x, y)."""
+    from autograd import compile_graph
+    from autograd.compile import CompiledGraph
+
+    xs = [Value(v, label=f"x[{j}]") for j, v in enumerate(x)]
+    ys = [Value(v, label="y" if len(y) == 1 else f"y[{i}]") for i, v in enumerate(y)]
+    pred = model(xs)
+    loss = nn.half_squared_error(pred, ys[0] if len(ys) == 1 else ys)
+    graph: CompiledGraph = compile_graph(loss, xs + ys, model.parameters(), input_grads=False)
+    saved = [p.grad for p in model.parameters()]
+    loss.backward()  # eager gradients: the values each statement computes
+    plan = graph.plan
+    n_layers = len(model.layers)
+    acts = [layer.activation for layer in model.layers]
+
+    def name(node: Value) -> str:
+        return node.label or f"v{plan.index[id(node)]}"
+
+    def meaning(node: Value) -> str:
+        label = node.label
+        m = re.fullmatch(r"([zaWb])(\d+)\[(\d+)\](?:\[(\d+)\])?", label)
+        if m is None:  # an unlabelled step: say which expression it differentiates
+            if not node.inputs:
+                return f"dL/d{label or 'v'}"
+            terms = [name(c) for c in node.inputs] + ([repr(node.const)] if node.const is not None else [])
+            joined = f" {node.op} ".join(terms) if node.op in ("+", "*", "**") else f"{node.op}({terms[0]})"
+            return f"dL/d({joined})"
+        kind, layer, i, j = m.group(1), int(m.group(2)), m.group(3), m.group(4)
+        prev = "x" if layer == 1 else f"a{layer - 1}"
+        if kind == "z":
+            fprime = {"sigmoid": f"a{layer}[{i}] (1 - a{layer}[{i}])", "tanh": f"(1 - a{layer}[{i}]^2)",
+                      "relu": f"[z{layer}[{i}] > 0]", "linear": "1"}[acts[layer - 1]]
+            upstream = (f"(a{layer}[{i}] - y)" if layer == n_layers
+                        else f"sum_k W{layer + 1}[k][{i}] delta{layer + 1}[k]")
+            return f"delta{layer}[{i}] = {upstream} * {fprime}"
+        if kind == "a":
+            if layer == n_layers:
+                return f"dL/da{layer}[{i}] = a{layer}[{i}] - y"
+            return f"dL/da{layer}[{i}] = sum_k W{layer + 1}[k][{i}] delta{layer + 1}[k]  (so far)"
+        if kind == "W":
+            return f"dL/dW{layer}[{i}][{j}] = delta{layer}[{i}] * {prev}[{j}]"
+        return f"dL/db{layer}[{i}] = delta{layer}[{i}]"
+
+    loads = [f"v{plan.index[id(v)]} = {v.label}" for v in [*xs, *ys, *model.parameters()]]
+    lines = ["inputs and parameters: " + ", ".join(loads), "forward (one statement per node):"]
+    lines += ["  " + line for line in plan.forward]
+    lines.append("backward (g<i> = dL/dv<i>), beside the delta rule it reproduces:")
+    rows = []
+    for statement in plan.backward:
+        j = int(statement.split(" ", 1)[0][1:])  # "g21 = ..." -> 21
+        node = plan.order[j]
+        rows.append((statement, f"{meaning(node)} = {node.grad:+.6f}"))
+    for k, p in enumerate(model.parameters()):
+        g = plan.grad_names[plan.index[id(p)]]
+        rows.append((f"_P[{k}].grad += {g}", f"{meaning(p)} = {p.grad:+.6f}"))
+    width = max(len(code) for code, _ in rows)
+    lines += [f"  {code.ljust(width)}   # {note}" for code, note in rows]
+    for p, old in zip(model.parameters(), saved):
+        p.grad = old
+    return "\n".join(lines)
 
 
 def _fprime(act: str, z: float, a: float) -> float:

@@ -1,0 +1,228 @@
+"""autograd.compile: replay equals eager backward, for every op; contract and safety."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import nn
+from autograd import CompiledGraph, Value, compile_graph, topological_sort
+from tests.conftest import B1, B2, EXPECTED, W1, W2, X, Y, close
+
+
+def worked() -> tuple[nn.MLP, list[Value], Value, Value]:
+    model = nn.MLP.from_weights([W1, W2], [B1, B2])
+    xs = [Value(v, f"x[{j}]") for j, v in enumerate(X)]
+    y = Value(Y, "y")
+    return model, xs, y, nn.half_squared_error(model(xs), y)
+
+
+def test_worked_example_replays_exactly() -> None:
+    model, xs, y, loss = worked()
+    g = compile_graph(loss, xs + [y], model.parameters())
+    assert isinstance(g, CompiledGraph)
+    assert g([*X, Y]) == loss.data and close(loss.data, EXPECTED["L"])
+    compiled = [p.grad for p in model.parameters()]
+    model.zero_grad()
+    loss.backward()
+    assert compiled == [p.grad for p in model.parameters()]  # identical, not just close
+    assert g.grad_inputs == (xs[0].grad, xs[1].grad, y.grad)
+
+
+def test_new_inputs_and_updated_params_are_seen() -> None:
+    model, xs, y, loss = worked()
+    g = compile_graph(loss, xs + [y], model.parameters())
+    nn.SGD(model.parameters(), lr=0.5).step()  # grads are 0: nothing moves
+    params = model.parameters()
+    params[0].data = 0.7  # as an optimizer would
+    value = g([0.1, 0.9, 0.0])
+    model.zero_grad()
+    fresh = nn.half_squared_error(model([0.1, 0.9]), 0.0)
+    fresh.backward()
+    expected = [p.grad for p in params]
+    model.zero_grad()
+    assert g([0.1, 0.9, 0.0]) == value == fresh.data
+    assert [p.grad for p in params] == expected
+
+
+def test_gradients_accumulate_across_calls_like_backward() -> None:
+    model, xs, y, loss = worked()
+    g = compile_graph(loss, xs + [y], model.parameters())
+    g([*X, Y])
+    once = [p.grad for p in model.parameters()]
+    g([*X, Y])
+    assert [p.grad for p in model.parameters()] == [2 * v for v in once]
+
+
+def test_relu_derivative_is_chosen_at_replay_time() -> None:
+    x = Value(-1.0, "x")
+    g = compile_graph((x * 3.0).relu(), [x])
+    assert g([-1.0]) == 0.0 and g.grad_inputs == (0.0,)
+    assert g([2.0]) == 6.0 and g.grad_inputs == (3.0,)
+
+
+def test_pow_with_a_value_exponent() -> None:
+    a, b = Value(2.0, "a"), Value(3.0, "b")
+    out = a**b
+    g = compile_graph(out, [a, b])
+    assert g([1.5, 2.5]) == 1.5**2.5
+    assert g.grad_inputs == pytest.approx((2.5 * 1.5**1.5, 1.5**2.5 * math.log(1.5)), rel=1e-15)
+    g([-2.0, 2.0])
+    assert g.grad_inputs[0] == -4.0 and math.isnan(g.grad_inputs[1])
+
+
+def test_other_leaves_are_frozen_constants() -> None:
+    x, c = Value(1.0, "x"), Value(10.0, "c")
+    g = compile_graph(x * c + c.exp(), [x])
+    c.data = 0.0  # not an input or param: the compiled graph keeps 10.0
+    assert g([2.0]) == 20.0 + math.exp(10.0)
+    assert g.grad_inputs == (10.0,)
+    assert "10.0" in g.source
+
+
+OPS = ["add", "sub", "mul", "div", "pow_const", "pow_value", "exp", "log", "sigmoid", "tanh", "relu",
+       "neg", "rsub", "rdiv", "sum", "reuse"]
+
+
+def apply(op: str, a: Value, b: Value) -> Value:
+    if op == "add":
+        return a + b
+    if op == "sub":
+        return a - b
+    if op == "mul":
+        return a * b
+    if op == "div":
+        return a / (b * b + 1.0)
+    if op == "pow_const":
+        return a**2 + a**3.0
+    if op == "pow_value":
+        return (a * a + 0.5) ** (b.tanh())
+    if op == "exp":
+        return (a * 0.3).exp()
+    if op == "log":
+        return (a * a + 0.1).log()
+    if op == "sigmoid":
+        return a.sigmoid()
+    if op == "tanh":
+        return b.tanh()
+    if op == "relu":
+        return (a - b).relu()
+    if op == "neg":
+        return -a
+    if op == "rsub":
+        return 2.0 - a
+    if op == "rdiv":
+        return 1.0 / (a * a + 1.0)
+    if op == "sum":
+        return Value.sum([a, b, a, 0.25])
+    return a * a + a  # reuse
+
+
+@st.composite
+def programs(draw):
+    n_inputs = draw(st.integers(1, 3))
+    steps = draw(st.lists(st.tuples(st.sampled_from(OPS), st.integers(0, 100), st.integers(0, 100)),
+                          min_size=1, max_size=12))
+    values = [draw(st.floats(-2.0, 2.0)) for _ in range(n_inputs)]
+    new_values = [draw(st.floats(-2.0, 2.0)) for _ in range(n_inputs)]
+    return n_inputs, steps, values, new_values
+
+
+def run_program(n_inputs: int, steps, values: list[float]) -> tuple[list[Value], Value]:
+    leaves = [Value(v, f"in{k}") for k, v in enumerate(values)]
+    nodes = list(leaves)
+    for op, i, j in steps:
+        nodes.append(apply(op, nodes[i % len(nodes)], nodes[j % len(nodes)]))
+    return leaves, nodes[-1]
+
+
+def same(a: float, b: float) -> bool:
+    return a == b or (math.isnan(a) and math.isnan(b))
+
+
+@settings(max_examples=200, deadline=None)
+@given(programs())
+def test_generated_graphs_replay_like_eager(program) -> None:
+    n_inputs, steps, values, new_values = program
+    leaves, root = run_program(n_inputs, steps, values)
+    in_graph = {id(n) for n in topological_sort(root)}
+    used = [k for k, leaf in enumerate(leaves) if id(leaf) in in_graph]  # inputs must be in it
+    g = compile_graph(root, [leaves[k] for k in used])
+    fresh_leaves, fresh_root = run_program(n_inputs, steps, new_values)
+    fresh_root.backward()
+    out = g([new_values[k] for k in used])
+    assert same(out, fresh_root.data)
+    for got, leaf in zip(g.grad_inputs, [fresh_leaves[k] for k in used]):
+        assert same(got, leaf.grad) or got == pytest.approx(leaf.grad, rel=1e-12), (got, leaf.grad)
+
+
+def test_accumulate_sums_scaled_gradients() -> None:
+    model, xs, y, loss = worked()
+    g = compile_graph(loss, xs + [y], model.parameters())
+    rows = [[0.5, -0.2, 1.0], [0.1, 0.3, 0.0], [-1.0, 2.0, 1.0]]
+    model.zero_grad()
+    total = g.accumulate(rows, scale=0.5)
+    batch = [p.grad for p in model.parameters()]
+    model.zero_grad()
+    expected_total = 0.0
+    for r in rows:
+        expected_total += g(r)
+    assert total == pytest.approx(0.5 * expected_total, rel=1e-15)
+    for got, single in zip(batch, [p.grad for p in model.parameters()]):
+        assert got == pytest.approx(0.5 * single, rel=1e-12, abs=1e-300)
+
+
+def test_bad_arguments() -> None:
+    model, xs, y, loss = worked()
+    g = compile_graph(loss, xs + [y], model.parameters())
+    before = [p.grad for p in model.parameters()]
+    with pytest.raises(ValueError, match="needs 3 values \\(one per input\\), got 2"):
+        g([1.0, 2.0])
+    with pytest.raises(TypeError, match=r"values\[1\] must be a real number, got str"):
+        g([1.0, "2", 3.0])
+    with pytest.raises(TypeError, match="must be a sequence of 3 numbers, got float"):
+        g(1.0)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match=r"rows\[1\] needs 3 values"):
+        g.accumulate([[1.0, 2.0, 3.0], [1.0]])
+    assert [p.grad for p in model.parameters()] == before  # nothing half-changed
+    with pytest.raises(ValueError, match="must be a leaf Value, got the result of"):
+        compile_graph(loss, [loss.inputs[0]])
+    with pytest.raises(ValueError, match="is not in the graph under root"):
+        compile_graph(loss, [Value(1.0)])
+    with pytest.raises(ValueError, match="given twice"):
+        compile_graph(loss, [xs[0], xs[0]])
+    with pytest.raises(TypeError, match=r"inputs\[0\] must be a Value, got float"):
+        compile_graph(loss, [1.0])  # type: ignore[list-item]
+    with pytest.raises(TypeError, match="root must be a Value"):
+        compile_graph(1.0, [])  # type: ignore[arg-type]
+
+
+def test_source_is_readable_with_labels_as_comments() -> None:
+    model, xs, y, loss = worked()
+    source = compile_graph(loss, xs + [y], model.parameters()).source
+    assert "def forward_backward(_x, _P):" in source
+    assert "# z1[0]" in source and "# W1[0][0]" in source
+    forward, backward = source.split("# backward")
+    assert "_sigmoid(" in forward and "(1.0 - v" in backward
+
+
+def test_a_crafted_label_cannot_inject_code() -> None:
+    x = Value(2.0, "x\nimport os; os._exit(3)  # ")
+    y = x * 3.0
+    y.label = "y\r\n_P = None\n\u2028raise SystemExit"
+    g = compile_graph(y, [x])
+    assert g([4.0]) == 12.0 and g.grad_inputs == (3.0,)
+    assert "\nimport os" not in g.source and "\n_P = None" not in g.source
+    for line in g.source.splitlines():
+        code = line.split("#", 1)[0]
+        assert "os" not in code.split() and "SystemExit" not in code
+
+
+def test_non_finite_constants_are_literals_by_name() -> None:
+    x = Value(1.0, "x")
+    g = compile_graph(x * math.inf + Value(math.nan), [x])
+    assert math.isnan(g([1.0]))
+    assert "_INF" in g.source and "_NAN" in g.source
