@@ -12,12 +12,16 @@ from .manual import (
     format_gradient_table,
     format_table,
     manual_backprop,
+    predict,
 )
 from .module import ACTIVATIONS, INITS, MLP, Layer, Module, Neuron
 from .optim import SGD, Adam, Optimizer
+from .train import LOSSES, History, accuracy, fit, hinge_loss
 
 __all__ = [
     "ACTIVATIONS",
+    "LOSSES",
+    "History",
     "INITS",
     "MLP",
     "SGD",
@@ -29,16 +33,20 @@ __all__ = [
     "Module",
     "Neuron",
     "Optimizer",
+    "accuracy",
     "autograd_gradients",
     "binary_cross_entropy",
     "compile_loss",
     "datasets",
     "compare_gradients",
+    "fit",
     "format_gradient_table",
     "format_table",
     "half_squared_error",
+    "hinge_loss",
     "load",
     "manual_backprop",
     "mse_loss",
+    "predict",
     "save",
 ]

@@ -90,6 +90,35 @@ def _floats(values: object, n: int, what: str) -> list[float]:
     return out
 
 
+def forward_floats(
+    weights: list[list[list[float]]], biases: list[list[float]], acts: Sequence[str], x: Sequence[float]
+) -> tuple[list[list[float]], list[list[float]]]:
+    """The forward pass in plain floats: (z, a) per layer, summed in autograd's order."""
+    zs: list[list[float]] = []
+    activations: list[list[float]] = []
+    prev = list(x)
+    for rows, bs, act in zip(weights, biases, acts):
+        z = []
+        for row, b in zip(rows, bs):
+            total = row[0] * prev[0]  # w0 x0 + w1 x1 + ... + b, left to right as Value.sum
+            for w, a_j in zip(row[1:], prev[1:]):
+                total += w * a_j
+            z.append(total + b)
+        zs.append(z)
+        prev = [_activate(act, zi) for zi in z]
+        activations.append(prev)
+    return zs, activations
+
+
+def predict(model: MLP, X: Sequence[Sequence[float]]) -> list[list[float]]:
+    """The model's outputs for every row of ``X``, in plain floats (no graph is built)."""
+    model = _check_model(model)
+    weights, biases = model.weights(), model.biases()
+    acts = [layer.activation for layer in model.layers]
+    nin = model.sizes[0]
+    return [forward_floats(weights, biases, acts, _floats(x, nin, "input"))[1][-1] for x in X]
+
+
 def manual_backprop(model: MLP, x: Sequence[float], y: float | Sequence[float]) -> ManualBackprop:
     """Forward pass, loss, deltas and gradients of ``model`` at ``(x, y)``, by hand."""
     model = _check_model(model)
@@ -99,19 +128,7 @@ def manual_backprop(model: MLP, x: Sequence[float], y: float | Sequence[float]) 
     weights, biases = model.weights(), model.biases()
     acts = [layer.activation for layer in model.layers]
 
-    zs: list[list[float]] = []
-    activations: list[list[float]] = []
-    prev = xs
-    for rows, bs, act in zip(weights, biases, acts):
-        z = []
-        for row, b in zip(rows, bs):
-            total = row[0] * prev[0]
-            for w, a_j in zip(row[1:], prev[1:]):
-                total += w * a_j
-            z.append(total + b)
-        zs.append(z)
-        prev = [_activate(act, zi) for zi in z]
-        activations.append(prev)
+    zs, activations = forward_floats(weights, biases, acts, xs)
 
     out = activations[-1]
     loss_terms = [0.5 * (a - t) ** 2 for a, t in zip(out, ys)]

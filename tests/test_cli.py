@@ -132,3 +132,59 @@ def test_demo_show_code_prints_the_generated_backward_beside_the_delta_rule(tmp_
                for line in code.splitlines())
     assert "v8 = v3 + v6 + v7  # z1[0]" in out
     assert "L = 0.0651" in out  # the walk-through is still there, computed before the step
+
+
+def test_train_writes_pngs_and_a_loadable_model(tmp_path: Path) -> None:
+    pytest.importorskip("matplotlib")
+    model_path = tmp_path / "model.json"
+    result = deltagrad("train", "--data", "moons", "--n", "60", "--hidden", "8,8", "--epochs", "40",
+                       "--compiled", "--plot", str(tmp_path / "plots"), "--save", str(model_path))
+    assert result.returncode == 0, result.stderr
+    assert "final training accuracy" in result.stdout and "(compiled)" in result.stdout
+    assert "training" in result.stderr and "epoch" in result.stderr  # the tqdm bar
+    for name in ("loss.png", "decision_boundary.png"):
+        assert (tmp_path / "plots" / name).read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+    model = nn.load(model_path)
+    assert model.sizes == [2, 8, 8, 1]
+    demo = deltagrad("demo", "--weights", str(model_path), "--x", "0.5", "0.2", "--y", "1",
+                     "--out", str(tmp_path / "d"), env=dict(os.environ, PATH=str(tmp_path)))
+    assert demo.returncode == 0 and "2 inputs -> 8 relu -> 8 relu -> 1 linear" in demo.stdout
+
+
+def test_train_reports_accuracy_for_the_same_seed_identically() -> None:
+    args = ("train", "--data", "xor", "--hidden", "4", "--epochs", "5", "--no-progress")
+    first, second = deltagrad(*args), deltagrad(*args)
+    assert first.returncode == 0 and first.stdout.splitlines()[1].split(" after")[0] == \
+        second.stdout.splitlines()[1].split(" after")[0]
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["train", "--hidden", "16,x"], "expected comma-separated widths"),
+        (["train", "--epochs", "0"], "expected a whole number >= 1"),
+        (["train", "--data", "mnist"], "invalid choice: 'mnist'"),
+        (["train", "--lr", "0"], "expected a positive number"),
+        (["train", "--noise", "-1"], "expected a number >= 0"),
+    ],
+)
+def test_train_bad_arguments(args: list[str], message: str) -> None:
+    result = deltagrad(*args)
+    assert result.returncode == 2 and message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_train_save_to_a_folder_fails_cleanly(tmp_path: Path) -> None:
+    result = deltagrad("train", "--epochs", "1", "--save", str(tmp_path), "--no-progress")
+    assert result.returncode == 2 and "is a folder" in result.stderr
+
+
+def test_train_without_matplotlib_says_how_to_install_and_still_trains(tmp_path: Path) -> None:
+    code = ("import sys; sys.modules['matplotlib'] = None; from viz.cli import main; "
+            f"raise SystemExit(main(['train', '--epochs', '3', '--no-progress', '--plot', {str(tmp_path)!r}]))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
+                            env=dict(os.environ, PYTHONPATH=str(ROOT)), timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "final training accuracy" in result.stdout
+    assert "pip install 'deltagrad[plot]'" in result.stdout
+    assert not (tmp_path / "loss.png").exists()

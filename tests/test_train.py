@@ -1,0 +1,84 @@
+"""nn.train: fit lowers the loss, is deterministic, compiled equals eager, errors come first."""
+
+from __future__ import annotations
+
+import pytest
+
+import nn
+
+
+def moons(n: int = 40) -> tuple[list[list[float]], list[float]]:
+    X, labels = nn.datasets.moons(n, noise=0.1, rng=0)
+    return X, nn.datasets.signed(labels)
+
+
+def train(compiled: bool = False, batch_size: int | None = None, epochs: int = 15, seed: int = 1) -> nn.History:
+    X, Y = moons()
+    model = nn.MLP(2, [8, 8, 1], activation="relu", output_activation="linear", rng=seed)
+    return nn.fit(model, X, Y, loss="hinge", optimizer=nn.Adam(model.parameters(), lr=0.05),
+                  epochs=epochs, batch_size=batch_size, compiled=compiled, progress=False, rng=seed)
+
+
+def test_fit_lowers_the_loss_and_records_every_epoch() -> None:
+    history = train(epochs=30)
+    assert len(history) == 30 and len(history.seconds) == 30
+    assert history.loss[-1] < 0.5 * history.loss[0]
+    assert history.accuracy[-1] is not None and history.accuracy[-1] >= 0.85
+    assert all(s > 0 for s in history.seconds)
+    first = history[0]
+    assert first["epoch"] == 1 and first["loss"] == history.loss[0]
+
+
+def test_same_seed_same_history() -> None:
+    a, b = train(batch_size=16), train(batch_size=16)
+    assert a == b and a.loss == b.loss and a.accuracy == b.accuracy
+    assert train(batch_size=16, seed=2) != a
+
+
+@pytest.mark.parametrize("batch_size", [None, 16])
+def test_compiled_and_eager_training_agree(batch_size: int | None) -> None:
+    eager, compiled = train(False, batch_size), train(True, batch_size)
+    for a, b in zip(eager.loss, compiled.loss):
+        assert a == pytest.approx(b, rel=1e-9, abs=1e-12)
+    assert eager.accuracy == compiled.accuracy
+
+
+def test_callback_and_loss_functions() -> None:
+    X, labels = nn.datasets.xor()
+    model = nn.MLP(2, [4, 1], activation="tanh", output_activation="sigmoid", rng=0)
+    seen = []
+    history = nn.fit(model, X, [float(y) for y in labels], loss=nn.half_squared_error,
+                     optimizer=nn.SGD(model.parameters(), lr=0.5), epochs=3, progress=False,
+                     callback=lambda epoch, record: seen.append((epoch, record["loss"])))
+    assert seen == [(1, history.loss[0]), (2, history.loss[1]), (3, history.loss[2])]
+
+
+def test_accuracy_rules() -> None:
+    model = nn.MLP.from_weights([[[1.0]]], [[0.0]], activation="linear")
+    assert nn.accuracy(model, [[-1.0], [2.0], [0.3]], [-1, 1, -1]) == 2 / 3  # threshold 0
+    assert nn.accuracy(model, [[0.2], [0.7]], [0, 1]) == 1.0  # threshold 0.5
+    assert nn.accuracy(model, [[0.2], [0.7], [1.0]], [0.1, 0.5, 0.9]) is None  # regression
+
+
+def test_bad_shapes_raise_before_any_work() -> None:
+    X, Y = moons(10)
+    model = nn.MLP(2, [3, 1], rng=0)
+    opt = nn.SGD(model.parameters(), lr=0.1)
+    before = model.state_dict()
+    cases = [
+        (dict(X=X, Y=Y[:-1]), ValueError, "10 inputs but 9 targets"),
+        (dict(X=[[1.0]] + X[1:], Y=Y), ValueError, r"X\[0\] must have 2 values"),
+        (dict(X=X, Y=[[1.0, 2.0]] + Y[1:]), ValueError, r"Y\[0\] must have 1 value"),
+        (dict(X=[], Y=[]), ValueError, "no training examples"),
+        (dict(X=X, Y=Y, epochs=0), ValueError, "epochs must be at least 1"),
+        (dict(X=X, Y=Y, batch_size=0), ValueError, "batch_size must be at least 1"),
+        (dict(X=X, Y=Y, loss="huber"), ValueError, "unknown loss 'huber'"),
+        (dict(X=X, Y=Y, optimizer="adam"), TypeError, "optimizer must be an nn optimizer"),
+        (dict(X=[[1.0, float("nan")]] + X[1:], Y=Y), ValueError, r"X\[0\]\[1\] must be a finite number"),
+    ]
+    for overrides, error, message in cases:
+        kwargs = dict(X=X, Y=Y, loss="hinge", optimizer=opt, epochs=1, progress=False)
+        kwargs.update(overrides)
+        with pytest.raises(error, match=message):
+            nn.fit(model, kwargs.pop("X"), kwargs.pop("Y"), **kwargs)
+        assert model.state_dict() == before
