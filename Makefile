@@ -44,7 +44,8 @@ bench: $(VENV)/.installed-bench
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis
 
-# The picture in the README is the demo's own output.
-docs: $(VENV)/.installed
+# The pictures in the README are the commands' own output.
+docs: $(VENV)/.installed-test
 	$(VENV)/bin/deltagrad demo --out $(DEMO_DIR) --format svg >/dev/null
 	cp $(DEMO_DIR)/graph.svg docs/worked_example.svg
+	$(VENV)/bin/deltagrad train --compiled --no-progress --plot docs

@@ -17,13 +17,17 @@ def python_blocks() -> list[str]:
     return re.findall(r"```python\n(.*?)```", README.read_text(), flags=re.S)
 
 
+def test_readme_has_four_examples() -> None:
+    assert len(python_blocks()) == 4
+
+
 def test_readme_has_the_two_commands() -> None:
     text = README.read_text()
     quick = text.split("## Quick start")[1].split("##")[0]
     assert "make demo" in quick and "make test" in quick
 
 
-@pytest.mark.parametrize("index", range(3))
+@pytest.mark.parametrize("index", range(4))
 def test_readme_examples_run(index: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     block = python_blocks()[index]
@@ -37,3 +41,5 @@ def test_readme_examples_run(index: int, tmp_path: Path, monkeypatch: pytest.Mon
     if index == 2:
         assert printed.strip() == "0.10061969202991763"
         assert os.path.exists("build/graph.dot")
+    if index == 3:
+        assert printed.strip() == "100%"
