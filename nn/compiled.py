@@ -66,8 +66,6 @@ def compile_loss(model: MLP, loss_fn: LossFn) -> CompiledLoss:
 
     ``loss_fn`` takes the model's output (a Value, or a list for several outputs) and the
     target (a Value, or a list) and returns a Value; its graph must not depend on the data
-    (``nn.half_squared_error``, ``nn.mse_loss`` and the hinge loss
-    ``lambda s, y: (1 - y * s).relu()`` qualify; `nn.binary_cross_entropy` branches on the
-    sign of the logit, so compile it only with a linear or non-sigmoid output).
+    (every loss in `nn` qualifies; ``if`` on a Value's data inside ``loss_fn`` does not).
     """
     return CompiledLoss(model, loss_fn)

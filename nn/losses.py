@@ -51,8 +51,8 @@ def binary_cross_entropy(pred: Scalar | Sequence[Scalar], target: Scalar | Seque
     """-(t ln p + (1 - t) ln(1 - p)), averaged over pairs; targets in [0, 1].
 
     When ``pred`` is a sigmoid output the loss is computed from its logit z, as
-    ``ln(1 + e^-|z|) + max(z, 0) - t z`` (the same value, and dL/dz = p - t), which stays
-    finite for saturated sigmoids where ln p would be -inf.
+    ``softplus(z) - t z`` (the same value, and dL/dz = p - t), which stays finite for
+    saturated sigmoids where ln p would be -inf.
     """
     losses = []
     for p, t in _pairs(pred, target, "binary_cross_entropy"):
@@ -65,10 +65,12 @@ def binary_cross_entropy(pred: Scalar | Sequence[Scalar], target: Scalar | Seque
         p = _value(p)
         if p.op == "sigmoid":
             z = p.inputs[0]
-            if z.data >= 0.0:  # ln(1 + e^-z) + (1 - t) z
-                losses.append(((-z).exp() + 1.0).log() + (1.0 - t) * z)
-            else:  # ln(1 + e^z) - t z
-                losses.append((z.exp() + 1.0).log() - t * z)
+            abs_z = z.relu() + (-z).relu()  # |z|
+            # softplus(z) = ln(1 + e^z) = (z + |z|)/2 + ln(1 + e^-|z|): no overflow, and its
+            # derivative is sigmoid(z) everywhere, z = 0 included. The graph has the same
+            # shape for every z, so compile_graph can replay it.
+            softplus = (z + abs_z) * 0.5 + ((-abs_z).exp() + 1.0).log()
+            losses.append(softplus - t * z)  # -(t ln p + (1 - t) ln(1 - p)) = softplus(z) - t z
         else:
             losses.append(-(t * p.log() + (1.0 - t) * (1.0 - p).log()))
     loss = losses[0] if len(losses) == 1 else Value.sum(losses) * (1.0 / len(losses))

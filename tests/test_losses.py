@@ -71,3 +71,19 @@ def test_loss_errors() -> None:
         nn.binary_cross_entropy(Value(0.5), 2.0)
     with pytest.raises(TypeError, match="target 0 must be a Value or a number, got str"):
         nn.mse_loss([Value(1.0)], ["1"])
+
+
+def test_bce_gradient_at_zero_logit_and_compiled_replay() -> None:
+    z = Value(0.0)
+    nn.binary_cross_entropy(z.sigmoid(), 1.0).backward()
+    assert z.grad == -0.5  # sigmoid(0) - 1
+    model = nn.MLP(2, [3, 1], activation="tanh", output_activation="sigmoid", rng=0)
+    compiled = nn.compile_loss(model, nn.binary_cross_entropy)
+    for x, t in (([3.0, -2.0], 1.0), ([-4.0, 5.0], 0.0), ([0.1, 0.2], 1.0)):
+        model.zero_grad()
+        value = compiled(x, t)
+        fast = [p.grad for p in model.parameters()]
+        model.zero_grad()
+        loss = nn.binary_cross_entropy(model(x), t)
+        loss.backward()
+        assert value == loss.data and fast == [p.grad for p in model.parameters()]

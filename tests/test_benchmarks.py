@@ -1,0 +1,37 @@
+"""benchmarks: the harness's agreement check and its workloads compute the right things.
+
+Timings are never asserted here; the memory figure is deterministic (tracemalloc)."""
+
+from __future__ import annotations
+
+import pytest
+
+from benchmarks import run, workloads
+
+
+def test_engines_agree_before_timing() -> None:
+    notes = run.check_agreement(["deltagrad", "compiled"])
+    assert any("compiled replay agrees" in note for note in notes)
+
+
+def test_float_forward_is_the_same_loss_as_autograd() -> None:
+    step, _ = workloads.deltagrad_step_fn()
+    assert workloads.floats_forward_fn()() == pytest.approx(step(), rel=1e-12)
+
+
+def test_chain_memory_per_op_is_within_the_goal() -> None:
+    assert workloads.chain_memory("deltagrad", 20_000)["bytes_per_op"] <= 170
+
+
+def test_deepest_chain_reaches_a_million() -> None:
+    assert workloads.deepest_chain("deltagrad") == {"ops": 1_000_000, "at_least": True}
+
+
+def test_compile_time_workload_checks_the_replay() -> None:
+    result = workloads.compile_time(1_000)
+    assert result["seconds"] > 0 and result["us_per_node"] > 0
+
+
+def test_unknown_workload() -> None:
+    with pytest.raises(ValueError, match="unknown workload 'nope'"):
+        workloads.run("deltagrad", "nope")
