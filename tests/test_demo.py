@@ -23,6 +23,9 @@ def test_run_demo_reproduces_the_worked_example(tmp_path: Path) -> None:
     assert close(result.after["b2[0]"], EXPECTED["b2_after"][0])
     assert all(row.abs_diff <= 1e-15 for row in result.rows)
     assert result.dot_source == tmp_path / "dot-only" / "graph.dot" and result.dot_source.exists()
+    source = result.dot_source.read_text()  # drawn before the SGD step: the weights backward saw
+    assert "{ W1[0][0] | data 0.1000 | grad -0.0062 | manual -0.0062 ok }" in source
+    assert "{ b2[0] | data 0.3000 | grad -0.0832 | manual -0.0832 ok }" in source
     assert any("L = 0.0651" in line for line in lines)
 
 

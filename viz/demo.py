@@ -129,6 +129,17 @@ def run_demo(
              f" = {product:.6f}")
         echo("")
 
+    # The picture shows the graph as backward left it: drawn before the step changes the weights.
+    picture = dot_source = None
+    render_error: GraphvizNotFoundError | None = None
+    if out_dir is not None:
+        target = out_dir / f"graph.{fmt}"
+        dot_source = target.with_suffix(".dot")
+        try:
+            picture = render(loss, target, reference=manual.reference())
+        except GraphvizNotFoundError as err:
+            render_error = err
+
     opt = nn.SGD(model.parameters(), lr=lr)
     opt.step()
     after = model.state_dict()
@@ -140,16 +151,11 @@ def run_demo(
     echo(_indent(nn.format_table(["parameter", "before", "dL/dp", "after"], step_rows)))
     echo("")
 
-    picture = dot_source = None
-    if out_dir is not None:
-        target = out_dir / f"graph.{fmt}"
-        dot_source = target.with_suffix(".dot")
-        try:
-            picture = render(loss, target, reference=manual.reference())
-            echo(f"Graph written to {picture}  (DOT source: {dot_source})")
-            echo("  every box: label | data | grad | manual (green: autograd matches the delta rule)")
-        except GraphvizNotFoundError as err:
-            echo(f"Graph not rendered: {err}")
+    if picture is not None:
+        echo(f"Graph written to {picture}  (DOT source: {dot_source})")
+        echo("  every box: label | data | grad | manual (green: autograd matches the delta rule)")
+    elif render_error is not None:
+        echo(f"Graph not rendered: {render_error}")
     return DemoResult(loss, manual, grad_rows, before, after, picture, dot_source)
 
 
