@@ -103,7 +103,7 @@ class CompiledGraph:
             raise TypeError(f"{where} must be a sequence of {len(self.inputs)} numbers, "
                             f"got {type(values).__name__}")
         if len(values) != len(self.inputs):
-            raise ValueError(f"{where} needs {len(self.inputs)} values (one per input), got {len(values)}")
+            raise ValueError(f"{where} needs one value per input ({len(self.inputs)}), got {len(values)}")
         for k, v in enumerate(values):
             if type(v) is not float and (not isinstance(v, numbers.Real) or isinstance(v, bool)):
                 raise TypeError(f"{where}[{k}] must be a real number, got {type(v).__name__}: {v!r}")

@@ -40,12 +40,12 @@ class CompiledLoss:
         if isinstance(x, (str, bytes)) or not isinstance(x, Sequence):
             raise TypeError(f"{where}: x must be a sequence of {self.n_in} numbers, got {type(x).__name__}")
         if len(x) != self.n_in:
-            raise ValueError(f"{where}: x needs {self.n_in} values, got {len(x)}")
+            raise ValueError(f"{where}: x needs one value per model input ({self.n_in}), got {len(x)}")
         ys = [y] if isinstance(y, numbers.Real) else y
         if isinstance(ys, (str, bytes)) or not isinstance(ys, Sequence):
             raise TypeError(f"{where}: y must be a number or {self.n_out} numbers, got {type(y).__name__}")
         if len(ys) != self.n_out:
-            raise ValueError(f"{where}: y needs {self.n_out} values, got {len(ys)}")
+            raise ValueError(f"{where}: y needs one value per model output ({self.n_out}), got {len(ys)}")
         return [*x, *ys]
 
     def __call__(self, x: Sequence[float], y: float | Sequence[float]) -> float:

@@ -79,7 +79,7 @@ def _floats(values: object, n: int, what: str) -> list[float]:
     if isinstance(items, (str, bytes)) or not isinstance(items, Sequence):
         raise TypeError(f"{what} must be a list of {n} numbers, got {type(values).__name__}")
     if len(items) != n:
-        raise ValueError(f"expected {n} {what} values, got {len(items)}")
+        raise ValueError(f"expected {n} {what} value{'s' if n != 1 else ''}, got {len(items)}")
     out = []
     for i, v in enumerate(items):
         if isinstance(v, Value):

@@ -75,8 +75,8 @@ def test_demo_with_a_weights_file(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     "args, message",
     [
-        (["demo", "--x", "1"], "--x needs 2 values for this network, got 1"),
-        (["demo", "--y", "1", "2"], "--y needs 1 values for this network, got 2"),
+        (["demo", "--x", "1"], "--x needs one value per network input (2), got 1"),
+        (["demo", "--y", "1", "2"], "--y needs one value per network output (1), got 2"),
         (["demo", "--lr", "-0.1"], "argument --lr: expected a positive number, got '-0.1'"),
         (["demo", "--lr", "abc"], "argument --lr: expected a number, got 'abc'"),
         (["demo", "--format", "gif"], "invalid choice: 'gif'"),

@@ -179,13 +179,13 @@ def test_bad_arguments() -> None:
     model, xs, y, loss = worked()
     g = compile_graph(loss, xs + [y], model.parameters())
     before = [p.grad for p in model.parameters()]
-    with pytest.raises(ValueError, match="needs 3 values \\(one per input\\), got 2"):
+    with pytest.raises(ValueError, match=r"needs one value per input \(3\), got 2"):
         g([1.0, 2.0])
     with pytest.raises(TypeError, match=r"values\[1\] must be a real number, got str"):
         g([1.0, "2", 3.0])
     with pytest.raises(TypeError, match="must be a sequence of 3 numbers, got float"):
         g(1.0)  # type: ignore[arg-type]
-    with pytest.raises(ValueError, match=r"rows\[1\] needs 3 values"):
+    with pytest.raises(ValueError, match=r"rows\[1\] needs one value per input \(3\)"):
         g.accumulate([[1.0, 2.0, 3.0], [1.0]])
     assert [p.grad for p in model.parameters()] == before  # nothing half-changed
     with pytest.raises(ValueError, match="must be a leaf Value, got the result of"):

@@ -51,9 +51,9 @@ def test_several_outputs() -> None:
 def test_errors() -> None:
     model = nn.MLP(2, [1], rng=0)
     compiled = nn.compile_loss(model, nn.half_squared_error)
-    with pytest.raises(ValueError, match="x needs 2 values, got 1"):
+    with pytest.raises(ValueError, match=r"x needs one value per model input \(2\), got 1"):
         compiled([1.0], 0.0)
-    with pytest.raises(ValueError, match="y needs 1 values, got 2"):
+    with pytest.raises(ValueError, match=r"y needs one value per model output \(1\), got 2"):
         compiled([1.0, 2.0], [0.0, 1.0])
     with pytest.raises(ValueError, match="2 inputs but 1 targets"):
         compiled.accumulate([[1.0, 2.0], [0.0, 0.0]], [1.0])

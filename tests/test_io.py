@@ -77,3 +77,9 @@ def test_save_rejects_non_models_and_non_finite(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="non-finite weight nan"):
         model.save(tmp_path / "m.json")
     assert not (tmp_path / "m.json").exists()
+
+
+def test_save_into_a_missing_folder_names_the_file(tmp_path: Path) -> None:
+    target = tmp_path / "missing" / "model.json"
+    with pytest.raises(FileNotFoundError, match=f"cannot write {target}"):
+        nn.MLP(2, [1], rng=0).save(target)

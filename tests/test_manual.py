@@ -89,7 +89,7 @@ def test_manual_backprop_errors() -> None:
     model = nn.MLP.from_weights([W1, W2], [B1, B2])
     with pytest.raises(ValueError, match="expected 2 input values, got 1"):
         nn.manual_backprop(model, [0.5], 1.0)
-    with pytest.raises(ValueError, match="expected 1 target values, got 2"):
+    with pytest.raises(ValueError, match="expected 1 target value, got 2"):
         nn.manual_backprop(model, X, [1.0, 0.0])
     with pytest.raises(TypeError, match="expected an nn.MLP, got str"):
         nn.manual_backprop("model", X, Y)  # type: ignore[arg-type]

@@ -146,9 +146,9 @@ def _demo(args: argparse.Namespace) -> int:
     x = args.x if args.x is not None else demo.WORKED_X
     y = args.y if args.y is not None else demo.WORKED_Y
     if len(x) != model.sizes[0]:
-        _fail("demo", f"--x needs {model.sizes[0]} values for this network, got {len(x)}")
+        _fail("demo", f"--x needs one value per network input ({model.sizes[0]}), got {len(x)}")
     if len(y) != model.sizes[-1]:
-        _fail("demo", f"--y needs {model.sizes[-1]} values for this network, got {len(y)}")
+        _fail("demo", f"--y needs one value per network output ({model.sizes[-1]}), got {len(y)}")
     out = args.out
     if out.exists() and not out.is_dir():
         _fail("demo", f"--out {out} exists and is not a folder")
