@@ -79,7 +79,9 @@ def run_demo(
     # autograd: forward, loss, backward
     before = model.state_dict()
     pred = model(list(x))
-    loss = nn.half_squared_error(pred, list(y) if len(y) > 1 else y[0])
+    # the target as labelled leaves, so that the picture shows y as data beside x
+    targets = [Value(t, label="y" if len(y) == 1 else f"y[{i}]") for i, t in enumerate(y)]
+    loss = nn.half_squared_error(pred, targets if len(targets) > 1 else targets[0])
     loss.backward()
     manual = nn.manual_backprop(model, x, y)
 

@@ -4,8 +4,8 @@ Legend of the picture (it is also drawn in a corner of every graph):
 
 - a box per Value, ``label | data | grad`` (4 decimals); with a ``reference`` a fourth
   field ``manual`` holds the hand-computed gradient;
-- box colours give the role: inputs (``x...``) light blue, parameters (other labelled
-  leaves) gold, intermediate values white, the output (the root, usually the loss L) pink,
+- box colours give the role: data (inputs ``x...`` and targets ``y...``) light blue,
+  parameters (other labelled leaves) gold, intermediate values white, the output (the root, usually the loss L) pink,
   numeric constants folded into an operation plain grey text;
 - a small circle per operation (``+``, ``*``, ``**``, ``exp``, ``log``, ``sigmoid``,
   ``tanh``, ``relu``) with one edge per operand, so ``a + a`` shows two edges;
@@ -71,7 +71,7 @@ def _role(node: Value, root: Value) -> str:
         return "output"
     if node.op:
         return "intermediate"
-    if node.label.startswith("x"):
+    if node.label.startswith(("x", "y")):  # the data: inputs and targets
         return "input"
     return "parameter" if node.label else "intermediate"
 
@@ -188,7 +188,7 @@ def _add_legend(dot: Any, with_reference: bool) -> None:
     with dot.subgraph(name="cluster_legend") as legend:
         legend.attr(label="legend", style="rounded", color="#bbbbbb", fontcolor="#666666")
         entries = [
-            ("legend_input", "input x", {"fillcolor": COLOURS["input"]}),
+            ("legend_input", "data x, y", {"fillcolor": COLOURS["input"]}),
             ("legend_parameter", "parameter W, b", {"fillcolor": COLOURS["parameter"]}),
             ("legend_intermediate", "intermediate", {"fillcolor": COLOURS["intermediate"]}),
             ("legend_output", "output / loss", {"fillcolor": COLOURS["output"]}),
