@@ -98,21 +98,24 @@ class CompiledGraph:
         self._call = _build(self.source, "forward_backward")
         self._batch: Any = None
 
-    def _check_row(self, values: object, where: str) -> Sequence[float]:
-        if isinstance(values, (str, bytes)) or not isinstance(values, Sequence):
+    def _check_row(self, values: object, where: str) -> list[float]:
+        """``values`` as a list of floats, one per input, or TypeError/ValueError."""
+        if isinstance(values, (str, bytes, Value)) or not isinstance(values, Iterable):
             raise TypeError(f"{where} must be a sequence of {len(self.inputs)} numbers, "
                             f"got {type(values).__name__}")
-        if len(values) != len(self.inputs):
-            raise ValueError(f"{where} needs one value per input ({len(self.inputs)}), got {len(values)}")
-        for k, v in enumerate(values):
-            if type(v) is not float and (not isinstance(v, numbers.Real) or isinstance(v, bool)):
-                raise TypeError(f"{where}[{k}] must be a real number, got {type(v).__name__}: {v!r}")
-        return values
+        row = list(values)  # any iterable: a list, a tuple, a NumPy array
+        if len(row) != len(self.inputs):
+            raise ValueError(f"{where} needs one value per input ({len(self.inputs)}), got {len(row)}")
+        for k, v in enumerate(row):
+            if type(v) is not float:
+                if not isinstance(v, numbers.Real) or isinstance(v, bool):
+                    raise TypeError(f"{where}[{k}] must be a real number, got {type(v).__name__}: {v!r}")
+                row[k] = float(v)
+        return row
 
     def __call__(self, values: Sequence[float]) -> float:
         """Replay the graph at ``values``: return the root's value and add param gradients."""
-        row = self._check_row(values, "values")
-        out, grads = self._call([float(v) for v in row], self.params)
+        out, grads = self._call(self._check_row(values, "values"), self.params)
         self.grad_inputs = grads
         return float(out)
 
@@ -125,7 +128,7 @@ class CompiledGraph:
         """
         if isinstance(rows, (str, bytes)) or not isinstance(rows, Iterable):
             raise TypeError(f"accumulate() rows must be a sequence of rows, got {type(rows).__name__}")
-        checked = [[float(v) for v in self._check_row(r, f"rows[{i}]")] for i, r in enumerate(rows)]
+        checked = [self._check_row(r, f"rows[{i}]") for i, r in enumerate(rows)]
         if not isinstance(scale, numbers.Real) or isinstance(scale, bool):
             raise TypeError(f"accumulate() scale must be a number, got {type(scale).__name__}")
         if self._batch is None:

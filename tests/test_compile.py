@@ -226,3 +226,11 @@ def test_non_finite_constants_are_literals_by_name() -> None:
     g = compile_graph(x * math.inf + Value(math.nan), [x])
     assert math.isnan(g([1.0]))
     assert "_INF" in g.source and "_NAN" in g.source
+
+
+def test_values_may_be_any_iterable_of_numbers() -> None:
+    np = pytest.importorskip("numpy")
+    a, b = Value(1.0, "a"), Value(2.0, "b")
+    g = compile_graph(a * b, [a, b])
+    assert g((3, 4)) == 12.0 and g(np.array([0.5, 4.0])) == 2.0 and g(iter([1.0, 1.0])) == 1.0
+    assert all(type(v) is float for v in g.grad_inputs)
