@@ -35,6 +35,8 @@ def test_readme_examples_run(index: int, tmp_path: Path, monkeypatch: pytest.Mon
     with contextlib.redirect_stdout(out):
         exec(compile(block, f"README block {index}", "exec"), {})
     printed = out.getvalue()
+    if index == 0:
+        assert printed.strip() == "0.07065082485316443 0.14130164970632886"
     if index == 1:  # the comparison table printed in the README
         table = README.read_text().split(block)[1].split("```")[2]  # the block after it
         assert printed.strip() == table.strip()
