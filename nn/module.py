@@ -89,8 +89,9 @@ class Module:
             )
         params = self.named_parameters()
         names = [name for name, _ in params]
+        known = set(names)
         missing = [n for n in names if n not in state]
-        unexpected = [k for k in state if k not in set(names)]
+        unexpected = [k for k in state if k not in known]
         if missing or unexpected:
             parts = []
             if missing:

@@ -48,11 +48,12 @@ class History:
         return len(self.loss)
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
-        for epoch, (loss, acc, secs) in enumerate(zip(self.loss, self.accuracy, self.seconds), start=1):
-            yield {"epoch": epoch, "loss": loss, "accuracy": acc, "seconds": secs}
+        return (self[i] for i in range(len(self)))
 
     def __getitem__(self, epoch_index: int) -> dict[str, Any]:
-        return list(self)[epoch_index]
+        """The record of one epoch; ``history[0]`` is epoch 1, ``history[-1]`` the last."""
+        i = range(len(self.loss))[epoch_index]  # IndexError past the end, negatives allowed
+        return {"epoch": i + 1, "loss": self.loss[i], "accuracy": self.accuracy[i], "seconds": self.seconds[i]}
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, History):

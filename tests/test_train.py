@@ -25,8 +25,13 @@ def test_fit_lowers_the_loss_and_records_every_epoch() -> None:
     assert history.loss[-1] < 0.5 * history.loss[0]
     assert history.accuracy[-1] is not None and history.accuracy[-1] >= 0.85
     assert all(s > 0 for s in history.seconds)
-    first = history[0]
+    first, last = history[0], history[-1]
     assert first["epoch"] == 1 and first["loss"] == history.loss[0]
+    assert last == {"epoch": 30, "loss": history.loss[-1], "accuracy": history.accuracy[-1],
+                    "seconds": history.seconds[-1]}
+    assert list(history)[5] == history[5]
+    with pytest.raises(IndexError):
+        history[30]
 
 
 def test_same_seed_same_history() -> None:
