@@ -49,10 +49,13 @@ def _literal(x: float) -> str:
     return f"({text})" if text.startswith("-") else text
 
 
-def _comment(label: str) -> str:
-    """A label made safe for a comment: printable characters only, on one line."""
-    clean = "".join(ch if ch.isprintable() else "?" for ch in label)
-    return clean if len(clean) <= 60 else clean[:57] + "..."
+def _comment(node: Value) -> str:
+    """The node's label as a trailing comment, made safe: printable characters only, so it
+    cannot end the line and start code; "" for an unlabelled node."""
+    if not node.label:
+        return ""
+    clean = "".join(ch if ch.isprintable() else "?" for ch in node.label)
+    return "  # " + (clean if len(clean) <= 60 else clean[:57] + "...")
 
 
 def _check_leaves(name: str, values: object, index: dict[int, int]) -> list[Value]:
@@ -180,7 +183,6 @@ class _Plan:
         self.index = index
         self.input_pos = {id(v): k for k, v in enumerate(inputs)}
         self.param_pos = {id(v): k for k, v in enumerate(params)}
-        self.n_inputs = len(inputs)
         self.inputs = inputs
         self.params = params
         self.input_grads = input_grads
@@ -229,8 +231,7 @@ class _Plan:
                 expr = f"{args[0]} if not {args[0]} <= 0.0 else 0.0"  # nan passes, as in eager
             else:
                 raise ValueError(f"compile_graph() has no rule for op {op!r}")
-            comment = f"  # {_comment(node.label)}" if node.label else ""
-            lines.append(f"v{i} = {expr}{comment}")
+            lines.append(f"v{i} = {expr}{_comment(node)}")
         return lines
 
     def _local(self, node: Value, k: int) -> str:
@@ -300,16 +301,13 @@ class _Plan:
                 grad[j] = f"g{j}"
         return lines, grad
 
-    def _label_comment(self, node: Value) -> str:
-        return f"  # {_comment(node.label)}" if node.label else ""
-
     def function(self, name: str, *, batch: bool) -> str:
         """The source of the replay function, single call or batched."""
         root_i = len(self.order) - 1
         root = self.value(self.order[root_i])
         loads = []
         for k, v in enumerate(self.params):
-            loads.append(f"v{self.index[id(v)]} = _P[{k}].data{self._label_comment(v)}")
+            loads.append(f"v{self.index[id(v)]} = _P[{k}].data{_comment(v)}")
         input_names = [f"v{self.index[id(v)]}" for v in self.inputs]
         unpack = (f"{', '.join(input_names)}, = _x" if input_names else "pass")
         param_grads = [(k, self.grad_names.get(self.index[id(v)], "0.0")) for k, v in enumerate(self.params)]
