@@ -188,3 +188,10 @@ def test_train_without_matplotlib_says_how_to_install_and_still_trains(tmp_path:
     assert "final training accuracy" in result.stdout
     assert "pip install 'deltagrad[plot]'" in result.stdout
     assert not (tmp_path / "loss.png").exists()
+
+
+def test_console_script_is_installed() -> None:
+    from importlib.metadata import entry_points
+
+    scripts = {ep.name: ep.value for ep in entry_points(group="console_scripts")}
+    assert scripts.get("deltagrad") == "viz.cli:main"
