@@ -195,3 +195,11 @@ def test_console_script_is_installed() -> None:
 
     scripts = {ep.name: ep.value for ep in entry_points(group="console_scripts")}
     assert scripts.get("deltagrad") == "viz.cli:main"
+
+
+def test_output_piped_into_head_is_not_an_error(tmp_path: Path) -> None:
+    env = dict(os.environ, PYTHONPATH=str(ROOT), PATH=f"{tmp_path}:/usr/bin:/bin")
+    result = subprocess.run(f"'{sys.executable}' -m viz.cli demo --out '{tmp_path}' | head -2",
+                            shell=True, capture_output=True, text=True, env=env, cwd=ROOT, timeout=120)
+    assert result.stdout.startswith("deltagrad demo: one step of gradient descent")
+    assert "error" not in result.stderr and "Traceback" not in result.stderr

@@ -156,6 +156,8 @@ def _demo(args: argparse.Namespace) -> int:
         code = demo.generated_backward(model, x, y)  # before the demo's SGD step changes the weights
     try:
         demo.run_demo(model, x, y, args.lr, out, args.format)
+    except BrokenPipeError:
+        raise  # the reader (e.g. `| head`) left: handled quietly in main
     except OSError as err:
         _fail("demo", str(err))
     if args.show_code:
@@ -221,10 +223,18 @@ def _train(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``deltagrad`` console script."""
     args = build_parser().parse_args(argv)
-    if args.command == "demo":
-        return _demo(args)
-    if args.command == "train":
-        return _train(args)
+    try:
+        if args.command == "demo":
+            return _demo(args)
+        if args.command == "train":
+            return _train(args)
+    except BrokenPipeError:
+        # Output piped into a reader that stopped early (`| head`): not an error. Point stdout
+        # at devnull so that Python's final flush does not raise again.
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     raise AssertionError(f"unhandled command {args.command!r}")  # argparse rejects others
 
 
