@@ -9,6 +9,8 @@ results are identical to eager mode.
 Like ``torch.jit.trace``, this records the operations that ran: the graph must come from
 code whose shape does not depend on the data (no ``if x.data > 0`` choosing between ops).
 ``relu``'s derivative is chosen at replay time from the replayed value, so relu is fine.
+Every op's forward and local derivatives are the op table's expressions (`autograd.ops`),
+pasted in with the replay's variable names: the same formulas the engine evaluates.
 
 Labels reach the generated code only as sanitized comments and numbers only as float
 literals, so no label or value can change what the code does.
@@ -18,25 +20,25 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from . import engine
 from .engine import Value, topological_sort
+from .ops import GATES, HELPERS, OPS
 
-# The helpers the generated code calls: the engine's own, so the formulas are the same.
-_NAMESPACE: dict[str, Any] = {
-    "_pow": engine._pow,
-    "_power_rule": engine._power_rule,
-    "_exponent_grad": engine._exponent_grad,
-    "_exp": engine._exp,
-    "_log": engine._log,
-    "_div": engine._div,
-    "_sigmoid": engine._sigmoid,
-    "_tanh": math.tanh,
-    "_INF": math.inf,
-    "_NAN": math.nan,
-}
+# The helpers the generated code calls: the op table's own, so the formulas are the same.
+_NAMESPACE: dict[str, Any] = dict(HELPERS)
+# Python's compiler recurses once per ``+`` of a long expression: a sum of more terms than
+# this is written as several statements, ``v = a + b + ...`` then ``v = v + ...``, which
+# adds in the same left-to-right order, so the value is the same to the bit.
+SUM_CHUNK = 200
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def substitute(expr: str, names: Mapping[str, str]) -> str:
+    """An op-table expression with its variables (``x``, ``y``, ``out``) replaced by ``names``."""
+    return _NAME.sub(lambda m: names.get(m.group(0), m.group(0)), expr)
 
 
 def _literal(x: float) -> str:
@@ -58,16 +60,18 @@ def _comment(node: Value) -> str:
     return "  # " + (clean if len(clean) <= 60 else clean[:57] + "...")
 
 
-def _check_leaves(name: str, values: object, index: dict[int, int]) -> list[Value]:
-    if isinstance(values, Value) or not isinstance(values, Iterable):
-        raise TypeError(f"compile_graph() {name} must be a sequence of Values, got {type(values).__name__}")
+def _check_leaves(name: str, values: object, index: dict[int, int], allow_unused: bool) -> list[Value]:
+    if isinstance(values, (Value, set, frozenset, dict)) or not isinstance(values, Iterable):
+        what = "a set or dict, whose order is arbitrary" if isinstance(values, (set, frozenset, dict)) \
+            else type(values).__name__
+        raise TypeError(f"compile_graph() {name} must be a sequence of Values (a list or tuple), got {what}")
     out = list(values)
     for k, v in enumerate(out):
         if not isinstance(v, Value):
             raise TypeError(f"compile_graph() {name}[{k}] must be a Value, got {type(v).__name__}")
         if v.op:
             raise ValueError(f"compile_graph() {name}[{k}] must be a leaf Value, got the result of {v.op!r}")
-        if id(v) not in index:
+        if id(v) not in index and not allow_unused:
             raise ValueError(f"compile_graph() {name}[{k}] ({v!r}) is not in the graph under root")
     return out
 
@@ -81,13 +85,13 @@ class CompiledGraph:
     """
 
     def __init__(self, root: Value, inputs: Sequence[Value], params: Sequence[Value] = (),
-                 *, input_grads: bool = True) -> None:
+                 *, input_grads: bool = True, allow_unused: bool = False) -> None:
         if not isinstance(root, Value):
             raise TypeError(f"compile_graph() root must be a Value, got {type(root).__name__}")
         order = topological_sort(root)
         index = {id(n): i for i, n in enumerate(order)}
-        self.inputs = _check_leaves("inputs", inputs, index)
-        self.params = _check_leaves("params", params, index)
+        self.inputs = _check_leaves("inputs", inputs, index, allow_unused)
+        self.params = _check_leaves("params", params, index, allow_unused)
         seen: set[int] = set()
         for v in self.inputs + self.params:
             if id(v) in seen:
@@ -155,7 +159,7 @@ class CompiledGraph:
 
 
 def compile_graph(root: Value, inputs: Sequence[Value], params: Sequence[Value] = (),
-                  *, input_grads: bool = True) -> CompiledGraph:
+                  *, input_grads: bool = True, allow_unused: bool = False) -> CompiledGraph:
     """Trace the graph under ``root`` once into a `CompiledGraph`.
 
     Args:
@@ -164,8 +168,10 @@ def compile_graph(root: Value, inputs: Sequence[Value], params: Sequence[Value] 
             d(root)/d(param). Every other leaf is a constant, frozen at its current value.
         input_grads: also compute d(root)/d(input) (``g.grad_inputs``); training does not
             need them.
+        allow_unused: accept inputs and params the root does not depend on (their numbers
+            are read and ignored, their gradient is 0) instead of raising ValueError.
     """
-    return CompiledGraph(root, inputs, params, input_grads=input_grads)
+    return CompiledGraph(root, inputs, params, input_grads=input_grads, allow_unused=allow_unused)
 
 
 def _build(source: str, name: str) -> Any:
@@ -218,51 +224,29 @@ class _Plan:
                 continue  # constants are literals; inputs and params are loaded separately
             args = [self.value(c) for c in node.inputs]
             c = node.const
-            op = node.op
-            if op == "+":
-                expr = " + ".join(args + ([] if c is None else [_literal(c)]))
-            elif op == "*":
-                expr = f"{args[0]} * {args[1] if c is None else _literal(c)}"
-            elif op == "**":
-                expr = f"_pow({args[0]}, {args[1] if c is None else _literal(c)})"
-            elif op in ("exp", "log", "sigmoid", "tanh"):
-                expr = f"_{op}({args[0]})"
-            elif op == "relu":
-                expr = f"{args[0]} if not {args[0]} <= 0.0 else 0.0"  # nan passes, as in eager
-            else:
-                raise ValueError(f"compile_graph() has no rule for op {op!r}")
-            lines.append(f"v{i} = {expr}{_comment(node)}")
+            if c is not None:
+                args.append(_literal(c))
+            if node.op == "+":  # n-ary: left to right, in statements of SUM_CHUNK terms
+                first, rest = args[:SUM_CHUNK], args[SUM_CHUNK:]
+                lines.append(f"v{i} = {' + '.join(first)}{_comment(node)}")
+                for k in range(0, len(rest), SUM_CHUNK):
+                    lines.append(f"v{i} = v{i} + {' + '.join(rest[k:k + SUM_CHUNK])}")
+                continue
+            names = dict(zip(("x", "y"), args))
+            lines.append(f"v{i} = {substitute(OPS[node.op].value, names)}{_comment(node)}")
         return lines
 
     def _local(self, node: Value, k: int) -> str:
-        """d(node)/d(operand k), evaluated at replay time, as in the engine's op."""
-        op, c = node.op, node.const
-        i = self.index[id(node)]
-        ins = node.inputs
-        if op == "+":
+        """d(node)/d(operand k), evaluated at replay time from the op table's expression."""
+        spec = OPS[node.op]
+        if node.op == "+":
             return "1.0"
-        if op == "*":
-            if c is not None:
-                return _literal(c)
-            return self.value(ins[1 - k])  # d(ab)/da = b, d(ab)/db = a
-        if op == "**":
-            base = self.value(ins[0])
-            if c is not None:
-                return f"_power_rule({base}, {_literal(c)})"
-            if k == 0:
-                return f"_power_rule({base}, {self.value(ins[1])})"
-            return f"_exponent_grad({base}, v{i})"
-        if op == "exp":
-            return f"v{i}"
-        if op == "log":
-            return f"_div(1.0, {self.value(ins[0])})"
-        if op == "sigmoid":
-            return f"(v{i} * (1.0 - v{i}))"
-        if op == "tanh":
-            return f"(1.0 - v{i} * v{i})"
-        if op == "relu":
-            return "RELU"  # handled by the caller: a choice, not a product
-        raise ValueError(f"compile_graph() has no rule for op {op!r}")
+        i = self.index[id(node)]
+        args = [self.value(c) for c in node.inputs]
+        if node.const is not None:
+            args.append(_literal(node.const))
+        local = substitute(spec.local[k], {"x": args[0], "y": args[-1], "out": f"v{i}"})
+        return local if _NAME.fullmatch(local) or local == "1.0" else f"({local})"
 
     def _backward(self) -> tuple[list[str], dict[int, str]]:
         """Gradient statements in `Value.backward`'s order: nodes last to first, operands in order.
@@ -283,8 +267,8 @@ class _Plan:
                 if not self.needs[j]:
                     continue
                 local = self._local(node, k)
-                if local == "RELU":
-                    term = f"({g} if {self.value(child)} > 0.0 else {g} * 0.0)"
+                if node.op in GATES:  # selects: an inf or nan gradient stays out when off
+                    term = f"({g} if {local} else 0.0)"
                 elif local == "1.0":
                     term = g  # g * 1.0 == g, bit for bit
                 else:
@@ -301,18 +285,22 @@ class _Plan:
                 grad[j] = f"g{j}"
         return lines, grad
 
+    def _grad_name(self, v: Value) -> str:
+        i = self.index.get(id(v))
+        return "0.0" if i is None else self.grad_names.get(i, "0.0")
+
     def function(self, name: str, *, batch: bool) -> str:
         """The source of the replay function, single call or batched."""
         root_i = len(self.order) - 1
         root = self.value(self.order[root_i])
         loads = []
         for k, v in enumerate(self.params):
-            loads.append(f"v{self.index[id(v)]} = _P[{k}].data{_comment(v)}")
-        input_names = [f"v{self.index[id(v)]}" for v in self.inputs]
+            if id(v) in self.index:  # else unused: nothing depends on it
+                loads.append(f"v{self.index[id(v)]} = _P[{k}].data{_comment(v)}")
+        input_names = [f"v{self.index[id(v)]}" if id(v) in self.index else "_" for v in self.inputs]
         unpack = (f"{', '.join(input_names)}, = _x" if input_names else "pass")
-        param_grads = [(k, self.grad_names.get(self.index[id(v)], "0.0")) for k, v in enumerate(self.params)]
-        input_grads = [self.grad_names.get(self.index[id(v)], "0.0") if self.input_grads else "0.0"
-                       for v in self.inputs]
+        param_grads = [(k, self._grad_name(v)) for k, v in enumerate(self.params)]
+        input_grads = [self._grad_name(v) if self.input_grads else "0.0" for v in self.inputs]
         body = ["# forward: one statement per node", *self.forward,
                 "# backward: g<i> = d(root)/d(v<i>), contributions in Value.backward's order",
                 *self.backward]
@@ -331,7 +319,7 @@ class _Plan:
         backward = list(self.backward)
         direct = set()
         for k, v in enumerate(self.params):
-            j = self.index[id(v)]
+            j = self.index.get(id(v), -1)
             lines = self.assigned.get(j, [])
             if len(lines) == 1 and self.grad_names.get(j) == f"g{j}":
                 backward[lines[0]] = f"_G{k} += " + backward[lines[0]].split(" = ", 1)[1]

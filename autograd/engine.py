@@ -1,97 +1,46 @@
 """The scalar `Value`: every operation records its operands and local derivatives.
 
-Each op computes its value and its local derivative(s) in one place. A node keeps its
-operands and their local derivatives d(node)/d(operand) in its own slots, ``_a, _da`` and
-``_b, _db`` (an n-ary sum keeps tuples in ``_a, _da``): no closure and no extra container
-per node, so a graph is plain data with no reference cycles and one object per operation
-for Python's garbage collector to look at. A number on either side of an operator is folded
-into the node as ``const`` instead of becoming a leaf `Value`.
+The primitive ops and their derivatives are declared once, in the op table
+(`autograd.ops.OPS`); `Value` gets one method per entry (``exp``, ``sigmoid``, ...,
+and the operators ``+ * **``), built from the entry's expressions when this module is
+imported. A node keeps its operands and their local derivatives d(node)/d(operand) in its
+own slots, ``_a, _da`` and ``_b, _db`` (an n-ary sum keeps tuples in ``_a, _da``): no
+closure and no extra container per node, so a graph is plain data with no reference
+cycles and one object per operation for Python's garbage collector to look at. A number on
+either side of an operator is folded into the node as ``const`` instead of becoming a leaf.
 """
 
 from __future__ import annotations
 
-import math
+import gc
 import numbers
-from collections.abc import Iterable
-from typing import Any, Union
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any, Union
+
+from .ops import GATES, HELPERS, OPS, Op
+
+_div: Callable[[float, float], float] = HELPERS["_div"]  # a / b with IEEE results for b = 0
 
 Number = int | float
 Operand = Union["Value", int, float]  # noqa: UP007  (a forward reference)
 
-_NAN = float("nan")
-_INF = float("inf")
 
+def as_float(x: object) -> float | None:
+    """Return ``x`` as a float if it is a real number (not a Value, not a bool), else None.
 
-def _as_float(x: object) -> float | None:
-    """Return ``x`` as a float if it is a real number (not a Value), else None."""
+    ValueError for an int too large for a float, naming its size.
+    """
     if type(x) is float:
         return x  # the common case: no conversion, no new object
-    if isinstance(x, numbers.Real) and not isinstance(x, Value):
-        return float(x)
+    if isinstance(x, numbers.Real) and not isinstance(x, (Value, bool)):
+        try:
+            return float(x)
+        except OverflowError:
+            digits = len(str(abs(int(x)))) if isinstance(x, numbers.Integral) else "many"
+            raise ValueError(
+                f"{type(x).__name__} of {digits} digits overflows a float (largest about 1.8e308)"
+            ) from None
     return None
-
-
-def _pow(base: float, exponent: float) -> float:
-    """``base ** exponent`` with IEEE 754 results (inf, nan) instead of exceptions."""
-    try:
-        return math.pow(base, exponent)
-    except OverflowError:
-        # |result| too large: the sign is negative only for a negative base and an odd
-        # integer exponent.
-        odd = exponent.is_integer() and exponent % 2 == 1
-        return -_INF if (base < 0 and odd) else _INF
-    except ValueError:
-        # math.pow raises for pow(0, negative) (IEEE: +-inf) and for a negative base with
-        # a non-integer exponent (IEEE: nan).
-        if base == 0.0:
-            odd = exponent.is_integer() and exponent % 2 == 1
-            return math.copysign(_INF, base) if odd else _INF
-        return _NAN
-
-
-def _power_rule(base: float, exponent: float) -> float:
-    """d(base^exponent)/d(base) = exponent * base^(exponent - 1); 0 for exponent 0 (as PyTorch)."""
-    if exponent == 0.0:
-        return 0.0
-    return exponent * _pow(base, exponent - 1.0)
-
-
-def _exp(x: float) -> float:
-    """e^x, inf on overflow instead of OverflowError."""
-    try:
-        return math.exp(x)
-    except OverflowError:
-        return _INF
-
-
-def _log(x: float) -> float:
-    """ln x with IEEE results: -inf at 0, nan below 0."""
-    if x > 0.0:
-        return math.log(x)
-    return -_INF if x == 0.0 else _NAN
-
-
-def _sigmoid(x: float) -> float:
-    """1 / (1 + e^-x) without overflow: for x < 0 the same value as e^x / (1 + e^x)."""
-    if x >= 0.0:
-        return 1.0 / (1.0 + math.exp(-x))
-    e = math.exp(x)  # e^x < 1 here: no overflow
-    return e / (1.0 + e)
-
-
-def _exponent_grad(a: float, out: float) -> float:
-    """d(a^b)/db = a^b ln a, undefined (nan) for a <= 0."""
-    return out * math.log(a) if a > 0.0 else _NAN
-
-
-def _div(a: float, b: float) -> float:
-    """``a / b`` with IEEE 754 results for a zero divisor."""
-    try:
-        return a / b
-    except ZeroDivisionError:
-        if a == 0.0 or a != a:
-            return _NAN
-        return math.copysign(_INF, a) * math.copysign(1.0, b)
 
 
 class Value:
@@ -113,8 +62,19 @@ class Value:
     _b: Value | None  # second operand of a binary op
     _db: float  # d(self)/d(_b)
 
+    if TYPE_CHECKING:  # made from the op table below; declared here for type checkers
+        def exp(self) -> Value: ...
+        def log(self) -> Value: ...
+        def sigmoid(self) -> Value: ...
+        def tanh(self) -> Value: ...
+        def relu(self) -> Value: ...
+        def softplus(self) -> Value: ...
+        def __add__(self, other: Operand) -> Value: ...
+        def __mul__(self, other: Operand) -> Value: ...
+        def __pow__(self, other: Operand) -> Value: ...
+
     def __init__(self, data: Number, label: str = "") -> None:
-        value = _as_float(data)
+        value = as_float(data)
         if value is None:
             raise TypeError(
                 f"Value() expects a real number (int, float, ...), got {type(data).__name__}: {data!r}"
@@ -174,68 +134,14 @@ class Value:
             return self._da  # type: ignore[no-any-return]
         return (self._da,) if self._b is None else (self._da, self._db)
 
+    @property
+    def spec(self) -> Op | None:
+        """The op-table entry of the op that made this node; None for a leaf."""
+        return OPS.get(self.op)
+
     def __repr__(self) -> str:
         name = f"label={self.label!r}, " if self.label else ""
         return f"Value({name}data={self.data!r}, grad={self.grad!r})"
-
-    # -- primitive operations ------------------------------------------------------------
-    def __add__(self, other: Operand) -> Value:
-        if isinstance(other, Value):
-            return _make(self.data + other.data, "+", self, 1.0, other, 1.0)
-        c = _as_float(other)
-        if c is None:
-            return NotImplemented
-        return _make(self.data + c, "+", self, 1.0, const=c)  # d(a + c)/da = 1
-
-    def __mul__(self, other: Operand) -> Value:
-        if isinstance(other, Value):
-            a, b = self.data, other.data
-            return _make(a * b, "*", self, b, other, a)  # d(ab)/da = b, d(ab)/db = a
-        c = _as_float(other)
-        if c is None:
-            return NotImplemented
-        return _make(self.data * c, "*", self, c, const=c)
-
-    def __pow__(self, other: Operand) -> Value:
-        a = self.data
-        if isinstance(other, Value):
-            b = other.data
-            out = _pow(a, b)
-            # d(a^b)/da = b a^(b-1);  d(a^b)/db = a^b ln a
-            d_base = _power_rule(a, b)
-            d_exp = _exponent_grad(a, out)
-            return _make(out, "**", self, d_base, other, d_exp)
-        c = _as_float(other)
-        if c is None:
-            return NotImplemented
-        return _make(_pow(a, c), "**", self, _power_rule(a, c), const=c)
-
-    def exp(self) -> Value:
-        """e ** self (inf on overflow)."""
-        out = _exp(self.data)
-        return _make(out, "exp", self, out)  # d e^x = e^x
-
-    def log(self) -> Value:
-        """Natural logarithm: -inf at 0 and nan below 0, as in IEEE 754."""
-        x = self.data
-        return _make(_log(x), "log", self, _div(1.0, x))  # d ln x = 1/x
-
-    def sigmoid(self) -> Value:
-        """1 / (1 + e^-x), computed without overflow over the whole float range."""
-        s = _sigmoid(self.data)
-        return _make(s, "sigmoid", self, s * (1.0 - s))  # d sigma = sigma (1 - sigma)
-
-    def tanh(self) -> Value:
-        """Hyperbolic tangent."""
-        t = math.tanh(self.data)
-        return _make(t, "tanh", self, 1.0 - t * t)  # d tanh = 1 - tanh^2
-
-    def relu(self) -> Value:
-        """max(0, x); the derivative at 0 is taken as 0, and nan passes through."""
-        x = self.data
-        if x > 0.0:
-            return _make(x, "relu", self, 1.0)
-        return _make(0.0 if x <= 0.0 else x, "relu", self, 0.0)
 
     @staticmethod
     def sum(terms: Iterable[Operand]) -> Value:
@@ -253,7 +159,7 @@ class Value:
                 total = term.data if not values else total + term.data
                 values.append(term)
                 continue
-            c = _as_float(term)
+            c = as_float(term)
             if c is None:
                 raise TypeError(
                     f"Value.sum() term {i} must be a Value or a real number, "
@@ -279,13 +185,13 @@ class Value:
     def __sub__(self, other: Operand) -> Value:
         if isinstance(other, Value):
             return self + (-other)  # a - b = a + (-b)
-        c = _as_float(other)
+        c = as_float(other)
         if c is None:
             return NotImplemented
         return self + (-c)  # a - c = a + (-c), exact in IEEE arithmetic
 
     def __rsub__(self, other: Operand) -> Value:
-        if _as_float(other) is None:
+        if as_float(other) is None:
             return NotImplemented
         return (-self) + other  # c - a = (-a) + c
 
@@ -295,18 +201,18 @@ class Value:
     def __truediv__(self, other: Operand) -> Value:
         if isinstance(other, Value):
             return self * other**-1.0  # a / b = a * b^-1
-        c = _as_float(other)
+        c = as_float(other)
         if c is None:
             return NotImplemented
         return self * _div(1.0, c)  # a / c = a * (1/c)
 
     def __rtruediv__(self, other: Operand) -> Value:
-        if _as_float(other) is None:
+        if as_float(other) is None:
             return NotImplemented
         return self**-1.0 * other  # c / a = a^-1 * c
 
     def __rpow__(self, other: Operand) -> Value:
-        c = _as_float(other)
+        c = as_float(other)
         if c is None:
             return NotImplemented
         return Value(c) ** self  # c ** a: the base becomes a leaf so that d/da is recorded
@@ -316,65 +222,140 @@ class Value:
         """Add d(self)/d(node) to ``.grad`` of every node of the graph, self included.
 
         The pass's gradients are summed in a dict and added to ``.grad`` once per node, so
-        calling it twice adds exactly the same amount again.
+        calling it twice adds exactly the same amount again. A relu that was off passes
+        exactly 0 on (it selects, it does not multiply), so an inf gradient does not become
+        nan there. The graph has no reference cycles, so the cyclic garbage collector is
+        paused while the pass runs (it would walk the whole live graph, again and again).
         """
-        grads: dict[Value, float] = {self: 1.0}
-        pop = grads.pop
-        get = grads.get
-        for node in reversed(topological_sort(self)):
-            g = pop(node)
-            node.grad += g
-            a = node._a
-            if a is None:
-                continue
-            # chain rule: dL/d(operand) += dL/d(node) * d(node)/d(operand)
-            if type(a) is tuple:
-                for child, local in zip(a, node._da):
-                    grads[child] = get(child, 0.0) + g * local
-                continue
-            grads[a] = get(a, 0.0) + g * node._da
-            b = node._b
-            if b is not None:
-                grads[b] = get(b, 0.0) + g * node._db
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            _backward(self)
+        finally:
+            if enabled:
+                gc.enable()
 
 
 _new = object.__new__
 _make = Value._make
 
 
+def _backward(root: Value) -> None:
+    grads: dict[Value, float] = {root: 1.0}
+    pop = grads.pop
+    get = grads.get
+    for node in reversed(_order(root)):
+        g = pop(node)
+        node.grad += g
+        a = node._a
+        if a is None:
+            continue
+        # chain rule: dL/d(operand) += dL/d(node) * d(node)/d(operand). A sum starts at -0.0,
+        # the exact additive identity (-0.0 + t is t to the bit, -0.0 included), so the first
+        # contribution is kept as it is, as in compiled replay.
+        b = node._b
+        if b is not None:
+            grads[a] = get(a, -0.0) + g * node._da
+            grads[b] = get(b, -0.0) + g * node._db
+        elif type(a) is tuple:
+            for child, local in zip(a, node._da):
+                grads[child] = get(child, -0.0) + g * local
+        else:
+            da = node._da
+            if da or node.op not in GATES:
+                grads[a] = get(a, -0.0) + g * da
+            else:  # a gate that is off: contributes exactly 0, whatever g is
+                grads[a] = get(a, -0.0) + 0.0
+
+
+def _order(root: Value) -> list[Value]:
+    """Every node under ``root`` once, each after its inputs: depth-first postorder.
+
+    An explicit stack, no recursion, and no object allocated per node: a node popped the
+    first time is expanded (pushed again, then its unvisited operands, last first); popped
+    while visited but not yet emitted it is emitted. A visited node cannot be pushed again
+    by one of its own descendants (the graph has no cycles), so the second kind of pop is
+    always its own re-push; a third is a duplicate push, skipped.
+    """
+    order: list[Value] = []
+    emit = order.append
+    visited: set[Value] = set()
+    done: set[Value] = set()
+    seen = visited.add
+    finish = done.add
+    stack = [root]
+    push = stack.append
+    pop = stack.pop
+    while stack:
+        node = pop()
+        if node in visited:
+            if node not in done:
+                finish(node)
+                emit(node)
+            continue
+        seen(node)
+        push(node)
+        a = node._a
+        if a is None:
+            continue
+        b = node._b
+        if b is not None:
+            if b not in visited:
+                push(b)
+            if a not in visited:
+                push(a)
+        elif type(a) is tuple:
+            for child in reversed(a):
+                if child not in visited:
+                    push(child)
+        elif a not in visited:
+            push(a)
+    return order
+
+
 def topological_sort(root: Value) -> list[Value]:
     """Every node reachable from ``root`` once, each after all of its inputs (no recursion)."""
     if not isinstance(root, Value):
         raise TypeError(f"topological_sort() expects a Value, got {type(root).__name__}")
-    order: list[Value] = []
-    visited: set[Value] = set()
-    add = visited.add
-    # Depth-first with an explicit stack; a node is pushed twice: once to expand its
-    # inputs (False) and once, below them, to be emitted after they are (True).
-    stack: list[tuple[Value, bool]] = [(root, False)]
-    push = stack.append
-    pop = stack.pop
-    while stack:
-        node, expanded = pop()
-        if expanded:
-            order.append(node)
-            continue
-        if node in visited:
-            continue
-        add(node)
-        push((node, True))
-        # operands pushed last-first, so that the first operand is emitted first
-        a = node._a
-        if a is None:
-            continue
-        if type(a) is tuple:
-            for child in reversed(a):
-                if child not in visited:
-                    push((child, False))
-            continue
-        b = node._b
-        if b is not None and b not in visited:
-            push((b, False))
-        if a not in visited:
-            push((a, False))
-    return order
+    return _order(root)
+
+
+# -- the op table's methods ------------------------------------------------------------------
+def method_source(op: Op) -> str:
+    """The source of the `Value` method made from ``op``'s table entry (shown for readers)."""
+    name, method = op.name, op.method_name
+    locals_ = op.local
+    if op.arity == 1:
+        return (
+            f"def {method}(self):\n"
+            f"    x = self.data\n"
+            f"    out = {op.value}\n"
+            f"    return _make(out, {name!r}, self, {locals_[0]})\n"
+        )
+    # binary: the second operand is a Value, or a number folded into the node as const
+    return (
+        f"def {method}(self, other):\n"
+        f"    x = self.data\n"
+        f"    if isinstance(other, Value):\n"
+        f"        y = other.data\n"
+        f"        out = {op.value}\n"
+        f"        return _make(out, {name!r}, self, {locals_[0]}, other, {locals_[1]})\n"
+        f"    y = as_float(other)\n"
+        f"    if y is None:\n"
+        f"        return NotImplemented\n"
+        f"    out = {op.value}\n"
+        f"    return _make(out, {name!r}, self, {locals_[0]}, None, 0.0, y)\n"
+    )
+
+
+def _install(op: Op) -> None:
+    namespace: dict[str, Any] = {**HELPERS, "_make": _make, "as_float": as_float, "Value": Value}
+    exec(compile(method_source(op), f"<deltagrad op {op.name}>", "exec"), namespace)  # noqa: S102
+    function = namespace[op.method_name]
+    function.__doc__ = f"{op.doc}\n\n{op.text}."
+    function.__qualname__ = f"Value.{op.method_name}"
+    setattr(Value, op.method_name, function)
+
+
+for _op in OPS.values():
+    _install(_op)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from .engine import Value, _as_float
+from .engine import Value, as_float
 
 
 class GradcheckError(RuntimeError):
@@ -41,12 +41,12 @@ def gradcheck(
         raise TypeError(f"gradcheck() inputs must be a sequence of numbers, got {type(inputs).__name__}")
     point: list[float] = []
     for i, x in enumerate(inputs):
-        value = _as_float(x)
+        value = as_float(x)
         if value is None:
             raise TypeError(f"gradcheck() input {i} must be a real number, got {type(x).__name__}: {x!r}")
         point.append(value)
     for name, number in (("eps", eps), ("atol", atol), ("rtol", rtol)):
-        if _as_float(number) is None or not number >= 0.0:
+        if as_float(number) is None or not number >= 0.0:
             raise ValueError(f"gradcheck() {name} must be a non-negative number, got {number!r}")
     if eps == 0.0:
         raise ValueError("gradcheck() eps must be positive, got 0")

@@ -71,10 +71,10 @@ def check_agreement(engines: list[str]) -> list[str]:
     floss = wl.floats_forward_fn()()
     if not math.isclose(loss, floss, rel_tol=1e-12):
         raise SystemExit(f"plain-float forward disagrees: loss {loss!r} vs {floss!r}")
-    x, y = wl._build_chain(wl._value_class("deltagrad"), 1000)
+    x, y = wl.build_chain(wl.value_class("deltagrad"), 1000)
     y.backward()
     if "micrograd" in engines:
-        mx, my = wl._build_chain(wl._value_class("micrograd"), 1000)
+        mx, my = wl.build_chain(wl.value_class("micrograd"), 1000)
         my.backward()
         if my.data != y.data or not math.isclose(mx.grad, x.grad, rel_tol=1e-12):
             raise SystemExit(f"chain disagrees: {y.data!r}/{x.grad!r} vs {my.data!r}/{mx.grad!r}")

@@ -180,7 +180,7 @@ def compiled_step_fn() -> Callable[[], float]:
     return step
 
 
-def _value_class(engine: str) -> Any:
+def value_class(engine: str) -> Any:
     if engine == "deltagrad":
         return Value
     if engine == "micrograd":
@@ -198,7 +198,7 @@ def _value_class(engine: str) -> Any:
     raise ValueError(f"no chain for engine {engine!r}")
 
 
-def _build_chain(cls: Any, n_ops: int) -> tuple[Any, Any]:
+def build_chain(cls: Any, n_ops: int) -> tuple[Any, Any]:
     x = cls(1.0)
     y = x
     for _ in range(n_ops // 2):
@@ -208,9 +208,9 @@ def _build_chain(cls: Any, n_ops: int) -> tuple[Any, Any]:
 
 def chain(engine: str, n_ops: int) -> dict[str, Any]:
     """Forward and backward of the chain y = y * 1.0001 + 0.5, per operation."""
-    cls = _value_class(engine)
+    cls = value_class(engine)
     t0 = time.perf_counter()
-    x, y = _build_chain(cls, n_ops)
+    x, y = build_chain(cls, n_ops)
     t1 = time.perf_counter()
     y.backward()
     t2 = time.perf_counter()
@@ -220,9 +220,9 @@ def chain(engine: str, n_ops: int) -> dict[str, Any]:
 
 def chain_memory(engine: str, n_ops: int) -> dict[str, Any]:
     """Bytes allocated per operation by the forward pass of the chain (tracemalloc)."""
-    cls = _value_class(engine)
+    cls = value_class(engine)
     tracemalloc.start()
-    x, y = _build_chain(cls, n_ops)
+    x, y = build_chain(cls, n_ops)
     current, _ = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     return {"bytes_per_op": current / n_ops}
@@ -233,7 +233,7 @@ def deepest_chain(engine: str) -> dict[str, Any]:
     if engine == "micrograd":
         from micrograd.engine import Value as cls  # the default recursion limit, not raised
     else:
-        cls = _value_class(engine)
+        cls = value_class(engine)
 
     def survives(n_ops: int) -> bool:
         x = cls(1.0)
@@ -260,7 +260,7 @@ def compile_time(n_ops: int) -> dict[str, Any]:
     """Seconds to compile the chain graph of ``n_ops`` operations (n_ops + 1 nodes)."""
     from autograd import compile_graph
 
-    x, y = _build_chain(Value, n_ops)
+    x, y = build_chain(Value, n_ops)
     t0 = time.perf_counter()
     compiled = compile_graph(y, [x])
     seconds = time.perf_counter() - t0

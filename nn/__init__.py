@@ -1,22 +1,23 @@
 """Neural networks on `autograd.Value`, and the textbook delta rule to check them against."""
 
+from autograd.text import format_table
+
 from . import datasets
 from .compiled import CompiledLoss, compile_loss
+from .inference import forward_floats, predict
 from .io import load, save
-from .losses import binary_cross_entropy, half_squared_error, mse_loss
+from .losses import LOSSES, binary_cross_entropy, half_squared_error, hinge_loss, mse_loss
 from .manual import (
     GradientRow,
     ManualBackprop,
     autograd_gradients,
     compare_gradients,
     format_gradient_table,
-    format_table,
     manual_backprop,
-    predict,
 )
-from .module import ACTIVATIONS, INITS, MLP, Layer, Module, Neuron
+from .module import ACTIVATIONS, INITS, MLP, Layer, Module, Neuron, neuron_symmetry
 from .optim import SGD, Adam, Optimizer
-from .train import LOSSES, History, accuracy, fit, hinge_loss
+from .train import History, TracingError, accuracy, fit
 
 __all__ = [
     "ACTIVATIONS",
@@ -33,6 +34,7 @@ __all__ = [
     "Module",
     "Neuron",
     "Optimizer",
+    "TracingError",
     "accuracy",
     "autograd_gradients",
     "binary_cross_entropy",
@@ -40,6 +42,7 @@ __all__ = [
     "datasets",
     "compare_gradients",
     "fit",
+    "forward_floats",
     "format_gradient_table",
     "format_table",
     "half_squared_error",
@@ -47,6 +50,7 @@ __all__ = [
     "load",
     "manual_backprop",
     "mse_loss",
+    "neuron_symmetry",
     "predict",
     "save",
 ]

@@ -29,7 +29,9 @@ class CompiledLoss:
         loss = loss_fn(model(xs), ys[0] if self.n_out == 1 else ys)
         if not isinstance(loss, Value):
             raise TypeError(f"compile_loss() loss_fn must return a Value, got {type(loss).__name__}")
-        self.graph: CompiledGraph = compile_graph(loss, xs + ys, model.parameters(), input_grads=False)
+        # allow_unused: a loss may ignore the target (``lambda out, y: out * out``)
+        self.graph: CompiledGraph = compile_graph(loss, xs + ys, model.parameters(), input_grads=False,
+                                                  allow_unused=True)
 
     @property
     def source(self) -> str:

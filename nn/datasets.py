@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import numbers
+from collections.abc import Callable
 
 from .module import RngLike, make_rng
 
@@ -48,9 +49,16 @@ def _finish(points: Points, labels: Labels, noise: float, rng: RngLike) -> tuple
     return [noisy[i] for i in order], [labels[i] for i in order]
 
 
-def xor() -> tuple[Points, Labels]:
-    """The four corners of the unit square, labelled x0 XOR x1."""
-    return [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]], [0, 1, 1, 0]
+def xor(n: int = 4, noise: float = 0.0, rng: RngLike = 0) -> tuple[Points, Labels]:
+    """The corners of the unit square, labelled x0 XOR x1: the four of them in order for
+    n = 4 and no noise (the classic problem), else ``n`` points cycling through the corners,
+    with Gaussian noise, shuffled."""
+    _check_n(n)
+    noise = _check_noise(noise)
+    corners, labels = [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]], [0, 1, 1, 0]
+    if n == 4 and noise == 0.0:
+        return corners, labels
+    return _finish([corners[i % 4] for i in range(n)], [labels[i % 4] for i in range(n)], noise, rng)
 
 
 def moons(n: int = 100, noise: float = 0.1, rng: RngLike = 0) -> tuple[Points, Labels]:
@@ -104,4 +112,10 @@ def signed(labels: Labels) -> list[float]:
     return out
 
 
-DATASETS = {"xor": xor, "moons": moons, "circles": circles, "spiral": spiral}
+# name -> function(n=..., noise=..., rng=...): what ``deltagrad train --data`` offers.
+DATASETS: dict[str, Callable[..., tuple[Points, Labels]]] = {
+    "xor": xor,
+    "moons": moons,
+    "circles": circles,
+    "spiral": spiral,
+}

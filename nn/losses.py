@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import numbers
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from autograd import Value
 
@@ -48,31 +49,52 @@ def mse_loss(preds: Scalar | Sequence[Scalar], targets: Scalar | Sequence[Scalar
 
 
 def binary_cross_entropy(pred: Scalar | Sequence[Scalar], target: Scalar | Sequence[Scalar]) -> Value:
-    """-(t ln p + (1 - t) ln(1 - p)), averaged over pairs; targets in [0, 1].
+    """-(t ln p + (1 - t) ln(1 - p)), averaged over pairs; predictions and targets in [0, 1].
 
     When ``pred`` is a sigmoid output the loss is computed from its logit z, as
     ``softplus(z) - t z`` (the same value, and dL/dz = p - t), which stays finite for
-    saturated sigmoids where ln p would be -inf.
+    saturated sigmoids where ln p would be -inf (z = 1e308, t = 0 gives 1e308). A target of
+    exactly 0 or 1 keeps only its own term, so p = t gives loss 0 and a finite gradient.
     """
     losses = []
-    for p, t in _pairs(pred, target, "binary_cross_entropy"):
-        if isinstance(t, Value):
-            t_value = t.data
-        else:
-            t_value = float(t)
+    for i, (p, t) in enumerate(_pairs(pred, target, "binary_cross_entropy")):
+        t_value = t.data if isinstance(t, Value) else float(t)
         if not 0.0 <= t_value <= 1.0:
-            raise ValueError(f"binary_cross_entropy() targets must be in [0, 1], got {t_value!r}")
+            raise ValueError(f"binary_cross_entropy() targets must be in [0, 1], got {t_value!r} at {i}")
         p = _value(p)
         if p.op == "sigmoid":
             z = p.inputs[0]
-            abs_z = z.relu() + (-z).relu()  # |z|
-            # softplus(z) = ln(1 + e^z) = (z + |z|)/2 + ln(1 + e^-|z|): no overflow, and its
-            # derivative is sigmoid(z) everywhere, z = 0 included. The graph has the same
-            # shape for every z, so compile_graph can replay it.
-            softplus = (z + abs_z) * 0.5 + ((-abs_z).exp() + 1.0).log()
-            losses.append(softplus - t * z)  # -(t ln p + (1 - t) ln(1 - p)) = softplus(z) - t z
-        else:
+            losses.append(z.softplus() - t * z)  # -(t ln p + (1 - t) ln(1 - p)) = softplus(z) - t z
+            continue
+        if not 0.0 <= p.data <= 1.0:
+            raise ValueError(
+                f"binary_cross_entropy() predictions must be probabilities in [0, 1], got {p.data!r} at {i}; "
+                "for a score, pass sigmoid(score)"
+            )
+        if isinstance(t, Value):  # a traced target: both terms, the graph cannot depend on it
             losses.append(-(t * p.log() + (1.0 - t) * (1.0 - p).log()))
+        elif t_value == 1.0:
+            losses.append(-p.log())  # (1 - t) ln(1 - p) is 0 times ln 0 here: left out
+        elif t_value == 0.0:
+            losses.append(-(1.0 - p).log())
+        else:
+            losses.append(-(t_value * p.log() + (1.0 - t_value) * (1.0 - p).log()))
     loss = losses[0] if len(losses) == 1 else Value.sum(losses) * (1.0 / len(losses))
     loss.label = "L"
     return loss
+
+
+def hinge_loss(score: Value, target: Value | float) -> Value:
+    """max(0, 1 - y s) for a label y in {-1, +1} and a score s (a linear output)."""
+    return (1.0 - target * score).relu()
+
+
+LossFn = Callable[[Any, Any], Value]
+
+# The losses `nn.fit` and ``deltagrad train --loss`` know by name.
+LOSSES: dict[str, LossFn] = {
+    "hinge": hinge_loss,
+    "mse": mse_loss,
+    "half_squared_error": half_squared_error,
+    "binary_cross_entropy": binary_cross_entropy,
+}

@@ -8,19 +8,23 @@ For half squared error L = 1/2 sum_i (a_i - y_i)^2 over the outputs of layer n:
 
 with a_0 = x and f' written from the activation: sigmoid a (1 - a), tanh 1 - a^2,
 relu 1 if z > 0 else 0, linear 1.
+
+This module is the independent hand derivation that autograd is checked against, so it
+deliberately does not read the op table (`autograd.ops`) or the engine: every activation
+and derivative here is written out again from the textbook. If the table had a wrong
+rule, the two would disagree and the tests would say so.
 """
 
 from __future__ import annotations
 
 import math
-import numbers
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from autograd import Value
-from autograd.engine import _sigmoid
+from autograd.text import fixed, format_table
 
+from .inference import check_row
 from .losses import half_squared_error
 from .module import MLP
 
@@ -45,6 +49,14 @@ class ManualBackprop:
             for i, d in enumerate(deltas):
                 out[f"z{layer}[{i}]"] = d
         return out
+
+
+def _sigmoid(z: float) -> float:
+    """1 / (1 + e^-z), written so that e^-z cannot overflow: for z < 0, e^z / (1 + e^z)."""
+    if z >= 0.0:
+        return 1.0 / (1.0 + math.exp(-z))
+    e = math.exp(z)
+    return e / (1.0 + e)
 
 
 def _activate(name: str, z: float) -> float:
@@ -75,32 +87,20 @@ def _check_model(model: object) -> MLP:
 
 
 def _floats(values: object, n: int, what: str) -> list[float]:
-    items = [values] if isinstance(values, (numbers.Real, Value)) else values
-    if isinstance(items, (str, bytes)) or not isinstance(items, Sequence):
-        raise TypeError(f"{what} must be a list of {n} numbers, got {type(values).__name__}")
-    if len(items) != n:
-        raise ValueError(f"expected {n} {what} value{'s' if n != 1 else ''}, got {len(items)}")
-    out = []
-    for i, v in enumerate(items):
-        if isinstance(v, Value):
-            v = v.data
-        if not isinstance(v, numbers.Real) or isinstance(v, bool):
-            raise TypeError(f"{what} {i} must be a number, got {type(v).__name__}: {v!r}")
-        out.append(float(v))
-    return out
+    return check_row(values, n, what)
 
 
-def forward_floats(
+def _forward(
     weights: list[list[list[float]]], biases: list[list[float]], acts: Sequence[str], x: Sequence[float]
 ) -> tuple[list[list[float]], list[list[float]]]:
-    """The forward pass in plain floats: (z, a) per layer, summed in autograd's order."""
+    """The forward pass by hand: (z, a) per layer, z summed left to right as w0 x0 + w1 x1 + ... + b."""
     zs: list[list[float]] = []
     activations: list[list[float]] = []
     prev = list(x)
     for rows, bs, act in zip(weights, biases, acts):
         z = []
         for row, b in zip(rows, bs):
-            total = row[0] * prev[0]  # w0 x0 + w1 x1 + ... + b, left to right as Value.sum
+            total = row[0] * prev[0]
             for w, a_j in zip(row[1:], prev[1:]):
                 total += w * a_j
             z.append(total + b)
@@ -108,15 +108,6 @@ def forward_floats(
         prev = [_activate(act, zi) for zi in z]
         activations.append(prev)
     return zs, activations
-
-
-def predict(model: MLP, X: Sequence[Sequence[float]]) -> list[list[float]]:
-    """The model's outputs for every row of ``X``, in plain floats (no graph is built)."""
-    model = _check_model(model)
-    weights, biases = model.weights(), model.biases()
-    acts = [layer.activation for layer in model.layers]
-    nin = model.sizes[0]
-    return [forward_floats(weights, biases, acts, _floats(x, nin, "input"))[1][-1] for x in X]
 
 
 def manual_backprop(model: MLP, x: Sequence[float], y: float | Sequence[float]) -> ManualBackprop:
@@ -128,7 +119,7 @@ def manual_backprop(model: MLP, x: Sequence[float], y: float | Sequence[float]) 
     weights, biases = model.weights(), model.biases()
     acts = [layer.activation for layer in model.layers]
 
-    zs, activations = forward_floats(weights, biases, acts, xs)
+    zs, activations = _forward(weights, biases, acts, xs)
 
     out = activations[-1]
     loss_terms = [0.5 * (a - t) ** 2 for a, t in zip(out, ys)]
@@ -205,19 +196,7 @@ def format_gradient_table(rows: Sequence[GradientRow], digits: int = 8) -> str:
         raise ValueError(f"digits must be an int from 1 to 17, got {digits!r}")
     header = ("parameter", "autograd", "manual (delta rule)", "|difference|")
     body = [
-        (r.name, f"{r.autograd:+.{digits}f}", f"{r.manual:+.{digits}f}", f"{r.abs_diff:.1e}")
+        (r.name, fixed(r.autograd, digits, sign=True), fixed(r.manual, digits, sign=True), f"{r.abs_diff:.1e}")
         for r in rows
     ]
     return format_table(header, body)
-
-
-def format_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    """Aligned text columns under a header rule: the first left-aligned, the rest right-aligned."""
-    widths = [max(len(row[c]) for row in [header, *rows]) for c in range(len(header))]
-
-    def line(cells: Sequence[str]) -> str:
-        return "  ".join(
-            cell.ljust(w) if c == 0 else cell.rjust(w) for c, (cell, w) in enumerate(zip(cells, widths))
-        )
-
-    return "\n".join([line(header), "  ".join("-" * w for w in widths), *map(line, rows)])

@@ -8,13 +8,20 @@ graph reads like the textbook.
 
 from __future__ import annotations
 
+import json
 import math
 import numbers
+import os
 import random
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from autograd import Value
+from autograd.files import atomic_write
+
+FORMAT = "deltagrad.mlp"
+VERSION = 1
 
 ACTIVATIONS: dict[str, Callable[[Value], Value] | None] = {
     "sigmoid": Value.sigmoid,
@@ -22,7 +29,7 @@ ACTIVATIONS: dict[str, Callable[[Value], Value] | None] = {
     "relu": Value.relu,
     "linear": None,  # identity: a = z
 }
-INITS = ("uniform", "xavier", "he")
+INITS = ("uniform", "xavier", "he", "zeros")
 
 RngLike = int | random.Random | None
 
@@ -99,11 +106,17 @@ class Module:
             if unexpected:
                 parts.append(f"unexpected keys: {', '.join(map(repr, unexpected))}")
             raise ValueError(f"state dict does not match {type(self).__name__}: {'; '.join(parts)}")
-        bad = [f"{n}={state[n]!r}" for n in names if not _is_number(state[n]) or isinstance(state[n], bool)]
-        if bad:
-            raise TypeError(f"state dict values must be real numbers, got: {', '.join(bad)}")
-        for name, p in params:  # everything is checked: now change
-            p.data = float(state[name])
+        values: list[float] = []
+        for name in names:  # convert and check every value first: nothing changes on failure
+            raw = state[name]
+            if isinstance(raw, (bool, Value)) or not isinstance(raw, numbers.Real):
+                raise TypeError(f"state dict value {name}={raw!r} must be a real number, got {type(raw).__name__}")
+            try:
+                values.append(float(raw))
+            except (OverflowError, ValueError, TypeError, ArithmeticError) as err:
+                raise ValueError(f"state dict value for {name} cannot be a float: {err}") from None
+        for (_, p), value in zip(params, values):  # everything is checked: now change
+            p.data = value
 
 
 class Neuron(Module):
@@ -119,15 +132,18 @@ class Neuron(Module):
         nout: int = 1,
         layer: int = 1,
         index: int = 0,
+        init_scale: float = 1.0,
     ) -> None:
         """Args:
         nout: the width of the neuron's layer (Xavier initialisation uses it).
         layer, index: the neuron's place in a network, used in parameter names.
+        init_scale: multiplies the initial weights (the bias starts at 0 whatever the init).
         """
         _check_size("nin", nin)
         self.activation = check_activation(activation)
         self._act = ACTIVATIONS[activation]
-        weights = init_weights(init, nin, nout, make_rng(rng))
+        scale = check_init_scale(init, init_scale)
+        weights = [w * scale for w in init_weights(init, nin, nout, make_rng(rng))]
         self.w = [Value(w, label=f"W{layer}[{index}][{j}]") for j, w in enumerate(weights)]
         self.b = Value(0.0, label=f"b{layer}[{index}]")  # biases do not cause symmetry
         self.layer = layer
@@ -174,13 +190,16 @@ class Layer(Module):
         *,
         init: str = "uniform",
         layer: int = 1,
+        init_scale: float = 1.0,
     ) -> None:
         _check_size("nin", nin)
         _check_size("nout", nout)
         check_init(init)
+        check_init_scale(init, init_scale)
         generator = make_rng(rng)
         self.neurons = [
-            Neuron(nin, activation, generator, init=init, nout=nout, layer=layer, index=i)
+            Neuron(nin, activation, generator, init=init, nout=nout, layer=layer, index=i,
+                   init_scale=init_scale)
             for i in range(nout)
         ]
         self.activation = check_activation(activation)
@@ -221,12 +240,18 @@ class MLP(Module):
         output_activation: str | None = None,
         init: str = "uniform",
         rng: RngLike = None,
+        init_scale: float | None = None,
     ) -> None:
         """Args:
         nouts: the width of every layer, the output layer last.
         output_activation: the last layer's activation; None means same as ``activation``.
-        init: ``"uniform"`` (U[-1, 1], the classic text), ``"xavier"`` or ``"he"``.
+        init: ``"uniform"`` (U[-1, 1], the classic text), ``"xavier"``, ``"he"``, or
+            ``"zeros"`` (every weight 0: the symmetric start the textbook warns about).
         rng: an int seed or a `random.Random`; the same seed gives the same weights.
+        init_scale: multiplies every initial weight (default 1): ``init="uniform",
+            init_scale=0.01`` is the textbook's "too small", ``10`` its "too large". Not
+            allowed with ``init="zeros"``, where it would have no effect. Biases always
+            start at 0: they do not cause the symmetry.
         """
         _check_size("nin", nin)
         if isinstance(nouts, (str, bytes)) or not isinstance(nouts, Sequence):
@@ -237,6 +262,9 @@ class MLP(Module):
         check_activation(activation)
         out_act = activation if output_activation is None else check_activation(output_activation)
         check_init(init)
+        if init_scale is not None and init == "zeros":
+            raise ValueError(f"init_scale={init_scale!r} has no effect with init='zeros' (0 times any scale is 0)")
+        scale = check_init_scale(init, 1.0 if init_scale is None else init_scale)
         generator = make_rng(rng)
         self.layers = [
             Layer(
@@ -246,12 +274,14 @@ class MLP(Module):
                 generator,
                 init=init,
                 layer=k + 1,
+                init_scale=scale,
             )
             for k in range(len(nouts))
         ]
         self.activation = activation
         self.output_activation = out_act
         self.init = init
+        self.init_scale = scale
 
     @classmethod
     def from_weights(
@@ -265,7 +295,7 @@ class MLP(Module):
         check_activation(activation)
         if output_activation is not None:
             check_activation(output_activation)
-        sizes = _check_weight_shapes(weights, biases)
+        sizes = check_weight_shapes(weights, biases)
         model = cls(sizes[0], sizes[1:], activation, output_activation, rng=0)
         for layer, rows, bs in zip(model.layers, weights, biases):
             for neuron, row, b in zip(layer.neurons, rows, bs):
@@ -297,11 +327,52 @@ class MLP(Module):
             out = [n._forward(out) for n in layer.neurons]
         return out[0] if len(out) == 1 else out
 
-    def save(self, path: str | Any) -> None:
-        """Write the architecture and weights to a JSON file (atomically)."""
-        from .io import save
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON-ready description of the model: architecture and every weight."""
+        return {
+            "format": FORMAT,
+            "version": VERSION,
+            "sizes": self.sizes,
+            "activation": self.activation,
+            "output_activation": self.output_activation,
+            "weights": self.weights(),
+            "biases": self.biases(),
+        }
 
-        save(self, path)
+    @classmethod
+    def from_dict(cls, data: object, source: str = "model description") -> MLP:
+        """The MLP a `to_dict` description gives; ValueError naming ``source`` otherwise."""
+        if not isinstance(data, dict) or data.get("format") != FORMAT:
+            raise ValueError(f"{source} is not a deltagrad model (expected a JSON object with format {FORMAT!r})")
+        version = data.get("version")
+        if type(version) is not int or version != VERSION:
+            raise ValueError(f"{source}: unsupported version {version!r}, expected {VERSION}")
+        missing = [k for k in ("activation", "weights", "biases") if k not in data]
+        if missing:
+            raise ValueError(f"{source}: missing {', '.join(missing)}")
+        try:
+            check_activation(data["activation"])
+            out_act = data.get("output_activation")
+            if out_act is not None:
+                check_activation(out_act)
+            sizes = check_weight_shapes(data["weights"], data["biases"], finite=True)
+        except (TypeError, ValueError) as err:
+            raise ValueError(f"{source}: {err}") from None
+        if "sizes" in data and data["sizes"] != sizes:
+            raise ValueError(f"{source}: sizes {data['sizes']!r} do not match the weights ({sizes})")
+        return cls.from_weights(data["weights"], data["biases"], data["activation"], out_act)
+
+    def save(self, path: str | os.PathLike[str]) -> Path:
+        """Write the architecture and weights to a strict JSON file, atomically.
+
+        Non-finite weights and biases (nan, inf) have no JSON form: ValueError naming them.
+        """
+        description = self.to_dict()
+        for name, p in self.named_parameters():
+            if not math.isfinite(p.data):
+                raise ValueError(f"cannot save a model with a non-finite parameter: {name} = {p.data!r}")
+        text = json.dumps(description, indent=2, allow_nan=False) + "\n"
+        return atomic_write(path, text.encode("utf-8"))
 
     def __repr__(self) -> str:
         acts = f"activation={self.activation!r}"
@@ -322,6 +393,8 @@ def init_weights(init: str, nin: int, nout: int, rng: random.Random) -> list[flo
     check_init(init)
     if init == "uniform":  # the classic text: U[-1, 1]
         return [rng.uniform(-1.0, 1.0) for _ in range(nin)]
+    if init == "zeros":  # the symmetric start: every neuron of a layer the same
+        return [0.0] * nin
     if init == "xavier":  # Glorot & Bengio 2010: U[-r, r], r = sqrt(6 / (fan_in + fan_out))
         r = math.sqrt(6.0 / (nin + nout))
         return [rng.uniform(-r, r) for _ in range(nin)]
@@ -352,8 +425,11 @@ def _as_inputs(x: object, nin: int, label_inputs: bool = False) -> list[Value]:
     return out
 
 
-def _check_weight_shapes(weights: object, biases: object) -> list[int]:
-    """Layer sizes [nin, n1, ...] described by ``weights``/``biases``, or ValueError naming the layer."""
+def check_weight_shapes(weights: object, biases: object, *, finite: bool = False) -> list[int]:
+    """Layer sizes [nin, n1, ...] described by ``weights``/``biases``, or ValueError naming the layer.
+
+    With ``finite``, nan, inf and numbers too large for a float are refused too.
+    """
     for name, value in (("weights", weights), ("biases", biases)):
         if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
             raise TypeError(f"{name} must be a list per layer, got {type(value).__name__}")
@@ -371,8 +447,7 @@ def _check_weight_shapes(weights: object, biases: object) -> list[int]:
             if isinstance(row, (str, bytes)) or not isinstance(row, Sequence) or len(row) == 0:
                 raise ValueError(f"layer {k}: row {i} must be a non-empty list of numbers, got {row!r}")
             for j, w in enumerate(row):
-                if not _is_number(w) or isinstance(w, bool):
-                    raise ValueError(f"layer {k}: W[{i}][{j}] must be a number, got {w!r}")
+                _check_entry(w, f"layer {k}: W[{i}][{j}]", finite)
             widths.add(len(row))
         if len(widths) != 1:
             raise ValueError(f"layer {k}: ragged weight rows of lengths {sorted(widths)}")
@@ -387,7 +462,49 @@ def _check_weight_shapes(weights: object, biases: object) -> list[int]:
             got = len(bs) if isinstance(bs, Sequence) else bs
             raise ValueError(f"layer {k}: expected {len(rows)} biases, got {got!r}")
         for i, b in enumerate(bs):
-            if not _is_number(b) or isinstance(b, bool):
-                raise ValueError(f"layer {k}: b[{i}] must be a number, got {b!r}")
+            _check_entry(b, f"layer {k}: b[{i}]", finite)
         sizes.append(len(rows))
     return sizes
+
+
+def _check_entry(x: object, where: str, finite: bool) -> None:
+    if not _is_number(x) or isinstance(x, bool):
+        raise ValueError(f"{where} must be a number, got {x!r}")
+    try:
+        value = float(x)  # type: ignore[arg-type]
+    except OverflowError:
+        raise ValueError(f"{where} is too large for a float ({len(str(x))} digits)") from None
+    if finite and not math.isfinite(value):
+        raise ValueError(f"{where} must be a finite number, got {x!r}")
+
+
+def check_init_scale(init: str, scale: object) -> float:
+    """``scale`` as a float if it is a finite number > 0, else ValueError (TypeError for a non-number)."""
+    if isinstance(scale, bool) or not isinstance(scale, numbers.Real):
+        raise TypeError(f"init_scale must be a number, got {type(scale).__name__}: {scale!r}")
+    value = float(scale)
+    if not (math.isfinite(value) and value > 0.0):
+        raise ValueError(f"init_scale must be a finite number > 0, got {scale!r}")
+    return value
+
+
+def neuron_symmetry(model: MLP) -> list[float]:
+    """Per hidden layer, the largest difference between two neurons' incoming weights and biases.
+
+    ``0.0`` means the layer's neurons are clones: they compute the same output and get the
+    same update, so the layer acts as one neuron (the textbook's reason not to start at 0).
+    """
+    if not isinstance(model, MLP):
+        raise TypeError(f"neuron_symmetry() expects an nn.MLP, got {type(model).__name__}")
+    hidden = model.layers[:-1]
+    if not hidden:
+        raise ValueError(f"neuron_symmetry() needs a model with a hidden layer, got {model!r}")
+    out = []
+    for layer in hidden:
+        rows = [[w.data for w in n.w] + [n.b.data] for n in layer.neurons]
+        worst = 0.0
+        for i in range(len(rows)):
+            for k in range(i + 1, len(rows)):
+                worst = max(worst, max(abs(a - b) for a, b in zip(rows[i], rows[k])))
+        out.append(worst)
+    return out

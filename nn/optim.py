@@ -18,6 +18,14 @@ def _check_params(params: Iterable[Value], name: str) -> list[Value]:
             raise TypeError(f"{name}() parameter {i} must be a Value, got {type(p).__name__}")
     if not out:
         raise ValueError(f"{name}() got an empty parameter list")
+    seen: dict[int, int] = {}
+    for i, p in enumerate(out):
+        if id(p) in seen:
+            raise ValueError(
+                f"{name}() got parameter {i} ({p!r}) twice (first at {seen[id(p)]}): "
+                "it would be updated twice per step"
+            )
+        seen[id(p)] = i
     return out
 
 

@@ -12,24 +12,13 @@ from typing import Any
 from autograd import Value
 
 from .compiled import compile_loss
-from .losses import half_squared_error, mse_loss
-from .manual import predict
+from .inference import predict
+from .losses import LOSSES, LossFn, hinge_loss
 from .module import MLP, RngLike, make_rng
 from .optim import Optimizer
 
-LossFn = Callable[[Any, Any], Value]
-
-
-def hinge_loss(score: Value, target: Value | float) -> Value:
-    """max(0, 1 - y s) for a label y in {-1, +1} and a score s (a linear output)."""
-    return (1.0 - target * score).relu()
-
-
-LOSSES: dict[str, LossFn] = {
-    "hinge": hinge_loss,
-    "mse": mse_loss,
-    "half_squared_error": half_squared_error,
-}
+# How many examples `fit(compiled=True)` checks the replay against eager on, before training.
+TRACE_CHECKS = 3
 
 
 @dataclass
@@ -168,6 +157,13 @@ def fit(
         loss_fn = loss
     else:
         raise TypeError(f"fit() loss must be a function or a name, got {type(loss).__name__}")
+    if loss_fn is hinge_loss:
+        labels = {y if isinstance(y, float) else tuple(y) for y in ys}
+        if not labels <= {-1.0, 1.0}:
+            raise ValueError(
+                f"the hinge loss needs labels -1 and +1, got {sorted(labels)[:4]}; "
+                "for 0/1 labels use nn.datasets.signed(Y)"
+            )
     if not isinstance(optimizer, Optimizer):
         raise TypeError(f"fit() optimizer must be an nn optimizer (SGD, Adam), got {type(optimizer).__name__}")
     n_epochs = _check_positive_int("epochs", epochs)
@@ -176,7 +172,7 @@ def fit(
         raise TypeError(f"fit() callback must be callable, got {type(callback).__name__}")
     assert n_epochs is not None
     generator = make_rng(rng)
-    step = _compiled_step(model, loss_fn) if compiled else _eager_step(model, loss_fn)
+    step = _compiled_step(model, loss_fn, xs, ys) if compiled else _eager_step(model, loss_fn)
 
     from tqdm.auto import tqdm
 
@@ -216,10 +212,43 @@ def _eager_step(model: MLP, loss_fn: LossFn) -> Callable[[list[list[float]], lis
     return step
 
 
-def _compiled_step(model: MLP, loss_fn: LossFn) -> Callable[[list[list[float]], list[Any]], float]:
+class TracingError(ValueError):
+    """A compiled loss replays differently from eager: the loss's graph depends on the data."""
+
+
+def _compiled_step(model: MLP, loss_fn: LossFn, xs: list[list[float]],
+                   ys: list[Any]) -> Callable[[list[list[float]], list[Any]], float]:
     compiled = compile_loss(model, loss_fn)
+    check_trace(model, loss_fn, compiled, xs[:TRACE_CHECKS], ys[:TRACE_CHECKS])
 
     def step(batch_x: list[list[float]], batch_y: list[Any]) -> float:
         return compiled.accumulate(batch_x, batch_y, scale=1.0 / len(batch_x))
 
     return step
+
+
+def check_trace(model: MLP, loss_fn: LossFn, compiled: Any, xs: list[list[float]], ys: list[Any]) -> None:
+    """Replay ``compiled`` on a few real examples and hold it against eager; `TracingError` on
+    a mismatch. The trace ran on placeholder zeros, so a loss that branches on ``.data``
+    (``if out.data > 0``) gives another graph here. The parameters' ``.grad`` is left as it was.
+    """
+    params = model.parameters()
+    saved = [p.grad for p in params]
+    try:
+        for i, (x, y) in enumerate(zip(xs, ys)):
+            model.zero_grad()
+            eager = loss_fn(model(x), y)
+            eager.backward()
+            want = [eager.data] + [p.grad for p in params]
+            model.zero_grad()
+            got = [compiled(x, y)] + [p.grad for p in params]
+            for w, g in zip(want, got):
+                if not (w == g or abs(w - g) <= 1e-9 * max(1.0, abs(w)) or (w != w and g != g)):
+                    raise TracingError(
+                        f"the compiled loss gives {g!r} where eager gives {w!r} on example {i}: the loss's "
+                        "graph depends on the data (an `if` on a Value's .data?), so it cannot be traced "
+                        "once and replayed; see 'Compiled graphs' in the README, or train with compiled=False"
+                    )
+    finally:
+        for p, g in zip(params, saved):
+            p.grad = g

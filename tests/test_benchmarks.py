@@ -1,6 +1,7 @@
 """benchmarks: the harness's agreement check and its workloads compute the right things.
 
-Timings are never asserted here; the memory figure is deterministic (tracemalloc)."""
+Timings and the memory goal are never asserted here: `make bench` reports them against
+their goals. The million-op chain is tested once, in test_engine."""
 
 from __future__ import annotations
 
@@ -17,14 +18,6 @@ def test_engines_agree_before_timing() -> None:
 def test_float_forward_is_the_same_loss_as_autograd() -> None:
     step, _ = workloads.deltagrad_step_fn()
     assert workloads.floats_forward_fn()() == pytest.approx(step(), rel=1e-12)
-
-
-def test_chain_memory_per_op_is_within_the_goal() -> None:
-    assert workloads.chain_memory("deltagrad", 20_000)["bytes_per_op"] <= 170
-
-
-def test_deepest_chain_reaches_a_million() -> None:
-    assert workloads.deepest_chain("deltagrad") == {"ops": 1_000_000, "at_least": True}
 
 
 def test_compile_time_workload_checks_the_replay() -> None:

@@ -18,7 +18,7 @@ def deltagrad(*args: str, env: dict[str, str] | None = None) -> subprocess.Compl
     full_env = dict(os.environ if env is None else env)
     full_env["PYTHONPATH"] = str(ROOT)
     return subprocess.run(
-        [sys.executable, "-m", "viz.cli", *args],
+        [sys.executable, "-m", "deltagrad.cli", *args],
         capture_output=True, text=True, env=full_env, timeout=120, cwd=ROOT,
     )
 
@@ -180,7 +180,7 @@ def test_train_save_to_a_folder_fails_cleanly(tmp_path: Path) -> None:
 
 
 def test_train_without_matplotlib_says_how_to_install_and_still_trains(tmp_path: Path) -> None:
-    code = ("import sys; sys.modules['matplotlib'] = None; from viz.cli import main; "
+    code = ("import sys; sys.modules['matplotlib'] = None; from deltagrad.cli import main; "
             f"raise SystemExit(main(['train', '--epochs', '3', '--no-progress', '--plot', {str(tmp_path)!r}]))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
                             env=dict(os.environ, PYTHONPATH=str(ROOT)), timeout=120)
@@ -194,12 +194,12 @@ def test_console_script_is_installed() -> None:
     from importlib.metadata import entry_points
 
     scripts = {ep.name: ep.value for ep in entry_points(group="console_scripts")}
-    assert scripts.get("deltagrad") == "viz.cli:main"
+    assert scripts.get("deltagrad") == "deltagrad.cli:main"
 
 
 def test_output_piped_into_head_is_not_an_error(tmp_path: Path) -> None:
     env = dict(os.environ, PYTHONPATH=str(ROOT), PATH=f"{tmp_path}:/usr/bin:/bin")
-    result = subprocess.run(f"'{sys.executable}' -m viz.cli demo --out '{tmp_path}' | head -2",
+    result = subprocess.run(f"'{sys.executable}' -m deltagrad demo --out '{tmp_path}' | head -2",
                             shell=True, capture_output=True, text=True, env=env, cwd=ROOT, timeout=120)
     assert result.stdout.startswith("deltagrad demo: one step of gradient descent")
     assert "error" not in result.stderr and "Traceback" not in result.stderr

@@ -1,11 +1,12 @@
-"""viz.demo: the walk-through's numbers are the worked example's, to 1e-12."""
+"""deltagrad.demo: the walk-through's numbers are the worked example's, to 1e-12."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from autograd.text import significant
+from deltagrad import demo
 from tests.conftest import EXPECTED, close
-from viz import demo
 
 
 def test_run_demo_reproduces_the_worked_example(tmp_path: Path) -> None:
@@ -24,9 +25,36 @@ def test_run_demo_reproduces_the_worked_example(tmp_path: Path) -> None:
     assert all(row.abs_diff <= 1e-15 for row in result.rows)
     assert result.dot_source == tmp_path / "dot-only" / "graph.dot" and result.dot_source.exists()
     source = result.dot_source.read_text()  # drawn before the SGD step: the weights backward saw
-    assert "{ W1[0][0] | data 0.1000 | grad -0.0062 | manual -0.0062 ok }" in source
-    assert "{ b2[0] | data 0.3000 | grad -0.0832 | manual -0.0832 ok }" in source
+    w = next(line for line in source.splitlines() if "<B>W1[0][0]</B>" in line)
+    assert '"RIGHT">0.1<' in w and '"RIGHT">-0.006197<' in w and "-0.006197 ✓" in w
+    b = next(line for line in source.splitlines() if "<B>b2[0]</B>" in line)
+    assert '"RIGHT">0.3<' in b and "-0.08322 ✓" in b
     assert any("L = 0.0651" in line for line in lines)
+    assert (tmp_path / "dot-only" / "network.dot").exists()
+
+
+def test_demo_formulas_follow_the_activation_used() -> None:
+    import nn
+
+    lines: list[str] = []
+    model = nn.MLP(2, [3, 3, 1], activation="tanh", output_activation="linear", rng=1)
+    manual = nn.manual_backprop(model, [0.3, -0.4], [0.5])  # before the demo's SGD step
+    demo.run_demo(model, [0.3, -0.4], [0.5], 0.1, None, echo=lines.append)
+    text = "\n".join(lines)
+    assert "sigmoid" not in text and "1 - t^2" in text and "linear' = 1" in text
+    # the chain rule for a network with several paths: the deltas carry the sum
+    assert "Following L back to W1[0][0]" in text
+    assert "dL/dW1[0][0] = delta1[0] * x[0]" in text
+    assert f"= {significant(manual.grads['W1[0][0]'], 4)}" in text
+
+
+def test_demo_never_prints_minus_zero() -> None:
+    import nn
+
+    lines: list[str] = []
+    model = nn.MLP.from_weights([[[0.0, 0.0]], [[0.0]]], [[0.0], [0.0]], activation="relu")
+    demo.run_demo(model, [1.0, 1.0], [0.0], 0.1, None, echo=lines.append)
+    assert not any("-0.0000" in line or "-0.000000" in line for line in lines)
 
 
 def test_run_demo_without_out_dir_writes_nothing(tmp_path: Path) -> None:

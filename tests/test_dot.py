@@ -1,8 +1,10 @@
-"""viz.dot: the DOT source (golden), roles, overlay, clusters, rendering and its errors."""
+"""viz.dot: the DOT source (golden), names, roles, frames, highlight, rendering and its errors."""
 
 from __future__ import annotations
 
 import os
+import re
+import warnings
 from pathlib import Path
 
 import pytest
@@ -15,24 +17,28 @@ from tests.conftest import B1, B2, W1, W2, X, Y
 GOLDEN = Path(__file__).parent / "golden" / "worked_example.dot"
 
 
-def worked_graph() -> tuple[Value, dict[str, float]]:
+def worked_graph() -> tuple[Value, nn.MLP, list[Value], dict[str, float]]:
     model = nn.MLP.from_weights([W1, W2], [B1, B2])
-    loss = nn.half_squared_error(model(X), Y)
+    data = [Value(v, label=f"x[{j}]") for j, v in enumerate(X)] + [Value(Y, label="y")]
+    loss = nn.half_squared_error(model(data[:2]), data[2])
     loss.backward()
-    return loss, nn.manual_backprop(model, X, Y).grads
+    return loss, model, data, nn.manual_backprop(model, X, Y).reference()
 
 
-def node_line(source: str, text: str) -> str:
-    lines = [line for line in source.splitlines() if text in line]
-    assert len(lines) == 1, (text, lines)
+def box(source: str, name: str) -> str:
+    """The DOT line of the node whose bold name is ``name``."""
+    lines = [line for line in source.splitlines() if f"<B>{name}</B>" in line]
+    assert len(lines) == 1, (name, lines)
     return lines[0]
 
 
 def test_golden_dot_source_of_the_worked_example() -> None:
-    loss, grads = worked_graph()
-    source = viz.draw_dot(loss, reference=grads).source
+    loss, model, data, ref = worked_graph()
+    source = viz.draw_dot(loss, params=model.parameters(), inputs=data, reference=ref,
+                          highlight=model.parameters()[0]).source
     if os.environ.get("DELTAGRAD_UPDATE_GOLDEN"):
         GOLDEN.write_text(source)
+        pytest.skip(f"golden file rewritten: {GOLDEN}; run again without DELTAGRAD_UPDATE_GOLDEN to test it")
     assert source == GOLDEN.read_text()
 
 
@@ -40,68 +46,125 @@ def test_source_is_byte_identical_between_runs() -> None:
     assert viz.draw_dot(worked_graph()[0]).source == viz.draw_dot(worked_graph()[0]).source
 
 
-def test_every_value_shows_label_data_and_grad() -> None:
-    loss, _ = worked_graph()
+def test_every_value_shows_name_data_and_grad_to_four_significant_digits() -> None:
+    loss, model, data, ref = worked_graph()
+    source = viz.draw_dot(loss, reference=ref).source
+    w = box(source, "W1[0][0]")
+    assert "data</TD><TD ALIGN=\"RIGHT\">0.1<" in w and ">-0.006197<" in w and ">-0.006197 ✓<" in w
+    assert ">0.001034<" in box(source, "W1[1][0]") and ">-0.0004138<" in box(source, "W1[1][1]")
+    assert ">0.0651<" in box(source, "L") and ">1<" in box(source, "L")
+    assert ">-0.08322<" in box(source, "z2[0]")
+
+
+def test_unlabelled_values_are_named_from_their_op() -> None:
+    loss, *_ = worked_graph()
     source = viz.draw_dot(loss).source
-    assert "{ W1[0][0] | data 0.1000 | grad -0.0062 }" in source
-    assert "{ L | data 0.0651 | grad 1.0000 }" in source
-    assert "{ z2[0] | data 0.5717 | grad -0.0832 }" in source
-    assert "{ a2[0] | data 0.6392 | grad -0.3608 }" in source
-    assert "{ x[1] | data -0.2000 |" in source
+    for name in ("W1[0][0]·x[0]", "W2[0][1]·a1[1]", "a2[0] − y", "(a2[0] − y)²", "−y"):
+        box(source, name)
+    assert "= σ(z1[0])" in box(source, "a1[0]")
+    a, b = Value(3.0, "a"), Value(4.0, "b")
+    source = viz.draw_dot(a / b + (a - 2.0)).source
+    box(source, "a ÷ b")
+    box(source, "a − 2")
+    long = Value(1.0, "a_rather_long_name") * Value(2.0, "another_long_name")
+    assert "<B>v2</B>" in viz.draw_dot(long).source  # past 20 characters: the short id
 
 
-def test_ids_follow_topological_order() -> None:
+def test_ids_follow_topological_order_and_one_edge_per_operand() -> None:
     a = Value(2.0, "a")
     b = Value(3.0, "b")
     source = viz.draw_dot(a * b).source
-    assert node_line(source, "n0 [").startswith("\tn0 [label=\"{ a |")
-    assert node_line(source, "n1 [").startswith("\tn1 [label=\"{ b |")
-    assert "n2op -> n2" in source and "n0 -> n2op" in source and "n1 -> n2op" in source
+    assert re.search(r"\tn0 \[label=<.*<B>a</B>", source) and re.search(r"\tn1 \[label=<.*<B>b</B>", source)
+    assert "n0 -> n2" in source and "n1 -> n2" in source
+    assert viz.draw_dot(a + a).source.count("n0 -> n1") == 2
 
 
-def test_one_edge_per_operand() -> None:
-    a = Value(1.0, "a")
-    source = viz.draw_dot(a + a).source
-    assert source.count("n0 -> n1op") == 2
-
-
-def test_constants_are_drawn_with_dashed_edges() -> None:
-    source = viz.draw_dot(Value(1.5, "a") * 2.0).source
+def test_op_nodes_draw_micrograds_circles_with_constants_beside() -> None:
+    source = viz.draw_dot(Value(1.5, "a") * 2.0, op_nodes=True).source
+    assert "n1op [label=\"·\"" in source and "n1op -> n1" in source and "n0 -> n1op" in source
     assert "n1c [label=2.0" in source and "n1c -> n1op [style=dashed]" in source
 
 
-def test_roles_are_coloured() -> None:
-    loss, _ = worked_graph()
-    source = viz.draw_dot(loss).source
-    assert viz.dot.COLOURS["input"] in node_line(source, "{ x[0] |")
-    assert viz.dot.COLOURS["parameter"] in node_line(source, "{ W2[0][1] |")
-    assert viz.dot.COLOURS["output"] in node_line(source, "{ L |")
-    assert viz.dot.COLOURS["intermediate"] in node_line(source, "{ a1[0] |")
-    assert "cluster_legend" in source and "output / loss" in source
+def test_roles_come_from_the_arguments_not_the_labels() -> None:
+    loss, model, data, _ = worked_graph()
+    source = viz.draw_dot(loss, params=model.parameters(), inputs=data).source
+    assert viz.dot.COLOURS["data"] in box(source, "x[0]") and viz.dot.COLOURS["data"] in box(source, "y")
+    assert viz.dot.COLOURS["parameter"] in box(source, "W2[0][1]")
+    assert viz.dot.COLOURS["output"] in box(source, "L")
+    assert "data (inputs)" in source and "parameter" in source and ">leaf<" not in source
+    plain = viz.draw_dot(loss).source  # no roles given: leaves are leaves
+    assert viz.dot.COLOURS["leaf"] in box(plain, "x[0]") and viz.dot.COLOURS["leaf"] in box(plain, "W1[0][0]")
+    assert ">leaf<" in plain and "parameter" not in plain and "data (inputs)" not in plain
+    tour = (Value(2.0, "a") * Value(-3.0, "b")).tanh()
+    assert "parameter" not in viz.draw_dot(tour).source  # a and b are not guessed from their names
 
 
-def test_values_are_grouped_by_layer() -> None:
-    loss, _ = worked_graph()
+def test_frames_hold_their_layer_and_the_loss_has_its_own() -> None:
+    loss, *_ = worked_graph()
     source = viz.draw_dot(loss).source
-    layer1 = source.split("subgraph cluster_layer1")[1].split("}\n")[0]
-    assert "W1[0][0]" in layer1 and "z1[1]" in layer1 and "W2[0][0]" not in layer1
-    assert 'label="layer 2"' in source
+
+    def frame(name: str) -> str:
+        return source.split(f"subgraph cluster_{name} {{")[1].split("\n\t}")[0]
+
+    layer1, layer2, loss_frame = frame("layer_1"), frame("layer_2"), frame("loss")
+    assert "<B>W1[0][0]</B>" in layer1 and "<B>W1[0][0]·x[0]</B>" in layer1 and "W2[0][0]" not in layer1
+    assert "<B>a2[0]</B>" in layer2 and "a2[0] − y" not in layer2
+    assert "<B>L</B>" in loss_frame and "<B>(a2[0] − y)²</B>" in loss_frame
+
+
+def test_highlight_draws_the_chain_rule_path_in_bold() -> None:
+    loss, model, *_ = worked_graph()
+    source = viz.draw_dot(loss, highlight=model.parameters()[0]).source
+    bold = [name for name in ("W1[0][0]", "W1[0][0]·x[0]", "z1[0]", "a1[0]", "W2[0][0]·a1[0]", "z2[0]",
+                              "a2[0]", "a2[0] − y", "(a2[0] − y)²", "L") if 'BORDER="3"' in box(source, name)]
+    assert len(bold) == 10
+    assert 'BORDER="3"' not in box(source, "z1[1]") and 'BORDER="3"' not in box(source, "W2[0][1]")
+    assert source.count("penwidth=2.2") == 9  # the 9 edges of the path
+    with pytest.raises(ValueError, match="not in the graph"):
+        viz.draw_dot(loss, highlight=Value(1.0))
 
 
 def test_reference_overlay_marks_matches_green_and_mismatches_red() -> None:
-    loss, grads = worked_graph()
-    grads["W1[0][0]"] += 1e-6
-    source = viz.draw_dot(loss, reference=grads).source
-    good = node_line(source, "{ W2[0][0] |")
-    bad = node_line(source, "{ W1[0][0] |")
-    assert "manual -0.0451 ok" in good and viz.dot.COLOURS["match"] in good
-    assert "DIFFERS" in bad and viz.dot.COLOURS["mismatch"] in bad
-    assert "manual differs" in source  # legend
+    loss, _, _, ref = worked_graph()
+    ref["W1[0][0]"] += 1e-6
+    source = viz.draw_dot(loss, reference=ref).source
+    good, bad = box(source, "W2[0][0]"), box(source, "W1[0][0]")
+    assert "-0.04514 ✓" in good and viz.dot.COLOURS["match"] in good
+    assert "✗" in bad and viz.dot.COLOURS["mismatch"] in bad
+    assert "differs / wrong answer" in source  # legend
 
 
-def test_labels_are_escaped() -> None:
-    source = viz.draw_dot(Value(1.0, 'a|b{c}<d>"e')).source
-    assert r"a\|b\{c\}\<d\>\"e" in source
+def test_reference_keys_that_match_no_label_warn() -> None:
+    loss, _, _, ref = worked_graph()
+    with pytest.warns(UserWarning, match="'W9\\[0\\]\\[0\\]'"):
+        viz.draw_dot(loss, reference={**ref, "W9[0][0]": 1.0})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        viz.draw_dot(loss, reference=ref)
+
+
+def test_tooltips_carry_full_floats_and_the_op_tables_derivative() -> None:
+    loss, *_ = worked_graph()
+    source = viz.draw_dot(loss).source
+    a1 = box(source, "a1[0]")
+    assert "0.542397940774351" in a1 and "s (1 - s)" in a1 and "d(this)/d(z1[0]) = 0.24" in a1
+
+
+@pytest.mark.parametrize("label", ['a|b{c}<d>"e', "</script><b>x</b>", "a&amp;b", "nul\x00and\nnewline\x1b"])
+def test_labels_are_escaped_text(label: str) -> None:
+    source = viz.draw_dot(Value(1.0, label) * 2.0).source
+    labels = "".join(re.findall(r"label=<(.*?)> tooltip", source))  # the HTML-like labels
+    assert "<b>x</b>" not in labels and "</script>" not in labels
+    assert "\x00" not in source and "\x1b" not in source
+    assert "\n" not in box(source, re.sub(r"[\x00-\x1f]", "\ufffd", label).replace("&", "&amp;")
+                           .replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;"))
+
+
+@pytest.mark.usefixtures("requires_dot")
+def test_dot_accepts_hostile_labels(tmp_path: Path) -> None:
+    v = Value(1.0, "nul\x00 <tag> & \"quote\" \\ back\nslash") * Value(2.0, "</TD></TABLE>")
+    path = viz.render(v, tmp_path / "g.svg")
+    assert "<svg" in path.read_text()
 
 
 def test_draw_errors() -> None:
@@ -113,6 +176,12 @@ def test_draw_errors() -> None:
         viz.draw_dot(Value(1.0), reference=[1.0])  # type: ignore[arg-type]
     with pytest.raises(TypeError, match=r"reference\['a'\] must be a number, got str"):
         viz.draw_dot(Value(1.0), reference={"a": "1"})  # type: ignore[dict-item]
+    with pytest.raises(TypeError, match=r"params\[1\] must be a Value, got float"):
+        viz.draw_dot(Value(1.0), params=[Value(1.0), 2.0])
+    with pytest.raises(TypeError, match="inputs must be a list of Values, got int"):
+        viz.draw_dot(Value(1.0), inputs=3)
+    with pytest.raises(TypeError, match="highlight must be a Value"):
+        viz.draw_dot(Value(1.0), highlight="L")  # type: ignore[arg-type]
 
 
 def test_size_limit() -> None:
@@ -128,19 +197,27 @@ def test_size_limit() -> None:
 @pytest.mark.usefixtures("requires_dot")
 @pytest.mark.parametrize("suffix", [".svg", ".png", ".pdf"])
 def test_render_formats(tmp_path: Path, suffix: str) -> None:
-    loss, grads = worked_graph()
-    path = viz.render(loss, tmp_path / "out" / f"graph{suffix}", reference=grads)
+    loss, _, _, ref = worked_graph()
+    path = viz.render(loss, tmp_path / "out" / f"graph{suffix}", reference=ref)
     assert path == tmp_path / "out" / f"graph{suffix}"
     data = path.read_bytes()
     if suffix == ".svg":
         text = data.decode()
-        assert "<svg" in text and "W1[0][0]" in text and "grad &#45;0.0062" in text
-        assert "manual &#45;0.0832 ok" in text
+        assert "<svg" in text and "W1[0][0]" in text and "&#45;0.006197" in text
     elif suffix == ".png":
         assert data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) > 10_000
     else:
         assert data.startswith(b"%PDF")
-    assert (tmp_path / "out" / "graph.dot").read_text() == viz.draw_dot(loss, reference=grads).source
+    assert (tmp_path / "out" / "graph.dot").read_text() == viz.draw_dot(loss, reference=ref).source
+
+
+@pytest.mark.usefixtures("requires_dot")
+def test_worked_example_fits_a_page(tmp_path: Path) -> None:
+    loss, model, data, ref = worked_graph()
+    svg = viz.render(loss, tmp_path / "g.svg", params=model.parameters(), inputs=data, reference=ref,
+                     highlight=model.parameters()[0]).read_text()
+    width, height = (float(v) for v in re.search(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"', svg).groups())
+    assert width <= 1200 and height <= 1200, (width, height)
 
 
 def test_render_dot_only(tmp_path: Path) -> None:
@@ -166,9 +243,32 @@ def test_render_errors(tmp_path: Path) -> None:
     blocker.write_text("not a folder")
     with pytest.raises(OSError, match="cannot write the graph to"):
         viz.render(Value(1.0), blocker / "graph.svg")
+    with pytest.raises(ValueError, match="timeout must be a positive number"):
+        viz.render(Value(1.0), tmp_path / "g.svg", timeout=0)
+
+
+@pytest.mark.usefixtures("requires_dot")
+def test_render_times_out_with_a_clear_error(tmp_path: Path) -> None:
+    # the polynomial that kept dot busy for minutes: every step shares x
+    x = Value(0.5, "x")
+    v = Value(0.1)
+    for _ in range(60):
+        v = v * x + Value(0.1)
+    with pytest.raises(viz.RenderTimeoutError, match=r"more than 0.2 s to lay out 182 values.*draw_network"):
+        viz.render(v, tmp_path / "poly.svg", timeout=0.2)
+    assert not (tmp_path / "poly.svg").exists()
+
+
+@pytest.mark.usefixtures("requires_dot")
+def test_a_dot_failure_carries_its_stderr() -> None:
+    with pytest.raises(viz.RenderError, match="syntax error"):
+        viz.dot.pipe("digraph { this is not dot", "svg")
 
 
 @pytest.mark.usefixtures("requires_dot")
 def test_digraph_shows_inline_in_jupyter() -> None:
-    bundle = viz.draw_dot(Value(1.0, "a") * 2.0)._repr_mimebundle_()
-    assert "<svg" in bundle["image/svg+xml"]
+    loss, model, data, ref = worked_graph()
+    bundle = viz.draw_dot(loss, params=model.parameters(), reference=ref)._repr_mimebundle_()
+    assert "<svg" in bundle["image/svg+xml"] and "W1[0][0]" in bundle["image/svg+xml"]
+    network = viz.draw_network(model, X, Y)._repr_mimebundle_()
+    assert "<svg" in network["image/svg+xml"] and "z1[0]" in network["image/svg+xml"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from autograd import GradcheckError, Value, engine, gradcheck
+from autograd import GradcheckError, Value, gradcheck
 
 
 def test_passes_for_correct_gradients() -> None:
@@ -16,7 +16,7 @@ def test_names_the_failing_input_with_both_values(monkeypatch: pytest.MonkeyPatc
     def bad_tanh(self: Value) -> Value:
         import math
 
-        return engine._make(math.tanh(self.data), "tanh", self, 1.0)
+        return self + (math.tanh(self.data) - self.data)  # tanh's value, derivative 1
 
     monkeypatch.setattr(Value, "tanh", bad_tanh)
     with pytest.raises(GradcheckError) as info:

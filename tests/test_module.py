@@ -81,7 +81,7 @@ def test_unknown_activation_or_init_lists_valid_names() -> None:
     with pytest.raises(ValueError, match="sigmoid, tanh, relu, linear"):
         nn.MLP(2, [2], activation="softmax")
     with pytest.raises(ValueError, match="uniform, xavier, he"):
-        nn.MLP(2, [2], init="zeros")
+        nn.MLP(2, [2], init="ones")
     with pytest.raises(ValueError, match="unknown activation"):
         nn.MLP(2, [2], output_activation="gelu")
 

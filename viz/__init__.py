@@ -1,5 +1,25 @@
-"""Pictures of computation graphs, and the `deltagrad` command."""
+"""Everything that draws: computation graphs, the network view, training plots, the stepper."""
 
-from .dot import FORMATS, GraphTooLargeError, GraphvizNotFoundError, draw_dot, render
+from .dot import (
+    FORMATS,
+    GraphTooLargeError,
+    GraphvizNotFoundError,
+    RenderError,
+    RenderTimeoutError,
+    draw_dot,
+    render,
+    save_picture,
+)
+from .network import draw_network
 
-__all__ = ["FORMATS", "GraphTooLargeError", "GraphvizNotFoundError", "draw_dot", "render"]
+__all__ = [
+    "FORMATS",
+    "GraphTooLargeError",
+    "GraphvizNotFoundError",
+    "RenderError",
+    "RenderTimeoutError",
+    "draw_dot",
+    "draw_network",
+    "render",
+    "save_picture",
+]

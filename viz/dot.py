@@ -1,18 +1,22 @@
-"""Draw a computation graph with Graphviz: every value with its data and gradient.
+"""Draw a computation graph with Graphviz: every value with its name, data and gradient.
 
-Legend of the picture (it is also drawn in a corner of every graph):
+Legend of the picture (the roles present are also drawn in a legend beside the graph):
 
-- a box per Value, ``label | data | grad`` (4 decimals); with a ``reference`` a fourth
-  field ``manual`` holds the hand-computed gradient;
-- box colours give the role: data (inputs ``x...`` and targets ``y...``) light blue,
-  parameters (other labelled leaves) gold, intermediate values white, the output (the root, usually the loss L) pink,
-  numeric constants folded into an operation plain grey text;
-- a small circle per operation (``+``, ``*``, ``**``, ``exp``, ``log``, ``sigmoid``,
-  ``tanh``, ``relu``) with one edge per operand, so ``a + a`` shows two edges;
-- with a ``reference``, a box's border and ``manual`` field are green where autograd
-  matches the reference within 1e-9 and red where it does not;
-- values of one network layer (labels ``W1[..]``, ``b1[..]``, ``z1[..]``, ``a1[..]``) are
-  grouped in a frame per layer.
+- a box per Value: its name (a label, or a short expression such as ``W1[0][0]·x[0]``)
+  above ``data`` and ``grad`` to 4 significant digits; with a ``reference`` a third row
+  holds the hand-computed gradient, with a ``check`` the student's answer;
+- the op that made a value is written in its box (``= σ(z1[0])``); ``op_nodes=True``
+  draws micrograd's look instead, a circle per op with numeric constants beside it;
+- fill colours give the role, from what the caller passes: ``params`` gold, ``inputs``
+  (data) light blue, the root (usually the loss) pink, other leaves grey, intermediate
+  values white;
+- with a ``reference``, a border is green where autograd matches it within 1e-9 and red
+  where it does not; with a ``check``, wrong answers are red, answers that follow from an
+  earlier mistake orange, and the first mistake is marked;
+- ``highlight=node`` draws the chain-rule path from the root down to that node in bold;
+- values of one network layer are framed together, and the loss computation has a frame;
+- hovering over a box (in a browser) shows the full floats, the op's derivative from the
+  op table, and each operand's local derivative.
 
 Node ids are ``n0``, ``n1``, ... in topological order, so the DOT source of a graph is the
 same from run to run.
@@ -20,29 +24,50 @@ same from run to run.
 
 from __future__ import annotations
 
-import numbers
+import html
 import os
-import re
+import shutil
+import subprocess
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from autograd import Value, topological_sort
-from nn.io import atomic_write
+from autograd.files import atomic_write
+from autograd.ops import OPS
 
-MATCH_TOLERANCE = 1e-9
+from .graph import (
+    MAX_NAME,
+    ROLE_TEXT,
+    GraphView,
+    check_reference,
+    clean,
+    compose_name,
+    frame_order,
+    matches,
+    number,
+    path_to,
+    read_graph,
+)
+
 DEFAULT_MAX_NODES = 5000
+DEFAULT_TIMEOUT = 30.0  # seconds dot may take before RenderTimeoutError
+DEFAULT_MEMORY = 4 * 1024**3  # bytes of address space dot may use, where the OS allows a limit
+LARGE_GRAPH = 300  # from this many values, Graphviz's layout effort is bounded
 FORMATS = (".svg", ".png", ".pdf", ".dot")
 
 COLOURS = {
-    "input": "#cfe8ff",
+    "data": "#cfe8ff",
     "parameter": "#ffe08a",
+    "leaf": "#e8e8e8",
     "intermediate": "#ffffff",
     "output": "#ffc9d6",
     "match": "#1a9850",
     "mismatch": "#d73027",
+    "follows": "#f39c12",
+    "highlight": "#1f2d3d",
+    "border": "#555555",
 }
-_LAYER = re.compile(r"^[A-Za-z]+(\d+)\[")  # W1[0][1], b2[0], z1[0], a1[1] -> layer number
 _INSTALL_HINT = (
     "install Graphviz (Debian/Ubuntu: apt-get install graphviz; macOS: brew install graphviz; "
     "Windows and others: https://graphviz.org/download/)"
@@ -57,72 +82,63 @@ class GraphTooLargeError(ValueError):
     """The graph has more values than can be drawn in reasonable time."""
 
 
-def _escape(text: str) -> str:
-    """Escape the characters that have a meaning inside a Graphviz record label."""
-    return re.sub(r'([{}|<>"\\])', r"\\\1", text).replace("\n", " ")
+class RenderError(RuntimeError):
+    """Graphviz's ``dot`` failed; the message carries what it printed."""
 
 
-def _fmt(x: float) -> str:
-    return f"{x:.4f}"
+class RenderTimeoutError(RenderError):
+    """Graphviz's ``dot`` took longer than the time limit and was stopped."""
 
 
-def _role(node: Value, root: Value) -> str:
-    if node is root:
-        return "output"
-    if node.op:
-        return "intermediate"
-    if node.label.startswith(("x", "y")):  # the data: inputs and targets
-        return "input"
-    return "parameter" if node.label else "intermediate"
+def html_text(text: str) -> str:
+    """Text for a Graphviz HTML label: escaped, one line, never markup."""
+    return html.escape(clean(text), quote=True)
 
 
-def _layers(order: list[Value]) -> list[int | None]:
-    """The network layer of each node: from its label, else (for unlabelled interior nodes,
-    such as the products W*x) the highest layer among its inputs."""
-    index = {id(n): i for i, n in enumerate(order)}
-    layers: list[int | None] = []
-    for node in order:
-        m = _LAYER.match(node.label)
-        if m:
-            layers.append(int(m.group(1)))
-        elif node.op and not node.label:
-            found = [layers[index[id(c)]] for c in node.inputs]
-            known = [x for x in found if x is not None]
-            layers.append(max(known) if known else None)
-        else:
-            layers.append(None)
-    return layers
+def dot_text(text: str) -> str:
+    """Text for a quoted DOT attribute (a tooltip): backslashes and quotes escaped, lines as ``\\n``."""
+    lines = (line.replace("\\", "\\\\").replace('"', '\\"') for line in text.split("\n"))
+    return "\\n".join(clean(line) for line in lines)
 
 
-def _check_reference(reference: object) -> dict[str, float]:
-    if reference is None:
-        return {}
-    if not isinstance(reference, Mapping):
-        raise TypeError(f"reference must be a dict of name -> number, got {type(reference).__name__}")
-    out = {}
-    for key, value in reference.items():
-        if not isinstance(key, str):
-            raise TypeError(f"reference keys must be labels (str), got {type(key).__name__}: {key!r}")
-        if not isinstance(value, numbers.Real) or isinstance(value, bool):
-            raise TypeError(f"reference[{key!r}] must be a number, got {type(value).__name__}: {value!r}")
-        out[key] = float(value)
-    return out
+def check_size(n_nodes: int, max_nodes: int) -> None:
+    """`GraphTooLargeError` when a graph of ``n_nodes`` values is past ``max_nodes``."""
+    if not isinstance(max_nodes, int) or isinstance(max_nodes, bool) or max_nodes < 1:
+        raise ValueError(f"max_nodes must be a positive int, got {max_nodes!r}")
+    if n_nodes > max_nodes:
+        raise GraphTooLargeError(
+            f"the graph has {n_nodes} values, more than max_nodes={max_nodes}; Graphviz would take "
+            "very long to lay it out: draw a smaller graph, draw a model with viz.draw_network, "
+            "or raise max_nodes"
+        )
 
 
 def draw_dot(
     root: Value,
     *,
-    rankdir: str = "LR",
+    params: Any = None,
+    inputs: Any = None,
     reference: Mapping[str, float] | None = None,
+    check: Any = None,
+    highlight: Value | None = None,
+    rankdir: str = "TB",
+    op_nodes: bool = False,
     max_nodes: int = DEFAULT_MAX_NODES,
 ) -> Any:
     """The graph under ``root`` as a `graphviz.Digraph` (shows inline in Jupyter).
 
     Args:
-        rankdir: Graphviz layout direction, ``"LR"`` (left to right) or ``"TB"``, ``"RL"``, ``"BT"``.
-        reference: label -> expected gradient (e.g. ``nn.manual_backprop(...).grads``);
+        params, inputs: the parameter Values and the data Values (e.g.
+            ``model.parameters()`` and the inputs), coloured as such; without them a leaf
+            is just a leaf.
+        reference: label -> expected gradient (e.g. ``nn.manual_backprop(...).reference()``);
             each node with that label also shows it, green where it matches autograd
-            within 1e-9, red where not.
+            within 1e-9, red where not. A label not in the graph gives a warning.
+        check: a report of `nn.check_answers` or `autograd.check_gradients`: each answered
+            node shows the student's number beside the true one.
+        highlight: a node of the graph; the path from the root to it is drawn in bold.
+        rankdir: ``"TB"`` (top to bottom, the default: it fits a page) or ``"LR"``, ``"BT"``, ``"RL"``.
+        op_nodes: draw each op as a separate circle (micrograd's look) instead of in the box.
         max_nodes: a larger graph raises `GraphTooLargeError` instead of hanging in ``dot``.
     """
     import graphviz
@@ -130,89 +146,235 @@ def draw_dot(
     if not isinstance(root, Value):
         raise TypeError(f"draw_dot() expects a Value, got {type(root).__name__}")
     if rankdir not in ("LR", "TB", "RL", "BT"):
-        raise ValueError(f"rankdir must be one of LR, TB, RL, BT, got {rankdir!r}")
-    if not isinstance(max_nodes, int) or isinstance(max_nodes, bool) or max_nodes < 1:
-        raise ValueError(f"max_nodes must be a positive int, got {max_nodes!r}")
-    ref = _check_reference(reference)
-    order = topological_sort(root)
-    if len(order) > max_nodes:
-        raise GraphTooLargeError(
-            f"the graph has {len(order)} values, more than max_nodes={max_nodes}; Graphviz "
-            "would take very long to lay it out: draw a smaller graph or raise max_nodes"
-        )
+        raise ValueError(f"rankdir must be one of TB, LR, BT, RL, got {rankdir!r}")
+    if highlight is not None and not isinstance(highlight, Value):
+        raise TypeError(f"highlight must be a Value of the graph, got {type(highlight).__name__}")
+    view = read_graph(root, params, inputs)
+    check_size(len(view.order), max_nodes)
+    ref = check_reference(reference, (n.label for n in view.order if n.label))
+    answers = check_rows(check)
+    bold = path_to(view.order, view.index, highlight) if highlight is not None else set()
 
+    graph_attr = {"rankdir": rankdir, "fontname": "Helvetica", "nodesep": "0.12", "ranksep": "0.28",
+                  "fontsize": "10", "tooltip": "deltagrad computation graph"}
+    if len(view.order) >= LARGE_GRAPH:  # bound the layout's effort: a large graph would run for ages
+        graph_attr.update(nslimit="2", nslimit1="2", mclimit="0.2", searchsize="10", remincross="false")
     dot = graphviz.Digraph(
         "deltagrad",
-        graph_attr={"rankdir": rankdir, "fontname": "Helvetica", "nodesep": "0.25"},
-        node_attr={"fontname": "Helvetica", "fontsize": "11"},
-        edge_attr={"arrowsize": "0.6"},
+        graph_attr=graph_attr,
+        node_attr={"fontname": "Helvetica", "fontsize": "10", "shape": "none", "margin": "0"},
+        edge_attr={"arrowsize": "0.5", "color": "#777777"},
     )
-    ids = {id(n): f"n{i}" for i, n in enumerate(order)}
-    layers = _layers(order)
-    clusters: dict[int, Any] = {}
-    for k in sorted({x for x in layers if x is not None}):
-        clusters[k] = graphviz.Digraph(name=f"cluster_layer{k}")
-        clusters[k].attr(label=f"layer {k}", style="rounded,dashed", color="#999999", fontcolor="#666666")
+    clusters: dict[str, Any] = {}
+    for frame in frame_order(view.frames):
+        clusters[frame] = graphviz.Digraph(name=f"cluster_{frame.replace(' ', '_')}")
+        clusters[frame].attr(label=frame, style="rounded,dashed", color="#999999", fontcolor="#666666",
+                             fontsize="10", margin="6")
 
-    for node, layer in zip(order, layers):
-        group = dot if layer is None else clusters[layer]  # nodes go in their layer's frame
-        nid = ids[id(node)]
-        fields = [_escape(node.label)] if node.label else []
-        fields += [f"data {_fmt(node.data)}", f"grad {_fmt(node.grad)}"]
-        attrs = {"shape": "record", "style": "filled", "fillcolor": COLOURS[_role(node, root)]}
-        if node.label in ref:
-            expected = ref[node.label]
-            ok = abs(node.grad - expected) <= MATCH_TOLERANCE
-            fields.append(f"manual {_fmt(expected)} {'ok' if ok else 'DIFFERS'}")
-            attrs.update(color=COLOURS["match" if ok else "mismatch"], penwidth="2.5")
-        group.node(nid, "{ " + " | ".join(fields) + " }", **attrs)
+    status_seen: set[str] = set()
+    for i, node in enumerate(view.order):
+        group = dot if view.frames[i] is None else clusters[view.frames[i]]  # type: ignore[index]
+        label, status = _box(view, i, ref, answers, i in bold)
+        if status:
+            status_seen.add(status)
+        group.node(f"n{i}", f"<{label}>", tooltip=dot_text(view.tooltip(i)))
         if not node.op:
             continue
-        op_id = f"{nid}op"
-        group.node(op_id, _escape(node.op), shape="circle", margin="0.02")
-        dot.edge(op_id, nid)
+        edge = {}
+        if i in bold:
+            edge = {"penwidth": "2.2", "color": COLOURS["highlight"]}
+        if op_nodes:
+            op_id = f"n{i}op"
+            group.node(op_id, html_text(OPS[node.op].symbol if node.op in OPS else node.op), shape="circle",
+                       margin="0.02", width="0.3", fontsize="9", tooltip=dot_text(view.tooltip(i)))
+            dot.edge(op_id, f"n{i}", **edge)
+            target = op_id
+            if node.const is not None:
+                group.node(f"n{i}c", html_text(repr(node.const)), shape="plaintext", fontcolor="#555555")
+                dot.edge(f"n{i}c", op_id, style="dashed")
+        else:
+            target = f"n{i}"
         for child in node.inputs:  # one edge per operand: a + a gets two
-            dot.edge(ids[id(child)], op_id)
-        if node.const is not None:
-            const_id = f"{nid}c"
-            group.node(const_id, repr(node.const), shape="plaintext", fontcolor="#555555")
-            dot.edge(const_id, op_id, style="dashed")
+            j = view.index[id(child)]
+            dot.edge(f"n{j}", target, **(edge if j in bold else {}))
 
+    _stack_frames(dot, view)
     for cluster in clusters.values():
         dot.subgraph(cluster)
-    _add_legend(dot, bool(ref))
+    _add_legend(dot, view, status_seen, highlight is not None)
     return dot
 
 
-def _add_legend(dot: Any, with_reference: bool) -> None:
-    with dot.subgraph(name="cluster_legend") as legend:
-        legend.attr(label="legend", style="rounded", color="#bbbbbb", fontcolor="#666666")
-        entries = [
-            ("legend_input", "data x, y", {"fillcolor": COLOURS["input"]}),
-            ("legend_parameter", "parameter W, b", {"fillcolor": COLOURS["parameter"]}),
-            ("legend_intermediate", "intermediate", {"fillcolor": COLOURS["intermediate"]}),
-            ("legend_output", "output / loss", {"fillcolor": COLOURS["output"]}),
-        ]
-        if with_reference:
-            entries += [
-                ("legend_match", "manual matches (1e-9)", {"color": COLOURS["match"], "penwidth": "2.5",
-                                                           "fillcolor": "#ffffff"}),
-                ("legend_mismatch", "manual differs", {"color": COLOURS["mismatch"], "penwidth": "2.5",
-                                                        "fillcolor": "#ffffff"}),
-            ]
-        for name, text, attrs in entries:
-            legend.node(name, text, shape="box", style="filled", fontsize="10", **attrs)
-        for (a, _, _), (b, _, _) in zip(entries, entries[1:]):
-            legend.edge(a, b, style="invis")
+def _stack_frames(dot: Any, view: GraphView) -> None:
+    """Invisible edges from the outputs of each frame to the leaves of the next, so that the
+    frames stack along the layout instead of standing side by side (a page, not a banner)."""
+    frames = frame_order(view.frames)
+    members: dict[str, list[int]] = {f: [] for f in frames}
+    for i, f in enumerate(view.frames):
+        if f is not None:
+            members[f].append(i)
+    for before, after in zip(frames, frames[1:]):
+        inside = set(members[before])
+        used_inside = {view.index[id(c)] for i in members[before] for c in view.order[i].inputs}
+        outputs = [i for i in members[before] if i not in used_inside and view.order[i].op]
+        leaves = [i for i in members[after] if not view.order[i].op]
+        for i in outputs:
+            for j in leaves:
+                if i in inside:
+                    dot.edge(f"n{i}", f"n{j}", style="invis")
 
 
-def render(root: Value, path: str | os.PathLike[str], **draw_kwargs: Any) -> Path:
+def check_rows(check: Any) -> dict[str, Any]:
+    """label -> row of a check report (anything with ``.rows`` of ``name``/``verdict``)."""
+    if check is None:
+        return {}
+    rows = getattr(check, "rows", None)
+    if rows is None:
+        raise TypeError(f"check must be a report from nn.check_answers or autograd.check_gradients, "
+                        f"got {type(check).__name__}")
+    first = getattr(check, "first_mistake", None)
+    out = {}
+    for row in rows:
+        key = getattr(row, "node", None) or row.name
+        out[key] = (row, row is first)
+    return out
+
+
+def _box(view: GraphView, i: int, ref: dict[str, float], answers: dict[str, Any],
+         bold: bool) -> tuple[str, str]:
+    """The HTML label of node ``i`` and its status (match, mismatch, ...)."""
+    node = view.order[i]
+    role = view.roles[i]
+    name = view.names[i]
+    head = f"<B>{html_text(name)}</B>"
+    if node.op and node.label:  # a labelled result: say what made it
+        formula = _formula(view, i)
+        head += f' <FONT COLOR="#666666">= {html_text(formula)}</FONT>'
+    elif node.op and name.startswith("v") and name[1:].isdigit():
+        spec = OPS.get(node.op)
+        head += f' <FONT COLOR="#666666">({html_text(spec.symbol if spec else node.op)})</FONT>'
+    rows = [f'<TR><TD COLSPAN="2">{head}</TD></TR>',
+            f'<TR><TD ALIGN="LEFT">data</TD><TD ALIGN="RIGHT">{html_text(number(node.data))}</TD></TR>',
+            f'<TR><TD ALIGN="LEFT">grad</TD><TD ALIGN="RIGHT">{html_text(number(node.grad))}</TD></TR>']
+    status = ""
+    border = COLOURS["border"]
+    if node.label in ref:
+        expected = ref[node.label]
+        ok = matches(node.grad, expected)
+        status = "match" if ok else "mismatch"
+        border = COLOURS[status]
+        rows.append(f'<TR><TD ALIGN="LEFT">manual</TD><TD ALIGN="RIGHT">{html_text(number(expected))} '
+                    f'{"✓" if ok else "✗"}</TD></TR>')
+    key = node.label or name
+    if key in answers:
+        row, first = answers[key]
+        verdict = row.verdict
+        mark = {"ok": "✓", "wrong": "✗", "follows": "→"}.get(verdict, "?")
+        status = {"ok": "match", "wrong": "mismatch", "follows": "follows"}.get(verdict, status)
+        border = COLOURS[status]
+        rows.append(f'<TR><TD ALIGN="LEFT">yours</TD><TD ALIGN="RIGHT">{html_text(number(row.yours))} {mark}</TD></TR>')
+        if first:
+            rows.append(f'<TR><TD COLSPAN="2"><FONT COLOR="{COLOURS["mismatch"]}">'
+                        "<B>first mistake</B></FONT></TD></TR>")
+    width = "3" if (bold or status in ("mismatch", "follows")) else ("2" if status else "1")
+    if bold and not status:
+        border = COLOURS["highlight"]
+    table = (f'<TABLE BORDER="{width}" CELLBORDER="0" CELLSPACING="0" CELLPADDING="2" '
+             f'COLOR="{border}" BGCOLOR="{COLOURS[role]}">' + "".join(rows) + "</TABLE>")
+    return table, status
+
+
+def _formula(view: GraphView, i: int) -> str:
+    """``σ(z1[0])``, ``Σ 3 terms`` ...: the op of a labelled node with its operands' names."""
+    node = view.order[i]
+    text = compose_name(node, lambda v: view.names[view.index[id(v)]])
+    if len(text) <= MAX_NAME + 6:
+        return text
+    if node.op == "+":
+        return f"sum of {len(node.inputs) + (node.const is not None)}"
+    spec = OPS.get(node.op)
+    return f"{spec.symbol}(…)" if spec else node.op
+
+
+def _add_legend(dot: Any, view: GraphView, statuses: set[str], highlighted: bool) -> None:
+    """One small table beside the graph: the roles present, then the border colours used."""
+    present = set(view.roles)
+    rows = [(COLOURS[r], COLOURS["border"], "1", ROLE_TEXT[r]) for r in ROLE_TEXT if r in present]
+    status_text = {"match": "matches the reference (1e-9)", "mismatch": "differs / wrong answer",
+                   "follows": "follows from an earlier mistake"}
+    rows += [("#ffffff", COLOURS[s], "2", status_text[s]) for s in ("match", "mismatch", "follows") if s in statuses]
+    if highlighted:
+        rows.append(("#ffffff", COLOURS["highlight"], "3", "chain-rule path"))
+    cells = "".join(
+        f'<TR><TD BGCOLOR="{fill}" COLOR="{border}" BORDER="{width}" WIDTH="14" HEIGHT="10"></TD>'
+        f'<TD ALIGN="LEFT">{html_text(text)}</TD></TR>'
+        for fill, border, width, text in rows
+    )
+    dot.node("legend", f'<<TABLE BORDER="1" COLOR="#bbbbbb" CELLBORDER="0" CELLSPACING="2" CELLPADDING="1">'
+                       f'<TR><TD COLSPAN="2"><FONT COLOR="#666666">legend</FONT></TD></TR>{cells}</TABLE>>',
+             tooltip="legend")
+    dot.edge(f"n{len(view.order) - 1}", "legend", style="invis")  # below the root: keeps the page narrow
+
+
+def pipe(source: str, fmt: str, *, timeout: float = DEFAULT_TIMEOUT, memory: int | None = DEFAULT_MEMORY,
+         n_nodes: int | None = None) -> bytes:
+    """Run Graphviz's ``dot -T<fmt>`` on ``source`` with a time limit and a memory limit.
+
+    Raises `GraphvizNotFoundError` without ``dot``, `RenderTimeoutError` past ``timeout``
+    seconds (the process is killed), and `RenderError` with dot's stderr for any failure.
+    """
+    if not isinstance(timeout, (int, float)) or isinstance(timeout, bool) or not timeout > 0:
+        raise ValueError(f"timeout must be a positive number of seconds, got {timeout!r}")
+    exe = shutil.which("dot")
+    if exe is None:
+        raise GraphvizNotFoundError(f"Graphviz's 'dot' program was not found on PATH; {_INSTALL_HINT}")
+
+    def limit_memory() -> None:  # in the child, before dot starts
+        try:
+            import resource
+
+            if memory is not None:
+                resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+        except (ImportError, ValueError, OSError):  # not on this OS: the time limit still holds
+            pass
+
+    size = f"{n_nodes} values" if n_nodes is not None else "this graph"
+    try:
+        done = subprocess.run([exe, f"-T{fmt}"], input=source.encode("utf-8"), capture_output=True,
+                              timeout=timeout, preexec_fn=limit_memory if os.name == "posix" else None,
+                              check=False)
+    except subprocess.TimeoutExpired:
+        raise RenderTimeoutError(
+            f"Graphviz's dot took more than {timeout:g} s to lay out {size} and was stopped; draw a "
+            "model with viz.draw_network (the network view), try rankdir='LR', draw a smaller graph, "
+            "or give render() a longer timeout"
+        ) from None
+    if done.returncode != 0:
+        err = done.stderr.decode("utf-8", "replace").strip()
+        if done.returncode < 0 or "memory" in err.lower() or "alloc" in err.lower():
+            err = err or f"killed by signal {-done.returncode}"
+            raise RenderError(f"Graphviz's dot failed on {size} (out of memory? limit "
+                              f"{(memory or 0) / 1024**3:g} GiB): {err}")
+        raise RenderError(f"Graphviz's dot failed on {size} (exit status {done.returncode}): {err}")
+    return done.stdout
+
+
+def render(root: Value, path: str | os.PathLike[str], *, timeout: float = DEFAULT_TIMEOUT,
+           **draw_kwargs: Any) -> Path:
     """Draw the graph under ``root`` to ``path`` (.svg, .png, .pdf or .dot) and return it.
 
-    The DOT source is always written beside it (``path`` with suffix ``.dot``). Without
+    The DOT source is always written beside it (``path`` with suffix ``.dot``). ``dot`` runs
+    with a time limit (``timeout`` seconds, `RenderTimeoutError`) and a memory limit. Without
     Graphviz's ``dot`` program this raises `GraphvizNotFoundError`, saying where the DOT
     source was written.
     """
+    dot = draw_dot(root, **draw_kwargs)
+    return save_picture(dot, path, timeout=timeout, n_nodes=len(topological_sort(root)))
+
+
+def save_picture(dot: Any, path: str | os.PathLike[str], *, timeout: float = DEFAULT_TIMEOUT,
+                 n_nodes: int | None = None) -> Path:
+    """Write a `graphviz.Digraph` to ``path`` (.svg, .png, .pdf or .dot), the DOT source beside it."""
     target = Path(path)
     suffix = target.suffix.lower()
     if suffix not in FORMATS:
@@ -220,7 +382,6 @@ def render(root: Value, path: str | os.PathLike[str], **draw_kwargs: Any) -> Pat
             f"unknown picture format {target.suffix or '(no suffix)'!r} for {target}; "
             f"expected one of {', '.join(FORMATS)}"
         )
-    dot = draw_dot(root, **draw_kwargs)
     dot_path = target.with_suffix(".dot")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -229,15 +390,11 @@ def render(root: Value, path: str | os.PathLike[str], **draw_kwargs: Any) -> Pat
         raise OSError(f"cannot write the graph to {target}: {err.strerror or err}") from err
     if suffix == ".dot":
         return target
-    import graphviz
-
     try:
-        data = dot.pipe(format=suffix[1:])
-    except graphviz.ExecutableNotFound:
-        raise GraphvizNotFoundError(
-            f"Graphviz's 'dot' program was not found on PATH, so {target.name} could not be "
-            f"rendered; {_INSTALL_HINT}. The DOT source was written to {dot_path}"
-        ) from None
+        data = pipe(dot.source, suffix[1:], timeout=timeout, n_nodes=n_nodes)
+    except GraphvizNotFoundError as err:
+        raise GraphvizNotFoundError(f"{err}. {target.name} was not rendered; the DOT source was written "
+                                    f"to {dot_path}") from None
     try:
         atomic_write(target, data)
     except OSError as err:

@@ -50,7 +50,7 @@ def plot_history(history: nn.History, path: str | os.PathLike[str]) -> Path:
     return _save(fig, plt, path)
 
 
-def plot_decision_boundary(model: nn.MLP, X: Sequence[Sequence[float]], labels: Sequence[int],
+def plot_decision_boundary(model: nn.MLP, X: Sequence[Sequence[float]], labels: Sequence[float],
                            path: str | os.PathLike[str], resolution: int = 120) -> Path:
     """The data (coloured by label) over the regions the model assigns to each class, as a PNG.
 

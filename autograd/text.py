@@ -1,0 +1,52 @@
+"""Plain text for people: numbers as they are read, and aligned tables.
+
+Every floor uses these (the gradient tables of `nn`, the command's walk-through, the
+PyTorch comparison), so they live at the bottom, beside the engine.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+
+def format_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """Aligned text columns under a header rule: the first left-aligned, the rest right-aligned.
+
+    Widths count characters, so names of any length (``z1[10]``) keep the columns aligned.
+    """
+    n = len(header)
+    for i, row in enumerate(rows):
+        if len(row) != n:
+            raise ValueError(f"format_table() row {i} has {len(row)} cells, the header {n}")
+    widths = [max(len(str(row[c])) for row in [header, *rows]) for c in range(n)]
+
+    def line(cells: Sequence[str]) -> str:
+        return "  ".join(
+            str(cell).ljust(w) if c == 0 else str(cell).rjust(w)
+            for c, (cell, w) in enumerate(zip(cells, widths))
+        ).rstrip()
+
+    return "\n".join([line(header), "  ".join("-" * w for w in widths), *map(line, rows)])
+
+
+def fixed(x: float, digits: int = 4, sign: bool = False) -> str:
+    """``x`` with ``digits`` decimals; a result that rounds to zero prints as ``0``, never ``-0``."""
+    text = f"{x:+.{digits}f}" if sign else f"{x:.{digits}f}"
+    if math.isfinite(x) and float(text) == 0.0:
+        text = f"{0.0:+.{digits}f}" if sign else f"{0.0:.{digits}f}"
+    return text
+
+
+def significant(x: float, digits: int = 4) -> str:
+    """``x`` to ``digits`` significant digits, as a person reads it: ``0.001034``,
+    ``-0.0004138``, ``1.7e-18``, ``12.35``; zero (of either sign) is ``0``."""
+    if x == 0.0:
+        return "0"
+    if not math.isfinite(x):
+        return "nan" if x != x else ("inf" if x > 0 else "-inf")
+    text = f"{x:.{digits}g}"
+    if "e" in text:
+        mantissa, exponent = text.split("e")
+        return f"{mantissa}e{int(exponent)}"
+    return text

@@ -1,0 +1,302 @@
+"""The walk-through of one gradient-descent step: autograd beside the textbook delta rule."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import nn
+import viz
+from autograd import Value, topological_sort
+from autograd.ops import OPS
+from autograd.text import fixed, format_table, significant
+
+# A graph with more values than this is drawn as the network view instead: past it, the
+# boxes of a 2-page graph shrink below what a person can read.
+MAX_READABLE_NODES = 400
+
+# The classic 2-2-1 example (../shared/reference/worked_example.md in the project's notes).
+WORKED_WEIGHTS = [[[0.1, 0.4], [0.3, -0.5]], [[0.6, -0.1]]]
+WORKED_BIASES = [[0.2, -0.1], [0.3]]
+WORKED_X = [0.5, -0.2]
+WORKED_Y = [1.0]
+WORKED_LR = 0.1
+
+
+def worked_model() -> nn.MLP:
+    """The 2-2-1 sigmoid network of the worked example."""
+    return nn.MLP.from_weights(WORKED_WEIGHTS, WORKED_BIASES)
+
+
+@dataclass
+class DemoResult:
+    """What the walk-through computed and wrote."""
+
+    loss: Value
+    manual: nn.ManualBackprop
+    rows: list[nn.GradientRow]
+    before: dict[str, float]
+    after: dict[str, float]
+    picture: Path | None
+    dot_source: Path | None
+    network: Path | None = None
+    page: Path | None = None
+
+
+def _r(x: float) -> str:
+    """A number rounded as a person reads it (never ``-0.0000``)."""
+    return fixed(x, 4)
+
+
+def _indent(text: str) -> str:
+    return "\n".join("  " + line for line in text.splitlines())
+
+
+def _describe(model: nn.MLP) -> str:
+    parts = [f"{model.sizes[0]} inputs"]
+    for layer in model.layers:
+        parts.append(f"{layer.nout} {layer.activation}")
+    return " -> ".join(parts)
+
+
+def _derivative_text(activation: str) -> str:
+    """f'(z) of an activation, from the op table (``linear``: 1)."""
+    if activation == "linear":
+        return "linear' = 1"
+    return OPS[activation].text
+
+
+def run_demo(
+    model: nn.MLP,
+    x: Sequence[float],
+    y: Sequence[float],
+    lr: float,
+    out_dir: Path | None,
+    fmt: str = "svg",
+    echo: Callable[[str], None] = print,
+    *,
+    rankdir: str = "TB",
+) -> DemoResult:
+    """Print the walk-through for ``model`` at ``(x, y)`` and write the pictures to ``out_dir``.
+
+    ``out_dir`` gets ``graph.<fmt>`` (the computation graph, with the chain-rule path from
+    L to W1[0][0] in bold) and ``network.<fmt>`` (the textbook view), each with its DOT
+    source. A model whose graph is too big to read gets the network view only, and one line
+    that says so.
+    """
+    n_layers = len(model.layers)
+    out_name = f"a{n_layers}"
+    echo("deltagrad demo: one step of gradient descent, by autograd and by the delta rule")
+    echo("")
+    echo(f"Network   {_describe(model)}   ({len(model.parameters())} parameters)")
+    y_text = f"{y[0]:g}" if len(y) == 1 else str(list(y))
+    echo(f"Inputs    x = {list(x)}, target y = {y_text}")
+    echo(f"Loss      L = 1/2 (y_hat - y)^2{' summed over outputs' if len(y) > 1 else ''},"
+         f" so dL/dy_hat = y_hat - y;  learning rate eta = {lr:g}")
+    echo("")
+
+    # autograd: forward, loss, backward; data leaves labelled so the pictures show x and y
+    before = model.state_dict()
+    inputs = [Value(v, label=f"x[{j}]") for j, v in enumerate(x)]
+    targets = [Value(t, label="y" if len(y) == 1 else f"y[{i}]") for i, t in enumerate(y)]
+    pred = model(inputs)
+    loss = nn.half_squared_error(pred, targets if len(targets) > 1 else targets[0])
+    model.zero_grad()
+    loss.backward()
+    manual = nn.manual_backprop(model, x, y)
+
+    echo("Forward pass  (z = W a_prev + b,  a = f(z))")
+    rows = []
+    for layer in range(n_layers):
+        act = model.layers[layer].activation
+        for i, (z, a) in enumerate(zip(manual.z[layer], manual.a[layer])):
+            rows.append([f"layer {layer + 1}, neuron {i}", f"z{layer + 1}[{i}] = {_r(z)}",
+                         f"a{layer + 1}[{i}] = {act}(z) = {_r(a)}"])
+    echo(_indent(format_table(["", "pre-activation", "activation"], rows)))
+    outputs = ", ".join(_r(a) for a in manual.a[-1])
+    echo(f"  y_hat = {out_name} = {outputs}")
+    echo(f"  L = {_r(manual.loss)}")
+    echo("")
+
+    echo("Deltas by hand  (delta = dL/dz)")
+    last = n_layers
+    echo(f"  output:  delta{last}[i] = (a{last}[i] - y[i]) * f'(z{last}[i])")
+    if n_layers > 1:
+        echo("  hidden:  delta_l[i] = (sum_k W_l+1[k][i] * delta_l+1[k]) * f'(z_l[i])")
+    used = dict.fromkeys(layer.activation for layer in model.layers)
+    echo(f"  f':      {';  '.join(_derivative_text(a) for a in used)}")
+    for layer in range(n_layers - 1, -1, -1):
+        values = ", ".join(significant(d, 4) for d in manual.deltas[layer])
+        echo(f"  delta{layer + 1} = [{values}]")
+    echo("")
+
+    echo("Gradients: autograd beside the delta rule")
+    echo("  dL/dW_l[i][j] = delta_l[i] * a_l-1[j],  dL/db_l[i] = delta_l[i]")
+    grad_rows = nn.compare_gradients(model, x, y)
+    echo(_indent(nn.format_gradient_table(grad_rows, digits=6)))
+    worst = max(r.abs_diff for r in grad_rows)
+    echo(f"  largest difference: {worst:.1e}  ({'agree' if worst <= 1e-9 else 'DISAGREE'} within 1e-9)")
+    echo("")
+
+    for line in _chain_rule(model, manual):
+        echo(line)
+
+    # The pictures show the graph as backward left it: drawn before the step changes the weights.
+    picture = dot_source = network = page = None
+    notes: list[str] = []
+    if out_dir is not None:
+        picture, dot_source, network, page, notes = _pictures(
+            model, loss, inputs, targets, manual, list(x), list(y), out_dir, fmt, rankdir)
+
+    opt = nn.SGD(model.parameters(), lr=lr)
+    opt.step()
+    after = model.state_dict()
+    echo(f"SGD step  p <- p - eta * dL/dp  (eta = {lr:g})")
+    grads = {r.name: r.autograd for r in grad_rows}
+    step_rows = [
+        [name, fixed(before[name], 6), fixed(grads[name], 6, sign=True), fixed(after[name], 6)] for name in before
+    ]
+    echo(_indent(format_table(["parameter", "before", "dL/dp", "after"], step_rows)))
+    echo("")
+    for note in notes:
+        echo(note)
+    return DemoResult(loss, manual, grad_rows, before, after, picture, dot_source, network, page)
+
+
+def _chain_rule(model: nn.MLP, manual: nn.ManualBackprop) -> list[str]:
+    """The chain rule from L back to W1[0][0], with the numbers, for any MLP."""
+    n = len(model.layers)
+    weights = model.weights()
+    x0 = manual.x[0]
+    lines = ["Following L back to W1[0][0] (the chain rule along the graph)"]
+    fprimes = [_fprime(model.layers[k].activation, manual.z[k][0]) for k in range(n)]
+    if all(layer.nout == 1 for layer in model.layers[1:]):
+        # one path: every factor of the product along it, as the textbook writes it
+        factors = [f"dL/da{n}[0]", f"da{n}[0]/dz{n}[0]"]
+        numbers = [f"({_r(manual.a[-1][0])} - {manual.y[0]:g})", _r(fprimes[-1])]
+        product = (manual.a[-1][0] - manual.y[0]) * fprimes[-1]
+        for k in range(n - 1, 0, -1):  # back through layer k+1's weight into layer k
+            w = weights[k][0][0]
+            factors += [f"dz{k + 1}[0]/da{k}[0]", f"da{k}[0]/dz{k}[0]"]
+            numbers += [_r(w), _r(fprimes[k - 1])]
+            product = product * w * fprimes[k - 1]
+        factors.append("dz1[0]/dW1[0][0]")
+        numbers.append(_r(x0))
+        product *= x0
+        lines.append(f"  dL/dW1[0][0] = {' * '.join(factors)}")
+        lines.append(f"               = {' * '.join(numbers)} = {significant(product, 4)}")
+    else:
+        # several paths: the deltas carry their sum, layer by layer
+        lines.append(f"  delta{n}[0] = (a{n}[0] - y[0]) * f'(z{n}[0]) = {significant(manual.deltas[-1][0], 4)}")
+        for k in range(n - 1, 0, -1):
+            lines.append(f"  delta{k}[0] = (sum_k W{k + 1}[k][0] * delta{k + 1}[k]) * f'(z{k}[0])"
+                         f" = {significant(manual.deltas[k - 1][0], 4)}   (sum over every path through layer {k + 1})")
+        lines.append(f"  dL/dW1[0][0] = delta1[0] * x[0] = {significant(manual.deltas[0][0], 4)} * {_r(x0)}"
+                     f" = {significant(manual.grads['W1[0][0]'], 4)}")
+    lines.append("")
+    return lines
+
+
+def _pictures(model: nn.MLP, loss: Value, inputs: list[Value], targets: list[Value], manual: nn.ManualBackprop,
+              x: list[float], y: list[float], out_dir: Path, fmt: str,
+              rankdir: str) -> tuple[Path | None, Path | None, Path | None, Path | None, list[str]]:
+    """Write the graph and the network view; return them and the lines to print."""
+    picture = dot_source = network = page = None
+    notes: list[str] = []
+    reference = manual.reference()
+    params = model.parameters()
+    n_nodes = len(topological_sort(loss))
+    readable = n_nodes <= MAX_READABLE_NODES
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        if readable:
+            target = out_dir / f"graph.{fmt}"
+            dot_source = target.with_suffix(".dot")
+            graph = viz.draw_dot(loss, params=params, inputs=inputs + targets, reference=reference,
+                                 highlight=params[0], rankdir=rankdir)
+            picture = viz.save_picture(graph, target, n_nodes=n_nodes)
+            notes.append(f"Graph written to {picture}  (DOT source: {dot_source})")
+            notes.append("  every box: name, data, grad, manual (green: autograd matches the delta rule);"
+                         " bold: the chain from L to W1[0][0]")
+        else:
+            notes.append(f"The computation graph has {n_nodes} values, too many to read in one picture "
+                         f"(more than {MAX_READABLE_NODES}): drawing the network view only")
+        if sum(model.sizes) <= viz.network.MAX_NEURONS:
+            net = viz.draw_network(model, x, y, reference=reference, rankdir="LR")
+            network = viz.save_picture(net, out_dir / f"network.{fmt}")
+            notes.append(f"Network view written to {network}  (z, a and delta per neuron, w and dL/dw per edge)")
+    except viz.GraphvizNotFoundError as err:
+        notes.append(f"Graph not rendered: {err}")
+    except (viz.GraphTooLargeError, viz.RenderError) as err:
+        notes.append(f"Graph not rendered: {err}")
+    return picture, dot_source, network, page, notes
+
+
+def generated_backward(model: nn.MLP, x: Sequence[float], y: Sequence[float]) -> str:
+    """The code `compile_graph` writes for this network's loss, each backward statement beside
+    the delta-rule quantity it computes and its value at (x, y)."""
+    from autograd import CompiledGraph, compile_graph
+
+    xs = [Value(v, label=f"x[{j}]") for j, v in enumerate(x)]
+    ys = [Value(v, label="y" if len(y) == 1 else f"y[{i}]") for i, v in enumerate(y)]
+    pred = model(xs)
+    loss = nn.half_squared_error(pred, ys[0] if len(ys) == 1 else ys)
+    graph: CompiledGraph = compile_graph(loss, xs + ys, model.parameters(), input_grads=False)
+    saved = [p.grad for p in model.parameters()]
+    model.zero_grad()
+    loss.backward()  # eager gradients: the values each statement computes
+    plan = graph.plan
+    n_layers = len(model.layers)
+    acts = [layer.activation for layer in model.layers]
+
+    def name(node: Value) -> str:
+        return node.label or f"v{plan.index[id(node)]}"
+
+    def meaning(node: Value) -> str:
+        label = node.label
+        m = re.fullmatch(r"([zaWb])(\d+)\[(\d+)\](?:\[(\d+)\])?", label)
+        if m is None:  # an unlabelled step: say which expression it differentiates
+            if not node.inputs:
+                return f"dL/d{label or 'v'}"
+            terms = [name(c) for c in node.inputs] + ([repr(node.const)] if node.const is not None else [])
+            joined = f" {node.op} ".join(terms) if node.op in ("+", "*", "**") else f"{node.op}({terms[0]})"
+            return f"dL/d({joined})"
+        kind, layer, i, j = m.group(1), int(m.group(2)), m.group(3), m.group(4)
+        prev = "x" if layer == 1 else f"a{layer - 1}"
+        if kind == "z":
+            fprime = f"f'(z{layer}[{i}])  ({_derivative_text(acts[layer - 1])})"
+            upstream = (f"(a{layer}[{i}] - y)" if layer == n_layers
+                        else f"sum_k W{layer + 1}[k][{i}] delta{layer + 1}[k]")
+            return f"delta{layer}[{i}] = {upstream} * {fprime}"
+        if kind == "a":
+            if layer == n_layers:
+                return f"dL/da{layer}[{i}] = a{layer}[{i}] - y"
+            return f"dL/da{layer}[{i}] = sum_k W{layer + 1}[k][{i}] delta{layer + 1}[k]  (so far)"
+        if kind == "W":
+            return f"dL/dW{layer}[{i}][{j}] = delta{layer}[{i}] * {prev}[{j}]"
+        return f"dL/db{layer}[{i}] = delta{layer}[{i}]"
+
+    loads = [f"v{plan.index[id(v)]} = {v.label}" for v in [*xs, *ys, *model.parameters()]]
+    lines = ["inputs and parameters: " + ", ".join(loads), "forward (one statement per node):"]
+    lines += ["  " + line for line in plan.forward]
+    lines.append("backward (g<i> = dL/dv<i>), beside the delta rule it reproduces:")
+    rows = []
+    for statement in plan.backward:
+        j = int(statement.split(" ", 1)[0][1:])  # "g21 = ..." -> 21
+        node = plan.order[j]
+        rows.append((statement, f"{meaning(node)} = {fixed(node.grad, 6, sign=True)}"))
+    for k, p in enumerate(model.parameters()):
+        g = plan.grad_names[plan.index[id(p)]]
+        rows.append((f"_P[{k}].grad += {g}", f"{meaning(p)} = {fixed(p.grad, 6, sign=True)}"))
+    width = max(len(code) for code, _ in rows)
+    lines += [f"  {code.ljust(width)}   # {note}" for code, note in rows]
+    for p, old in zip(model.parameters(), saved):
+        p.grad = old
+    return "\n".join(lines)
+
+
+def _fprime(act: str, z: float) -> float:
+    """f'(z) of an activation, from the op table's local derivative (``linear``: 1)."""
+    return 1.0 if act == "linear" else OPS[act].local_grads(z)[0]

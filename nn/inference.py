@@ -1,0 +1,80 @@
+"""Plain-float inference: a model's outputs with no graph and no gradients.
+
+Training reports accuracy and the plots draw decision boundaries with these; they use the
+op table's float forwards, the same formulas as the engine, so the numbers are the ones a
+forward pass of Values gives, bit for bit.
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Callable, Sequence
+
+from autograd import Value
+from autograd.ops import float_function
+
+from .module import MLP
+
+
+def _identity(x: float) -> float:
+    return x
+
+
+def activation_function(name: str) -> Callable[[float], float]:
+    """The float function of an activation name (``"linear"`` is the identity)."""
+    return _identity if name == "linear" else float_function(name)
+
+
+def forward_floats(model: MLP, x: Sequence[float]) -> tuple[list[list[float]], list[list[float]]]:
+    """The forward pass in plain floats: (z, a) per layer, summed in autograd's order."""
+    if not isinstance(model, MLP):
+        raise TypeError(f"forward_floats() expects an nn.MLP, got {type(model).__name__}")
+    return _forward(model.weights(), model.biases(), _activations(model), check_row(x, model.sizes[0]))
+
+
+def predict(model: MLP, X: Sequence[Sequence[float]]) -> list[list[float]]:
+    """The model's outputs for every row of ``X``, in plain floats (no graph is built)."""
+    if not isinstance(model, MLP):
+        raise TypeError(f"predict() expects an nn.MLP, got {type(model).__name__}")
+    weights, biases, acts = model.weights(), model.biases(), _activations(model)
+    nin = model.sizes[0]
+    return [_forward(weights, biases, acts, check_row(x, nin))[1][-1] for x in X]
+
+
+def _activations(model: MLP) -> list[Callable[[float], float]]:
+    return [activation_function(layer.activation) for layer in model.layers]
+
+
+def _forward(weights: list[list[list[float]]], biases: list[list[float]],
+             acts: Sequence[Callable[[float], float]], x: list[float]) -> tuple[list[list[float]], list[list[float]]]:
+    zs: list[list[float]] = []
+    activations: list[list[float]] = []
+    prev = x
+    for rows, bs, act in zip(weights, biases, acts):
+        z = []
+        for row, b in zip(rows, bs):
+            total = row[0] * prev[0]  # w0 x0 + w1 x1 + ... + b, left to right as Value.sum
+            for w, a_j in zip(row[1:], prev[1:]):
+                total += w * a_j
+            z.append(total + b)
+        zs.append(z)
+        prev = [act(zi) for zi in z]
+        activations.append(prev)
+    return zs, activations
+
+
+def check_row(values: object, n: int, what: str = "input") -> list[float]:
+    """``values`` as ``n`` floats (a lone number or Value counts as one), or TypeError/ValueError."""
+    items = [values] if isinstance(values, (numbers.Real, Value)) else values
+    if isinstance(items, (str, bytes)) or not isinstance(items, Sequence):
+        raise TypeError(f"{what} must be a list of {n} numbers, got {type(values).__name__}")
+    if len(items) != n:
+        raise ValueError(f"expected {n} {what} value{'s' if n != 1 else ''}, got {len(items)}")
+    out = []
+    for i, v in enumerate(items):
+        if isinstance(v, Value):
+            v = v.data
+        if not isinstance(v, numbers.Real) or isinstance(v, bool):
+            raise TypeError(f"{what} {i} must be a number, got {type(v).__name__}: {v!r}")
+        out.append(float(v))
+    return out
