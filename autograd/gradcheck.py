@@ -2,24 +2,41 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable
 
 from .engine import Value, as_float
 
 
 class GradcheckError(RuntimeError):
-    """Autograd and the finite difference disagree for one input."""
+    """Autograd and the finite difference disagree for one input.
 
-    def __init__(self, index: int, numerical: float, analytical: float, tolerance: float) -> None:
+    ``kink`` is True when the point is not one where the function is differentiable: a
+    kink (the one-sided differences disagree, as relu at 0) or a singularity (the value or
+    a derivative is not finite there, as x / x at 0). There the disagreement says nothing
+    about the engine.
+    """
+
+    def __init__(self, index: int, numerical: float, analytical: float, tolerance: float,
+                 kink: bool = False) -> None:
         self.index = index
         self.numerical = numerical
         self.analytical = analytical
         self.tolerance = tolerance
-        super().__init__(
+        self.kink = kink
+        message = (
             f"gradcheck failed for input {index}: numerical {numerical!r} vs "
             f"analytical {analytical!r} (abs diff {abs(numerical - analytical):.3g} > "
             f"tolerance {tolerance:.3g})"
         )
+        if kink:
+            message += (
+                "; the point is a kink or singularity of the function (one-sided differences "
+                "disagree, or a value or derivative is not finite there), where the derivative is "
+                "not defined: this is not an engine bug. Check another point, or pass "
+                "skip_nonfinite=True to skip non-differentiable points"
+            )
+        super().__init__(message)
 
 
 def gradcheck(
@@ -29,13 +46,15 @@ def gradcheck(
     eps: float = 1e-6,
     atol: float = 1e-5,
     rtol: float = 1e-3,
+    skip_nonfinite: bool = False,
 ) -> bool:
     """Check ``fn``'s autograd gradient at ``inputs`` against central differences.
 
     ``fn`` is called with one Value per input and must return a Value. For input i the
     numerical derivative is ``(f(x + eps e_i) - f(x - eps e_i)) / (2 eps)``; it must match
     the analytical one within ``atol + rtol * |numerical|``. Returns True, or raises
-    `GradcheckError` naming the first input that fails.
+    `GradcheckError` naming the first input that fails; at a kink or singularity the error
+    says so, and ``skip_nonfinite=True`` skips such inputs instead.
     """
     if isinstance(inputs, (str, bytes)) or not isinstance(inputs, Iterable):
         raise TypeError(f"gradcheck() inputs must be a sequence of numbers, got {type(inputs).__name__}")
@@ -60,13 +79,21 @@ def gradcheck(
 
     out, leaves = evaluate(point)
     out.backward()
+    centre = out.data
     for i, leaf in enumerate(leaves):
         plus, minus = list(point), list(point)
         plus[i] += eps
         minus[i] -= eps
-        numerical = (evaluate(plus)[0].data - evaluate(minus)[0].data) / (2.0 * eps)
+        above, below = evaluate(plus)[0].data, evaluate(minus)[0].data
+        numerical = (above - below) / (2.0 * eps)
         analytical = leaf.grad
         tolerance = atol + rtol * abs(numerical)
-        if not abs(numerical - analytical) <= tolerance:  # also fails on nan
-            raise GradcheckError(i, numerical, analytical, tolerance)
+        if abs(numerical - analytical) <= tolerance:  # also fails on nan
+            continue
+        right, left = (above - centre) / eps, (centre - below) / eps
+        finite = all(math.isfinite(v) for v in (centre, above, below, analytical))
+        kink = not finite or abs(right - left) > max(tolerance, 1e-3 * max(abs(right), abs(left)))
+        if kink and skip_nonfinite:
+            continue
+        raise GradcheckError(i, numerical, analytical, tolerance, kink=kink)
     return True

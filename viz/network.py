@@ -19,6 +19,7 @@ from .dot import COLOURS, check_rows, dot_text, html_text
 from .graph import check_reference, matches, number
 
 MAX_NEURONS = 400  # past this even the network view is a wall of circles
+LABELLED_WEIGHTS = 64  # past this many weights the edges carry their numbers in tooltips only
 
 
 def draw_network(model: nn.MLP, x: Sequence[float], y: float | Sequence[float], *,
@@ -44,6 +45,7 @@ def draw_network(model: nn.MLP, x: Sequence[float], y: float | Sequence[float], 
     xs = nn.inference.check_row(x, model.sizes[0], "input")
     ys = nn.inference.check_row(y, model.sizes[-1], "target")
     numbers = _network_numbers(model, xs, ys)
+    n_weights = sum(layer.nin * layer.nout for layer in model.layers)
     labels = [name for name, _ in model.named_parameters()]
     labels += [f"z{k + 1}[{i}]" for k, layer in enumerate(model.layers) for i in range(layer.nout)]
     ref = check_reference(reference, labels)
@@ -94,6 +96,8 @@ def draw_network(model: nn.MLP, x: Sequence[float], y: float | Sequence[float], 
                         colour = COLOURS["match" if ok else "mismatch"]
                     colour, extra = _answer(answers, w.label, colour)
                     text += "".join("\n" + e for e in extra)
+                    if n_weights > LABELLED_WEIGHTS:  # a wall of labels: keep them for the tooltip
+                        text = ""
                     dot.edge(source, f"l{k}n{i}", label=text, color=colour,
                              tooltip=f"{w.label} = {w.data!r}, dL/d{w.label} = {g!r}")
     last = len(model.layers)
