@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import gc
 import numbers
+import threading
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, Union
 
@@ -50,7 +51,7 @@ class Value:
     the operation that made it (``""`` for a leaf) and ``label`` a human name.
     """
 
-    __slots__ = ("data", "grad", "label", "op", "const", "_a", "_da", "_b", "_db")
+    __slots__ = ("data", "grad", "label", "op", "const", "_a", "_da", "_b", "_db", "_mark")
 
     data: float
     grad: float
@@ -61,6 +62,7 @@ class Value:
     _da: Any  # d(self)/d(_a), a tuple for an n-ary sum
     _b: Value | None  # second operand of a binary op
     _db: float  # d(self)/d(_b)
+    _mark: Any  # scratch for one pass: the sort's progress mark, then backward's running sum
 
     if TYPE_CHECKING:  # made from the op table below; declared here for type checkers
         def exp(self) -> Value: ...
@@ -86,7 +88,7 @@ class Value:
         self.label = label
         self.op = ""
         self.const = None
-        self._a = self._b = None
+        self._a = self._b = self._mark = None
         self._da = self._db = 0.0
 
     @staticmethod
@@ -111,6 +113,7 @@ class Value:
         out._da = da
         out._b = b
         out._db = db
+        out._mark = None
         return out
 
     # -- structure -------------------------------------------------------------------
@@ -241,75 +244,90 @@ _make = Value._make
 
 
 def _backward(root: Value) -> None:
-    grads: dict[Value, float] = {root: 1.0}
-    pop = grads.pop
-    get = grads.get
-    for node in reversed(_order(root)):
-        g = pop(node)
-        node.grad += g
-        a = node._a
-        if a is None:
-            continue
-        # chain rule: dL/d(operand) += dL/d(node) * d(node)/d(operand). A sum starts at -0.0,
-        # the exact additive identity (-0.0 + t is t to the bit, -0.0 included), so the first
-        # contribution is kept as it is, as in compiled replay.
-        b = node._b
-        if b is not None:
-            grads[a] = get(a, -0.0) + g * node._da
-            grads[b] = get(b, -0.0) + g * node._db
-        elif type(a) is tuple:
-            for child, local in zip(a, node._da):
-                grads[child] = get(child, -0.0) + g * local
-        else:
-            da = node._da
-            if da or node.op not in GATES:
-                grads[a] = get(a, -0.0) + g * da
-            else:  # a gate that is off: contributes exactly 0, whatever g is
-                grads[a] = get(a, -0.0) + 0.0
+    """The reverse pass. Each node's ``_mark`` slot sums the gradient it receives, so there
+    is no dict to look nodes up in: after `_order` every node's mark is the ``emitted``
+    marker, which means "nothing received yet", and the first contribution replaces it.
+    Nodes are processed last to first, and a node's mark is read only after every node
+    that uses it has been processed, so each sum is complete when it is read."""
+    with _SORT_LOCK:
+        order = _order(root)
+        emitted = root._mark  # the marker _order left on every node
+        root._mark = 1.0  # d(root)/d(root)
+        for node in reversed(order):
+            g = node._mark
+            node._mark = None
+            node.grad += g
+            a = node._a
+            if a is None:
+                continue
+            # chain rule: dL/d(operand) += dL/d(node) * d(node)/d(operand), the operands in
+            # order, so a node's contributions add up in the same order as ever
+            b = node._b
+            if b is not None:
+                t = a._mark
+                a._mark = g * node._da if t is emitted else t + g * node._da
+                t = b._mark
+                b._mark = g * node._db if t is emitted else t + g * node._db
+            elif type(a) is tuple:
+                for child, local in zip(a, node._da):
+                    t = child._mark
+                    child._mark = g * local if t is emitted else t + g * local
+            else:
+                da = node._da
+                # a gate that is off (relu) passes exactly 0, whatever g is: inf * 0 is nan
+                term = g * da if da or node.op not in GATES else 0.0
+                t = a._mark
+                a._mark = term if t is emitted else t + term
+
+
+_SORT_LOCK = threading.RLock()  # the marks below are per sort: one sort at a time
 
 
 def _order(root: Value) -> list[Value]:
     """Every node under ``root`` once, each after its inputs: depth-first postorder.
 
-    An explicit stack, no recursion, and no object allocated per node: a node popped the
-    first time is expanded (pushed again, then its unvisited operands, last first); popped
-    while visited but not yet emitted it is emitted. A visited node cannot be pushed again
-    by one of its own descendants (the graph has no cycles), so the second kind of pop is
-    always its own re-push; a third is a duplicate push, skipped.
+    An explicit stack, no recursion, and nothing allocated per node: instead of sets of
+    visited nodes, each node's ``_mark`` slot notes this sort's progress, with two marker
+    objects made for this call (so marks left by an earlier sort never match). A node
+    popped unmarked is expanded: marked ``expanded`` and pushed again below its operands (a
+    leaf is emitted at once). Popped while ``expanded`` it is emitted: that is its own
+    re-push, since a node cannot be pushed again by one of its own descendants (the graph
+    has no cycles). Popped when ``emitted`` it is a duplicate push, skipped.
     """
+    expanded, emitted = object(), object()
     order: list[Value] = []
     emit = order.append
-    visited: set[Value] = set()
-    done: set[Value] = set()
-    seen = visited.add
-    finish = done.add
     stack = [root]
     push = stack.append
     pop = stack.pop
-    while stack:
-        node = pop()
-        if node in visited:
-            if node not in done:
-                finish(node)
+    with _SORT_LOCK:
+        while stack:
+            node = pop()
+            mark = node._mark
+            if mark is expanded:
+                node._mark = emitted
                 emit(node)
-            continue
-        seen(node)
-        push(node)
-        a = node._a
-        if a is None:
-            continue
-        b = node._b
-        if b is not None:
-            if b not in visited:
-                push(b)
-            if a not in visited:
+                continue
+            if mark is emitted:
+                continue
+            a = node._a
+            if a is None:  # a leaf: nothing below it
+                node._mark = emitted
+                emit(node)
+                continue
+            node._mark = expanded
+            push(node)
+            b = node._b
+            if b is not None:  # operands pushed last-first: the first is emitted first
+                if b._mark is not emitted:
+                    push(b)
                 push(a)
-        elif type(a) is tuple:
-            for child in reversed(a):
-                if child not in visited:
-                    push(child)
-        elif a not in visited:
-            push(a)
+            elif type(a) is tuple:
+                for child in reversed(a):
+                    if child._mark is not emitted:
+                        push(child)
+            else:
+                push(a)
     return order
 
 
@@ -322,15 +340,36 @@ def topological_sort(root: Value) -> list[Value]:
 
 # -- the op table's methods ------------------------------------------------------------------
 def method_source(op: Op) -> str:
-    """The source of the `Value` method made from ``op``'s table entry (shown for readers)."""
+    """The source of the `Value` method made from ``op``'s table entry (shown for readers).
+
+    The node is built inline (what `Value._make` does) rather than by a call: this is the
+    hot path of every forward pass.
+    """
     name, method = op.name, op.method_name
     locals_ = op.local
+
+    def node(indent: str, da: str, b: str, db: str, const: str) -> str:
+        return (
+            f"{indent}node = _new(Value)\n"
+            f"{indent}node.data = out\n"
+            f"{indent}node.grad = 0.0\n"
+            f"{indent}node.label = ''\n"
+            f"{indent}node.op = {name!r}\n"
+            f"{indent}node.const = {const}\n"
+            f"{indent}node._a = self\n"
+            f"{indent}node._da = {da}\n"
+            f"{indent}node._b = {b}\n"
+            f"{indent}node._db = {db}\n"
+            f"{indent}node._mark = None\n"
+            f"{indent}return node\n"
+        )
+
     if op.arity == 1:
         return (
             f"def {method}(self):\n"
             f"    x = self.data\n"
             f"    out = {op.value}\n"
-            f"    return _make(out, {name!r}, self, {locals_[0]})\n"
+            + node("    ", locals_[0], "None", "0.0", "None")
         )
     # binary: the second operand is a Value, or a number folded into the node as const
     return (
@@ -339,17 +378,17 @@ def method_source(op: Op) -> str:
         f"    if isinstance(other, Value):\n"
         f"        y = other.data\n"
         f"        out = {op.value}\n"
-        f"        return _make(out, {name!r}, self, {locals_[0]}, other, {locals_[1]})\n"
-        f"    y = as_float(other)\n"
+        + node("        ", locals_[0], "other", locals_[1], "None")
+        + f"    y = as_float(other)\n"
         f"    if y is None:\n"
         f"        return NotImplemented\n"
         f"    out = {op.value}\n"
-        f"    return _make(out, {name!r}, self, {locals_[0]}, None, 0.0, y)\n"
+        + node("    ", locals_[0], "None", "0.0", "y")
     )
 
 
 def _install(op: Op) -> None:
-    namespace: dict[str, Any] = {**HELPERS, "_make": _make, "as_float": as_float, "Value": Value}
+    namespace: dict[str, Any] = {**HELPERS, "_new": _new, "as_float": as_float, "Value": Value}
     exec(compile(method_source(op), f"<deltagrad op {op.name}>", "exec"), namespace)  # noqa: S102
     function = namespace[op.method_name]
     function.__doc__ = f"{op.doc}\n\n{op.text}."

@@ -194,6 +194,10 @@ def render_table(med: Any, deepest: dict[str, dict[str, Any]], engines: list[str
     cm = med("chain_1e5", "micrograd", "ns_per_op")
     rows.append(["chain fwd+bwd per op, 1e5 ops (ns)", _f(c5), _f(cm), _ratio(c5, cm),
                  _f(med("chain_1e5", "torch", "ns_per_op")), "-", "-"])
+    for part in ("forward", "backward"):
+        d, m = med("chain_1e5", "deltagrad", f"{part}_ns_per_op"), med("chain_1e5", "micrograd", f"{part}_ns_per_op")
+        rows.append([f"  of which {part} (ns)", _f(d), _f(m), _ratio(d, m),
+                     _f(med("chain_1e5", "torch", f"{part}_ns_per_op")), "-", "-"])
     cb = med(f"chain_{big}", "deltagrad", "ns_per_op")
     rows.append([f"chain fwd+bwd per op, {big} ops (ns)", _f(cb), "-", "-", "-", "-", "-"])
     m5 = med("chain_memory_1e5", "deltagrad", "bytes_per_op")
@@ -226,10 +230,16 @@ def check_goals(med: Any, big: str, has_compiled: bool) -> list[str]:
 
     dg, mg = med("mlp_step", "deltagrad", "ms"), med("mlp_step", "micrograd", "ms")
     if mg is not None:
-        goal("MLP step speed-up over micrograd (goal >= 10x)", mg / dg, mg / dg >= 10)
+        goal("MLP step speed-up over micrograd (goal >= 25x)", mg / dg, mg / dg >= 25)
     c5, m5 = med("chain_1e5", "deltagrad", "ns_per_op"), med("chain_1e5", "micrograd", "ns_per_op")
     if m5 is not None:
-        goal("chain 1e5 speed-up over micrograd (goal >= 5x)", m5 / c5, m5 / c5 >= 5)
+        goal("chain 1e5 fwd+bwd speed-up over micrograd (goal >= 8x)", m5 / c5, m5 / c5 >= 8)
+        f5 = med("chain_1e5", "deltagrad", "forward_ns_per_op")
+        fm = med("chain_1e5", "micrograd", "forward_ns_per_op")
+        goal("chain 1e5 forward speed-up over micrograd (keep, was 12.2x)", fm / f5, fm / f5 >= 10)
+        b5 = med("chain_1e5", "deltagrad", "backward_ns_per_op")
+        bm = med("chain_1e5", "micrograd", "backward_ns_per_op")
+        goal("chain 1e5 backward speed-up over micrograd (goal >= 3x)", bm / b5, bm / b5 >= 3)
     mem = med("chain_memory_1e5", "deltagrad", "bytes_per_op")
     goal("bytes per op (goal <= 170)", mem, mem <= 170)
     if big == "1e6":
@@ -242,7 +252,7 @@ def check_goals(med: Any, big: str, has_compiled: bool) -> list[str]:
         goal("compiled step over plain-float forward (goal <= 2x)", cs / fl, cs / fl <= 2)
         small = med("compile_1e3", "compiled", "us_per_node")
         large = med("compile_1e5", "compiled", "us_per_node")
-        goal("compile cost per node at 1e5 over 1e3 (linear: goal <= 2x)", large / small, large / small <= 2)
+        goal("compile cost per node at 1e5 over 1e3 (linear: goal <= 1.3x)", large / small, large / small <= 1.3)
     return lines
 
 
