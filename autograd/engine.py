@@ -230,22 +230,31 @@ class Value:
         nan there. The graph has no reference cycles, so the cyclic garbage collector is
         paused while the pass runs (it would walk the whole live graph, again and again).
         """
-        enabled = gc.isenabled()
-        gc.disable()
-        try:
-            _backward(self)
-        finally:
-            if enabled:
-                gc.enable()
+        reverse_pass(self)
+
+
+def reverse_pass(root: Value, into: dict[Value, float] | None = None) -> None:
+    """`Value.backward`'s pass, with the cyclic GC paused (and restored in ``finally``); with
+    ``into``, each node's gradient is stored there instead of added to ``.grad``."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        _backward(root, into)
+    finally:
+        if enabled:
+            gc.enable()
 
 
 _new = object.__new__
 _make = Value._make
 
 
-def _backward(root: Value) -> None:
-    """The reverse pass. Each node's ``_mark`` slot sums the gradient it receives, so there
-    is no dict to look nodes up in: after `_order` every node's mark is the ``emitted``
+def _backward(root: Value, into: dict[Value, float] | None = None) -> None:
+    """The reverse pass: adds each node's gradient to its ``.grad``, or with ``into`` stores
+    it there instead (for `autograd.grad`, which leaves ``.grad`` alone).
+
+    Each node's ``_mark`` slot sums the gradient it receives, so there is no dict to look
+    nodes up in: after `_order` every node's mark is the ``emitted``
     marker, which means "nothing received yet", and the first contribution replaces it.
     Nodes are processed last to first, and a node's mark is read only after every node
     that uses it has been processed, so each sum is complete when it is read."""
@@ -254,9 +263,11 @@ def _backward(root: Value) -> None:
         emitted = root._mark  # the marker _order left on every node
         root._mark = 1.0  # d(root)/d(root)
         for node in reversed(order):
-            g = node._mark
-            node._mark = None
-            node.grad += g
+            g = node._mark  # left there: the next sort treats a number as "not visited"
+            if into is None:
+                node.grad += g
+            else:
+                into[node] = g
             a = node._a
             if a is None:
                 continue
@@ -303,31 +314,31 @@ def _order(root: Value) -> list[Value]:
     with _SORT_LOCK:
         while stack:
             node = pop()
-            mark = node._mark
-            if mark is expanded:
-                node._mark = emitted
-                emit(node)
-                continue
-            if mark is emitted:
-                continue
-            a = node._a
-            if a is None:  # a leaf: nothing below it
-                node._mark = emitted
-                emit(node)
-                continue
-            node._mark = expanded
-            push(node)
-            b = node._b
-            if b is not None:  # operands pushed last-first: the first is emitted first
-                if b._mark is not emitted:
-                    push(b)
-                push(a)
-            elif type(a) is tuple:
-                for child in reversed(a):
-                    if child._mark is not emitted:
-                        push(child)
-            else:
-                push(a)
+            while True:  # down the first operands without a round trip through the stack
+                mark = node._mark
+                if mark is expanded:
+                    node._mark = emitted
+                    emit(node)
+                    break
+                if mark is emitted:
+                    break
+                a = node._a
+                if a is None:  # a leaf: nothing below it
+                    node._mark = emitted
+                    emit(node)
+                    break
+                node._mark = expanded
+                push(node)
+                b = node._b
+                if b is not None:  # operands pushed last-first: the first is emitted first
+                    if b._mark is not emitted:
+                        push(b)
+                elif type(a) is tuple:
+                    for child in reversed(a):
+                        if child._mark is not emitted:
+                            push(child)
+                    break
+                node = a  # the operand that would be popped next
     return order
 
 

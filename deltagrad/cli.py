@@ -17,6 +17,7 @@ from typing import Any, NoReturn
 
 import nn
 import viz
+from autograd.ops import UNARY
 
 from . import __version__, demo
 
@@ -136,8 +137,29 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--x", type=_number, nargs="+", metavar="X", help="the input values")
     d.add_argument("--y", type=_number, nargs="+", metavar="Y", help="the target value(s)")
     d.add_argument("--lr", type=_positive, default=demo.WORKED_LR, help="learning rate (default: %(default)s)")
+    d.add_argument("--html", action="store_true",
+                   help="also write backprop.html, a page that steps through the forward and backward pass")
     d.add_argument("--show-code", action="store_true",
                    help="also print the code compile_graph generates, beside the delta rule it reproduces")
+
+    e = sub.add_parser(
+        "expr",
+        help="the graph of an expression: every variable's gradient, the picture, the stepper",
+        description=(
+            "Build the graph of an expression such as \"tanh(a*b + a**2)\" with the given values, "
+            "print each variable's gradient and write the picture (and with --html the page that "
+            "steps through it). Allowed: names, numbers, + - * / **, unary -, and the functions "
+            f"{', '.join(UNARY)}."
+        ),
+    )
+    e.add_argument("expression", help='the expression, e.g. "tanh(a*b + a**2)"')
+    e.add_argument("values", nargs="*", metavar="NAME=VALUE", help="a value for every variable, e.g. a=2 b=-3")
+    e.add_argument("--out", type=Path, default=Path("deltagrad-expr"), metavar="DIR",
+                   help="folder for the picture (default: %(default)s)")
+    e.add_argument("--format", choices=PICTURE_FORMATS, default="svg", help="picture format (default: %(default)s)")
+    e.add_argument("--html", action="store_true", help="also write expr.html, the step-by-step page")
+    e.add_argument("--order", type=_count(1, 8), default=1,
+                   help="also print derivatives up to this order (default: %(default)s)")
 
     t = sub.add_parser(
         "train",
@@ -229,7 +251,7 @@ def _demo(args: argparse.Namespace) -> int:
     _check_folder("--out", args.out)
     code = demo.generated_backward(model, x, y) if args.show_code else None  # before the SGD step
     try:
-        demo.run_demo(model, x, y, args.lr, args.out, args.format, rankdir=args.rankdir)
+        demo.run_demo(model, x, y, args.lr, args.out, args.format, rankdir=args.rankdir, html=args.html)
     except OSError as err:
         if isinstance(err, BrokenPipeError):
             raise
@@ -316,7 +338,58 @@ def _train(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {"demo": _demo, "train": _train}
+def _expr(args: argparse.Namespace) -> int:
+    from autograd.text import format_table, significant
+
+    from .expr import ExpressionError, parse_assignments, parse_expression
+
+    try:
+        values = parse_assignments(args.values)
+        root, leaves = parse_expression(args.expression, values)
+    except ExpressionError as err:
+        raise UsageError(str(err)) from None
+    _check_folder("--out", args.out)
+    root.backward()
+    print(f"f = {args.expression.strip()}")
+    print(f"  at {', '.join(f'{k} = {v:g}' for k, v in values.items())}:  f = {significant(root.data, 10)}")
+    rows = [[f"df/d{name}", significant(leaf.grad, 10), repr(leaf.grad)] for name, leaf in leaves.items()]
+    if args.order > 1:
+        rows += _higher_orders(args.expression, values, args.order)
+    print(format_table(["derivative", "value", "full float"], rows))
+    try:
+        args.out.mkdir(parents=True, exist_ok=True)
+        picture = viz.render(root, args.out / f"graph.{args.format}", inputs=list(leaves.values()))
+        print(f"graph written to {picture}")
+        if args.html:
+            page = viz.stepper(root, inputs=list(leaves.values())).save(args.out / "expr.html")
+            print(f"step-by-step page written to {page}")
+    except viz.GraphvizNotFoundError as err:
+        print(f"graph not rendered: {err}")
+    except (viz.GraphTooLargeError, viz.RenderError, OSError) as err:
+        raise UsageError(str(err)) from None
+    return 0
+
+
+def _higher_orders(expression: str, values: dict[str, float], order: int) -> list[list[str]]:
+    """Rows for the derivatives of order 2..``order`` of each variable alone (d^n f/dx^n)."""
+    from autograd import grad
+    from autograd.text import significant
+
+    from .expr import parse_expression
+
+    rows = []
+    root, leaves = parse_expression(expression, values)
+    for name, leaf in leaves.items():
+        current = root
+        for n in range(1, order + 1):
+            (current,) = grad(current, [leaf], create_graph=True)
+            if n >= 2:
+                power = "" if n == 1 else f"^{n}"
+                rows.append([f"d{power}f/d{name}{power}", significant(current.data, 10), repr(current.data)])
+    return rows
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {"demo": _demo, "train": _train, "expr": _expr}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

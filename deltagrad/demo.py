@@ -78,13 +78,15 @@ def run_demo(
     echo: Callable[[str], None] = print,
     *,
     rankdir: str = "TB",
+    html: bool = False,
 ) -> DemoResult:
     """Print the walk-through for ``model`` at ``(x, y)`` and write the pictures to ``out_dir``.
 
     ``out_dir`` gets ``graph.<fmt>`` (the computation graph, with the chain-rule path from
     L to W1[0][0] in bold) and ``network.<fmt>`` (the textbook view), each with its DOT
-    source. A model whose graph is too big to read gets the network view only, and one line
-    that says so.
+    source; with ``html`` also ``backprop.html``, the page that steps through the forward and
+    backward pass with the delta rule's values and the SGD step. A model whose graph is too
+    big to read gets the network view only, and one line that says so.
     """
     n_layers = len(model.layers)
     out_name = f"a{n_layers}"
@@ -148,7 +150,7 @@ def run_demo(
     notes: list[str] = []
     if out_dir is not None:
         picture, dot_source, network, page, notes = _pictures(
-            model, loss, inputs, targets, manual, list(x), list(y), out_dir, fmt, rankdir)
+            model, loss, inputs, targets, manual, list(x), list(y), out_dir, fmt, rankdir, html, lr)
 
     opt = nn.SGD(model.parameters(), lr=lr)
     opt.step()
@@ -200,9 +202,10 @@ def _chain_rule(model: nn.MLP, manual: nn.ManualBackprop) -> list[str]:
 
 
 def _pictures(model: nn.MLP, loss: Value, inputs: list[Value], targets: list[Value], manual: nn.ManualBackprop,
-              x: list[float], y: list[float], out_dir: Path, fmt: str,
-              rankdir: str) -> tuple[Path | None, Path | None, Path | None, Path | None, list[str]]:
-    """Write the graph and the network view; return them and the lines to print."""
+              x: list[float], y: list[float], out_dir: Path, fmt: str, rankdir: str, html: bool,
+              lr: float) -> tuple[Path | None, Path | None, Path | None, Path | None, list[str]]:
+    """Write the graph, the network view and (with ``html``) the stepper; return them and
+    the lines to print."""
     picture = dot_source = network = page = None
     notes: list[str] = []
     reference = manual.reference()
@@ -227,6 +230,13 @@ def _pictures(model: nn.MLP, loss: Value, inputs: list[Value], targets: list[Val
             net = viz.draw_network(model, x, y, reference=reference, rankdir="LR")
             network = viz.save_picture(net, out_dir / f"network.{fmt}")
             notes.append(f"Network view written to {network}  (z, a and delta per neuron, w and dL/dw per edge)")
+        if html and readable:
+            step = viz.stepper(loss, params=params, inputs=inputs + targets, reference=reference, update=lr,
+                               rankdir=rankdir)
+            page = step.save(out_dir / "backprop.html")
+            notes.append(f"Step-by-step page written to {page}  (open it in a browser: Next, Play or the arrow keys)")
+        elif html:
+            notes.append("No step-by-step page: the graph is too big to step through")
     except viz.GraphvizNotFoundError as err:
         notes.append(f"Graph not rendered: {err}")
     except (viz.GraphTooLargeError, viz.RenderError) as err:

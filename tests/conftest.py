@@ -42,3 +42,6 @@ def requires_dot() -> None:
         if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
             pytest.fail("Graphviz 'dot' is required under CI=true but was not found on PATH")
         pytest.skip("Graphviz 'dot' not installed (apt-get install graphviz)")
+
+
+from tests.browser import browser, page  # noqa: E402, F401  (fixtures for the page tests)

@@ -305,3 +305,38 @@ def test_worked_example_with_bare_values() -> None:
             assert close(w1[i][j].grad, EXPECTED["delta1"][i] * X[j])
             assert close(w1[i][j].data - 0.1 * w1[i][j].grad, EXPECTED["W1_after"][i][j])
     assert close(b2[0].data - 0.1 * b2[0].grad, EXPECTED["b2_after"][0])
+
+
+def _reference_order(root: Value) -> list[Value]:
+    """The textbook iterative depth-first postorder, with sets: the order backward() must keep."""
+    order: list[Value] = []
+    visited: set[int] = set()
+    done: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in visited:
+            if id(node) not in done:
+                done.add(id(node))
+                order.append(node)
+            continue
+        visited.add(id(node))
+        stack.append(node)
+        for child in reversed(node.inputs):
+            if id(child) not in visited:
+                stack.append(child)
+    return order
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 4), st.integers(0, 1000), st.integers(0, 1000)), min_size=1, max_size=40))
+def test_sort_is_the_textbook_postorder_before_and_after_backward(plan: list[tuple[int, int, int]]) -> None:
+    nodes = [Value(0.5), Value(-1.5)]
+    for kind, i, j in plan:
+        a, b = nodes[i % len(nodes)], nodes[j % len(nodes)]
+        made = [a * b, a + 2.0, Value.sum([a, b, a]), a.tanh(), a + b][kind]
+        nodes.append(made)
+    root = Value.sum(nodes[-3:]) if len(nodes) > 3 else nodes[-1]
+    assert topological_sort(root) == _reference_order(root)
+    root.backward()  # leaves its numbers in the nodes' scratch slots
+    assert topological_sort(root) == _reference_order(root)

@@ -11,6 +11,7 @@ from .dot import (
     save_picture,
 )
 from .network import draw_network
+from .stepper import Stepper, stepper
 
 __all__ = [
     "FORMATS",
@@ -18,8 +19,10 @@ __all__ = [
     "GraphvizNotFoundError",
     "RenderError",
     "RenderTimeoutError",
+    "Stepper",
     "draw_dot",
     "draw_network",
     "render",
     "save_picture",
+    "stepper",
 ]

@@ -177,7 +177,7 @@ def draw_dot(
         label, status = _box(view, i, ref, answers, i in bold)
         if status:
             status_seen.add(status)
-        group.node(f"n{i}", f"<{label}>", tooltip=dot_text(view.tooltip(i)))
+        group.node(f"n{i}", f"<{label}>", tooltip=dot_text(view.tooltip(i)), id=f"n{i}")
         if not node.op:
             continue
         edge = {}
@@ -194,9 +194,9 @@ def draw_dot(
                 dot.edge(f"n{i}c", op_id, style="dashed")
         else:
             target = f"n{i}"
-        for child in node.inputs:  # one edge per operand: a + a gets two
+        for k, child in enumerate(node.inputs):  # one edge per operand: a + a gets two
             j = view.index[id(child)]
-            dot.edge(f"n{j}", target, **(edge if j in bold else {}))
+            dot.edge(f"n{j}", target, id=f"e{i}_{k}", **(edge if j in bold else {}))
 
     _stack_frames(dot, view)
     for cluster in clusters.values():

@@ -1,0 +1,124 @@
+"""``deltagrad expr``: the graph of an expression typed on the command line.
+
+The expression is parsed with Python's `ast` and never evaluated as Python: only names,
+numbers, ``+ - * / **``, unary ``-`` and calls of the op table's functions (``tanh(x)``,
+``exp(x)``, ...) are allowed, and the tree is walked here, building `Value`s.
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+from collections.abc import Mapping
+
+from autograd import Value
+from autograd.ops import UNARY
+
+_BINARY = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
+MAX_LENGTH = 2_000  # characters of an expression
+MAX_NODES = 2_000  # parsed elements: a command line has no need for more
+
+
+class ExpressionError(ValueError):
+    """The expression is not one deltagrad can build: the message says what and where."""
+
+
+def parse_expression(text: str, values: Mapping[str, float]) -> tuple[Value, dict[str, Value]]:
+    """Build the graph of ``text`` with the variables set to ``values``.
+
+    Returns the root and the leaf Value of each variable (labelled with its name).
+    `ExpressionError` for anything but names, numbers, ``+ - * / **``, unary ``-`` and
+    calls of the op table's functions; for a name without a value; and for a value whose
+    name the expression does not use.
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"the expression must be a str, got {type(text).__name__}")
+    if len(text) > MAX_LENGTH:
+        raise ExpressionError(f"the expression has {len(text)} characters, more than {MAX_LENGTH}")
+    try:
+        tree = ast.parse(text.strip(), mode="eval")
+    except SyntaxError as err:
+        raise ExpressionError(f"cannot parse {text!r}: {err.msg} (column {err.offset})") from None
+    count = sum(1 for _ in ast.walk(tree))
+    if count > MAX_NODES:
+        raise ExpressionError(f"the expression has {count} elements, more than {MAX_NODES}")
+    leaves = {name: Value(float(v), label=name) for name, v in values.items()}
+    used: set[str] = set()
+
+    def build(node: ast.AST) -> Value | float:
+        if isinstance(node, ast.Expression):
+            return build(node.body)
+        if isinstance(node, ast.Constant):
+            if isinstance(node.value, bool) or not isinstance(node.value, (int, float)):
+                raise ExpressionError(f"only numbers are allowed as constants, got {node.value!r}")
+            value = float(node.value)
+            if not math.isfinite(value):
+                raise ExpressionError(f"the number {node.value!r} is not finite")
+            return value
+        if isinstance(node, ast.Name):
+            if node.id not in leaves:
+                known = ", ".join(sorted(leaves)) or "none"
+                raise ExpressionError(f"the name {node.id!r} has no value: give it as {node.id}=NUMBER "
+                                      f"(values given: {known})")
+            used.add(node.id)
+            return leaves[node.id]
+        if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
+            left, right = build(node.left), build(node.right)
+            if not isinstance(left, Value) and not isinstance(right, Value):
+                raise ExpressionError(f"{ast.unparse(node)!r} has no variable in it: write its value instead")
+            op = _BINARY[type(node.op)]
+            if op == "+":
+                return left + right  # type: ignore[operator]
+            if op == "-":
+                return left - right  # type: ignore[operator]
+            if op == "*":
+                return left * right  # type: ignore[operator]
+            if op == "/":
+                return left / right  # type: ignore[operator]
+            return left**right  # type: ignore[operator]
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+            operand = build(node.operand)
+            return -operand if isinstance(node.op, ast.USub) else operand
+        if isinstance(node, ast.Call):
+            if not isinstance(node.func, ast.Name) or node.func.id not in UNARY:
+                name = ast.unparse(node.func)
+                raise ExpressionError(f"{name!r} is not a function deltagrad knows; the functions are "
+                                      f"{', '.join(UNARY)}")
+            if len(node.args) != 1 or node.keywords:
+                raise ExpressionError(f"{node.func.id}() takes exactly one argument")
+            arg = build(node.args[0])
+            if not isinstance(arg, Value):
+                raise ExpressionError(f"{ast.unparse(node)!r} has no variable in it: write its value instead")
+            return getattr(arg, node.func.id)()  # type: ignore[no-any-return]
+        raise ExpressionError(f"{ast.unparse(node)!r} is not allowed: use names, numbers, + - * / **, "
+                              f"unary -, and the functions {', '.join(UNARY)}")
+
+    root = build(tree)
+    if not isinstance(root, Value):
+        raise ExpressionError("the expression has no variable in it: nothing to differentiate")
+    unused = sorted(set(leaves) - used)
+    if unused:
+        raise ExpressionError(f"value given for {', '.join(unused)}, which the expression does not use")
+    return root, leaves
+
+
+def parse_assignments(items: list[str]) -> dict[str, float]:
+    """``["a=2", "b=-3"]`` as ``{"a": 2.0, "b": -3.0}``; ExpressionError for a bad item."""
+    out: dict[str, float] = {}
+    for item in items:
+        name, sep, text = item.partition("=")
+        name = name.strip()
+        if not sep or not name.isidentifier():
+            raise ExpressionError(f"expected NAME=NUMBER, got {item!r}")
+        if name in UNARY:
+            raise ExpressionError(f"{name!r} is a function, not a variable name")
+        if name in out:
+            raise ExpressionError(f"{name} is given twice")
+        try:
+            value = float(text)
+        except ValueError:
+            raise ExpressionError(f"{name}={text!r}: expected a number") from None
+        if not math.isfinite(value):
+            raise ExpressionError(f"{name}={text}: expected a finite number")
+        out[name] = value
+    return out

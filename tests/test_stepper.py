@@ -1,0 +1,172 @@
+"""viz.stepper: the page, driven in headless Chromium (Debian's, through Playwright)."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import nn
+import viz
+from autograd import Value, topological_sort
+from tests.conftest import B1, B2, W1, W2, X, Y
+
+pytestmark = pytest.mark.usefixtures("requires_dot")
+
+
+def worked_page(tmp_path: Path) -> tuple[Path, Value, nn.MLP, list[Value]]:
+    model = nn.MLP.from_weights([W1, W2], [B1, B2])
+    data = [Value(v, label=f"x[{j}]") for j, v in enumerate(X)] + [Value(Y, label="y")]
+    loss = nn.half_squared_error(model(data[:2]), data[2])
+    loss.backward()
+    ref = nn.manual_backprop(model, X, Y).reference()
+    path = viz.stepper(loss, params=model.parameters(), inputs=data, reference=ref, update=0.1).save(
+        tmp_path / "backprop.html")
+    return path, loss, model, data
+
+
+def open_page(pg: Any, path: Path, hash_: str = "") -> None:
+    pg.goto(path.as_uri() + hash_)
+    pg.wait_for_function("window.deltagrad !== undefined")
+
+
+def test_the_page_loads_offline_without_errors_and_counts_its_steps(page: Any, tmp_path: Path) -> None:
+    path, loss, _, _ = worked_page(tmp_path)
+    open_page(page, path)
+    n = len(topological_sort(loss))
+    assert page.evaluate("window.deltagrad.steps") == n + 1 + n + 1
+    assert page.evaluate("window.deltagrad.step") == 0
+    assert page.errors == [] and page.blocked == []
+    html = path.read_text()
+    assert "http://" not in html.replace("http://www.w3.org", "") and "https://" not in html
+    state = page.evaluate("window.deltagrad.state()")
+    assert set(state) == {f"n{i}" for i in range(n)}
+    assert all(v["grad"] is None and v["data"] is None for v in state.values())
+
+
+def test_pressing_right_to_the_end_gives_the_engines_gradients(page: Any, tmp_path: Path) -> None:
+    path, loss, _, _ = worked_page(tmp_path)
+    open_page(page, path)
+    steps = page.evaluate("window.deltagrad.steps")
+    page.click("body")
+    for _ in range(steps):
+        page.keyboard.press("ArrowRight")
+    assert page.evaluate("window.deltagrad.step") == steps
+    state = page.evaluate("window.deltagrad.state()")
+    for i, node in enumerate(topological_sort(loss)):
+        assert state[f"n{i}"]["grad"] == node.grad, node
+        assert state[f"n{i}"]["data"] == node.data
+        assert state[f"n{i}"]["label"] == node.label
+    assert "W1[0][0] ← 0.1 − 0.1 × -0.006197 = 0.1006" in page.inner_text("#explanation")
+    assert page.url.endswith(f"#step={steps}")
+    assert page.errors == []
+
+
+def test_the_step_that_reaches_w1_shows_its_product(page: Any, tmp_path: Path) -> None:
+    path, loss, model, _ = worked_page(tmp_path)
+    open_page(page, path)
+    order = topological_sort(loss)
+    w = model.parameters()[0]
+    product = order.index(next(n for n in order if n.op == "*" and n.inputs[0] is w))
+    n = len(order)
+    step = n + 1 + (n - product)  # forward, seed, then backward from the root down to that product
+    page.evaluate(f"window.deltagrad.go({step})")
+    text = page.inner_text("#explanation")
+    assert "grad(W1[0][0]) += grad(W1[0][0]·x[0])" in text and "-0.01239 × 0.5 = -0.006197" in text
+    assert page.evaluate("window.deltagrad.state()")[f"n{order.index(model.parameters()[0])}"]["grad"] == \
+        model.parameters()[0].grad
+
+
+def test_hash_opens_at_a_step_and_reset_clears_every_grad(page: Any, tmp_path: Path) -> None:
+    path, _, _, _ = worked_page(tmp_path)
+    open_page(page, path, "#step=40")
+    assert page.evaluate("window.deltagrad.step") == 40
+    assert any(v["grad"] is not None for v in page.evaluate("window.deltagrad.state()").values())
+    page.click("text=Reset")
+    assert page.evaluate("window.deltagrad.step") == 0
+    assert all(v["grad"] is None for v in page.evaluate("window.deltagrad.state()").values())
+    page.click("text=Next")
+    page.click("text=Next")
+    page.click("text=Previous")
+    assert page.evaluate("window.deltagrad.step") == 1 and page.url.endswith("#step=1")
+
+
+def test_play_runs_through_the_steps(page: Any, tmp_path: Path) -> None:
+    path, _, _, _ = worked_page(tmp_path)
+    open_page(page, path)
+    page.select_option("#speed", "250")
+    page.click("#play")
+    assert page.inner_text("#play") == "Pause"
+    page.wait_for_function("window.deltagrad.step >= 3", timeout=10_000)
+    page.keyboard.press(" ")
+    stopped = page.evaluate("window.deltagrad.step")
+    time.sleep(0.6)
+    assert page.evaluate("window.deltagrad.step") == stopped and page.inner_text("#play") == "Play"
+
+
+def test_fan_in_shows_the_running_sum(page: Any, tmp_path: Path) -> None:
+    a = Value(3.0, label="a")
+    b = a * a + a
+    b.backward()
+    path = viz.stepper(b).save(tmp_path / "fan.html")
+    open_page(page, path)
+    steps = page.evaluate("window.deltagrad.steps")
+    texts = []
+    for k in range(1, steps + 1):
+        page.evaluate(f"window.deltagrad.go({k})")
+        texts.append(page.inner_text("#explanation"))
+    joined = "\n".join(texts)
+    assert "running sum" in joined and "grad(a) +=" in joined
+    final = page.evaluate("window.deltagrad.state()")
+    assert [v["grad"] for v in final.values() if v["label"] == "a"] == [a.grad] == [7.0]
+
+
+@pytest.mark.parametrize("label", ["<b>bold</b>", 'say "hi"', "a & b", "</script><script>alert(1)</script>",
+                                   "two\nlines"])
+def test_labels_stay_text(page: Any, tmp_path: Path, label: str) -> None:
+    v = Value(2.0, label=label)
+    out = (v * 3.0).tanh()
+    out.label = "out"
+    out.backward()
+    path = viz.stepper(out).save(tmp_path / "labels.html")
+    open_page(page, path)
+    page.evaluate("window.deltagrad.go(1)")
+    assert label.replace("\n", "\ufffd").split("\n")[0] in page.inner_text("#explanation") or \
+        label.replace("\n", "\ufffd") in page.inner_text("#explanation")
+    assert page.evaluate("window.deltagrad.state()")["n0"]["label"] == label
+    assert page.evaluate("document.querySelectorAll('b').length") == 0
+    assert page.evaluate("typeof window.alert_called") == "undefined" and page.errors == []
+    assert page.evaluate("document.scripts.length") == 2
+
+
+def test_screenshot_mid_backward(page: Any, tmp_path: Path) -> None:
+    path, loss, _, _ = worked_page(tmp_path)
+    n = len(topological_sort(loss))
+    open_page(page, path, f"#step={n + 12}")
+    shot = tmp_path / "stepper.png"
+    page.screenshot(path=str(shot))
+    assert shot.read_bytes().startswith(b"\x89PNG") and shot.stat().st_size > 20_000
+
+
+def test_bad_input() -> None:
+    with pytest.raises(TypeError, match="expects a Value"):
+        viz.stepper(1.0)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="update= needs params="):
+        viz.stepper(Value(1.0) * 2.0, update=0.1)
+    y = Value(1.0)
+    for _ in range(20):
+        y = y * 1.01
+    with pytest.raises(viz.GraphTooLargeError, match="21 values, more than max_nodes=10"):
+        viz.stepper(y, max_nodes=10)
+
+
+def test_repr_html_runs_inline() -> None:
+    step = viz.stepper(Value(2.0, "a").tanh())
+    html = step._repr_html_()
+    assert html.startswith("<iframe srcdoc=") and "window.deltagrad" in html and "sandbox=\"allow-scripts\"" in html
+    data = re.search(r'id="deltagrad-data">(.*?)</script>', step.html, re.S)
+    assert data is not None and json.loads(data.group(1))["steps"][0]["kind"] == "forward"
