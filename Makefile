@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 DEMO_DIR := build/demo
 
-.PHONY: demo test lint bench clean docs
+.PHONY: demo test test-torch torch lint bench clean docs notebook
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "deltagrad needs Python 3.10 or newer, found " + sys.version.split()[0])'
@@ -24,6 +24,17 @@ $(VENV)/.installed-lint: pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet -e '.[test,plot,lint]'
 	@touch $@ $(VENV)/.installed $(VENV)/.installed-test
 
+# PyTorch for the parity tests and the bridge: the CPU build of 2.13.0 where it lies on
+# this machine's disk (a plain `pip install torch` would bring the CUDA build, ~5 GB).
+$(VENV)/.installed-torch: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet 'torch==2.13.0' || $(PY) -m pip install --quiet torch
+	$(PY) -m pip install --quiet -e '.[test,plot,torch]'
+	@touch $@ $(VENV)/.installed $(VENV)/.installed-test
+
+$(VENV)/.installed-notebook: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e '.[test,plot,notebook]'
+	@touch $@ $(VENV)/.installed $(VENV)/.installed-test
+
 $(VENV)/.installed-bench: pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet -e '.[bench]'
 	@touch $@ $(VENV)/.installed
@@ -34,6 +45,15 @@ demo: $(VENV)/.installed
 # Two workers: the suite's tests are independent, and this halves its time on 2 cores.
 test: $(VENV)/.installed-test
 	$(PY) -m pytest -n 2
+
+# The PyTorch parity tests alone (make test runs them too once torch is installed).
+torch: $(VENV)/.installed-torch
+
+test-torch: $(VENV)/.installed-torch
+	$(PY) -m pytest -n 2 tests/test_torch.py tests/test_bridge.py
+
+notebook: $(VENV)/.installed-notebook
+	$(VENV)/bin/jupyter lab docs/tutorial.ipynb
 
 lint: $(VENV)/.installed-lint
 	$(VENV)/bin/ruff check autograd nn viz deltagrad tests benchmarks

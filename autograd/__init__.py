@@ -3,15 +3,19 @@
 from .compile import CompiledGraph, compile_graph
 from .engine import Value, topological_sort
 from .gradcheck import GradcheckError, gradcheck
+from .grading import CheckReport, CheckRow, check_gradients
 from .higher import derivatives, grad, hessian, hvp
 from .ops import OPS, Op
 
 __all__ = [
     "OPS",
+    "CheckReport",
+    "CheckRow",
     "CompiledGraph",
     "GradcheckError",
     "Op",
     "Value",
+    "check_gradients",
     "compile_graph",
     "derivatives",
     "grad",

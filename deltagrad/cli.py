@@ -161,6 +161,26 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--order", type=_count(1, 8), default=1,
                    help="also print derivatives up to this order (default: %(default)s)")
 
+    c = sub.add_parser(
+        "check",
+        help="grade a hand-computed backprop: find the first mistake and say what it probably was",
+        description=(
+            "Grade the numbers of a hand derivation (forward pass, loss, deltas, gradients, update) "
+            "against the delta rule. Without --weights it checks the 2-2-1 worked example at lr 0.1. "
+            "Exit status: 0 when every given answer is right, 1 when any is wrong, 2 for bad input. "
+            "--template prints a blank answers file to hand out."
+        ),
+    )
+    c.add_argument("answers", nargs="?", type=Path, metavar="ANSWERS.json",
+                   help='the answers: {"forward": {...}, "deltas": {...}, "gradients": {...}, "updated": {...}}')
+    c.add_argument("--template", action="store_true", help="print a blank answers file for the network and exit")
+    c.add_argument("--weights", type=Path, metavar="FILE.json", help="a model file instead of the 2-2-1 example")
+    c.add_argument("--x", type=_number, nargs="+", metavar="X", help="the input values")
+    c.add_argument("--y", type=_number, nargs="+", metavar="Y", help="the target value(s)")
+    c.add_argument("--lr", type=_positive, default=None, help="learning rate (default: 0.1 for the 2-2-1 example)")
+    c.add_argument("--rtol", type=_bounded(0.0, 1.0), default=1e-3, help="relative tolerance (default: %(default)s)")
+    c.add_argument("--out", type=Path, metavar="DIR", help="also write graph.svg and network.svg with the check drawn")
+
     t = sub.add_parser(
         "train",
         help="train an MLP on a small 2-D data set, with a progress bar and plots",
@@ -389,7 +409,94 @@ def _higher_orders(expression: str, values: dict[str, float], order: int) -> lis
     return rows
 
 
-COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {"demo": _demo, "train": _train, "expr": _expr}
+def _model_from_args(args: argparse.Namespace, command: str) -> tuple[nn.MLP, list[float], list[float]]:
+    """The network, x and y the arguments name: --weights with --x and --y, or the 2-2-1."""
+    if args.weights is not None:
+        try:
+            model = nn.load(args.weights)
+        except (OSError, ValueError) as err:
+            raise UsageError(f"cannot use --weights {args.weights}: {err}") from None
+        if not args.template and (args.x is None or args.y is None):
+            raise UsageError("--weights needs --x and --y (the input and target for that network)")
+    else:
+        model = demo.worked_model()
+    x = list(args.x) if args.x is not None else list(demo.WORKED_X) if args.weights is None else [0.0] * model.sizes[0]
+    y = list(args.y) if args.y is not None else list(demo.WORKED_Y) if args.weights is None else [0.0] * model.sizes[-1]
+    if len(x) != model.sizes[0]:
+        raise UsageError(f"--x needs one value per network input ({model.sizes[0]}), got {len(x)}")
+    if len(y) != model.sizes[-1]:
+        raise UsageError(f"--y needs one value per network output ({model.sizes[-1]}), got {len(y)}")
+    return model, x, y
+
+
+def _check(args: argparse.Namespace) -> int:
+    import json
+
+    from nn.check import template
+
+    model, x, y = _model_from_args(args, "check")
+    lr = args.lr if args.lr is not None else (demo.WORKED_LR if args.weights is None else None)
+    if args.template:
+        print(json.dumps(template(model, lr), indent=2))
+        return 0
+    if args.answers is None:
+        raise UsageError("give the answers file (ANSWERS.json), or --template for a blank one")
+    try:
+        text = args.answers.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise UsageError(f"cannot read {args.answers}: {err}") from None
+    if not text.strip():
+        raise UsageError(f"{args.answers} is empty; deltagrad check --template prints a file to fill in")
+    try:
+        answers = json.loads(text, parse_constant=lambda c: float("nan"))
+    except (json.JSONDecodeError, RecursionError) as err:
+        raise UsageError(f"{args.answers} is not JSON: {err}") from None
+    try:
+        report = nn.check_answers(model, x, y, answers, lr=lr, rtol=args.rtol)
+    except (TypeError, ValueError) as err:
+        message = str(err)
+        if "needs the learning rate" in message:
+            message = "the 'updated' section needs the learning rate: pass --lr"
+        raise UsageError(f"{args.answers}: {message}") from None
+    if not report.rows:
+        raise UsageError(f"{args.answers} answers nothing (every value is null)")
+    print(report.format())
+    if args.out is not None:
+        _check_folder("--out", args.out)
+        _draw_check(model, x, y, report, args.out)
+    return 0 if report.ok else 1
+
+
+def _draw_check(model: nn.MLP, x: list[float], y: list[float], report: nn.CheckReport, out: Path) -> None:
+    from autograd import Value
+
+    inputs = [Value(v, label=f"x[{j}]") for j, v in enumerate(x)]
+    targets = [Value(t, label="y" if len(y) == 1 else f"y[{i}]") for i, t in enumerate(y)]
+    saved = [p.grad for p in model.parameters()]
+    model.zero_grad()
+    loss = nn.half_squared_error(model(inputs), targets[0] if len(targets) == 1 else targets)
+    loss.backward()
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        graph = viz.draw_dot(loss, params=model.parameters(), inputs=inputs + targets, check=report)
+        print(f"graph written to {viz.save_picture(graph, out / 'graph.svg')}")
+        network = viz.draw_network(model, x, y, check=report)
+        print(f"network view written to {viz.save_picture(network, out / 'network.svg')}")
+    except viz.GraphvizNotFoundError as err:
+        print(f"pictures not rendered: {err}")
+    except (viz.GraphTooLargeError, viz.RenderError, OSError) as err:
+        print(f"pictures not rendered: {err}")
+    finally:
+        for p, g in zip(model.parameters(), saved):
+            p.grad = g
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "demo": _demo,
+    "train": _train,
+    "expr": _expr,
+    "check": _check,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,8 +1,10 @@
 """Neural networks on `autograd.Value`, and the textbook delta rule to check them against."""
 
+from autograd.grading import CheckReport, CheckRow
 from autograd.text import format_table
 
 from . import datasets
+from .check import check_answers
 from .compiled import CompiledLoss, compile_loss
 from .inference import forward_floats, predict
 from .io import load, save
@@ -20,6 +22,9 @@ from .optim import SGD, Adam, Optimizer
 from .train import History, TracingError, accuracy, fit
 
 __all__ = [
+    "CheckReport",
+    "CheckRow",
+    "check_answers",
     "ACTIVATIONS",
     "LOSSES",
     "History",

@@ -200,3 +200,88 @@ def format_gradient_table(rows: Sequence[GradientRow], digits: int = 8) -> str:
         for r in rows
     ]
     return format_table(header, body)
+
+
+SECTIONS = ("forward", "deltas", "gradients", "updated")
+
+
+def hand_values(
+    model: MLP,
+    x: Sequence[float],
+    y: float | Sequence[float],
+    given: dict[str, dict[str, float]] | None = None,
+    lr: float | None = None,
+) -> dict[str, dict[str, float]]:
+    """Every number of the seed's derivation, by the delta rule, per section.
+
+    ``forward`` holds ``z1[0]``, ``a1[0]``, ..., and ``L``; ``deltas`` ``delta1[0]``, ...;
+    ``gradients`` and (with ``lr``) ``updated`` the parameters' names. With ``given`` (the
+    same sections, e.g. a student's answers), each quantity is computed from the given
+    values of the quantities before it where there are some: the number the right rule
+    gives when fed those answers. The quantity's own given value is not used for itself.
+    """
+    model = _check_model(model)
+    given = given or {}
+    fwd_given, delta_given = given.get("forward", {}), given.get("deltas", {})
+    grad_given = given.get("gradients", {})
+    xs = _floats(x, model.sizes[0], "input")
+    ys = _floats(y, model.sizes[-1], "target")
+    weights, biases = model.weights(), model.biases()
+    acts = [layer.activation for layer in model.layers]
+    n = len(weights)
+    out: dict[str, dict[str, float]] = {s: {} for s in SECTIONS}
+
+    def use(section: dict[str, float], name: str, value: float) -> float:
+        return section.get(name, value)
+
+    zs: list[list[float]] = []
+    activations: list[list[float]] = []
+    prev = xs
+    for l in range(n):  # noqa: E741
+        z_row, a_row = [], []
+        for i, (row, b) in enumerate(zip(weights[l], biases[l])):
+            total = row[0] * prev[0]
+            for w, a_j in zip(row[1:], prev[1:]):
+                total += w * a_j
+            z = total + b
+            out["forward"][f"z{l + 1}[{i}]"] = z
+            z = use(fwd_given, f"z{l + 1}[{i}]", z)
+            a = _activate(acts[l], z)
+            out["forward"][f"a{l + 1}[{i}]"] = a
+            z_row.append(z)
+            a_row.append(use(fwd_given, f"a{l + 1}[{i}]", a))
+        zs.append(z_row)
+        activations.append(a_row)
+        prev = a_row
+    terms = [0.5 * (a - t) ** 2 for a, t in zip(activations[-1], ys)]
+    loss = terms[0]
+    for term in terms[1:]:
+        loss += term
+    out["forward"]["L"] = loss
+
+    deltas: list[list[float]] = [[] for _ in range(n)]
+    for i, (a, t, z) in enumerate(zip(activations[-1], ys, zs[-1])):
+        d = _delta(acts[-1], a - t, z, a)
+        out["deltas"][f"delta{n}[{i}]"] = d
+        deltas[-1].append(use(delta_given, f"delta{n}[{i}]", d))
+    for l in range(n - 2, -1, -1):  # noqa: E741
+        for i, (z, a) in enumerate(zip(zs[l], activations[l])):
+            error = weights[l + 1][0][i] * deltas[l + 1][0]
+            for k in range(1, len(deltas[l + 1])):
+                error += weights[l + 1][k][i] * deltas[l + 1][k]
+            d = _delta(acts[l], error, z, a)
+            out["deltas"][f"delta{l + 1}[{i}]"] = d
+            deltas[l].append(use(delta_given, f"delta{l + 1}[{i}]", d))
+
+    for l in range(n):  # noqa: E741
+        inputs = xs if l == 0 else activations[l - 1]
+        for i, d in enumerate(deltas[l]):
+            for j, a_j in enumerate(inputs):
+                out["gradients"][f"W{l + 1}[{i}][{j}]"] = d * a_j
+        for i, d in enumerate(deltas[l]):
+            out["gradients"][f"b{l + 1}[{i}]"] = d
+    if lr is not None:
+        for name, p in model.named_parameters():
+            g = use(grad_given, name, out["gradients"][name])
+            out["updated"][name] = p.data - lr * g
+    return out

@@ -71,7 +71,8 @@ def test_the_command_prints_gradients_and_writes_the_picture_and_page(tmp_path: 
 def test_the_command_prints_higher_orders() -> None:
     result = deltagrad("expr", "x**3", "x=2", "--order", "3", "--format", "dot", "--out", "build/test-expr")
     assert result.returncode == 0, result.stderr
-    lines = {line.split()[0]: line.split()[-1] for line in result.stdout.splitlines() if line.startswith("d") and "/d" in line}
+    lines = {line.split()[0]: line.split()[-1] for line in result.stdout.splitlines()
+             if line.startswith("d") and "/d" in line}
     assert lines == {"df/dx": "12.0", "d^2f/dx^2": "12.0", "d^3f/dx^3": "6.0"}
 
 

@@ -174,7 +174,7 @@ def draw_dot(
     status_seen: set[str] = set()
     for i, node in enumerate(view.order):
         group = dot if view.frames[i] is None else clusters[view.frames[i]]  # type: ignore[index]
-        label, status = _box(view, i, ref, answers, i in bold)
+        label, status = _box(view, i, ref, answers, i in bold, status_seen)
         if status:
             status_seen.add(status)
         group.node(f"n{i}", f"<{label}>", tooltip=dot_text(view.tooltip(i)), id=f"n{i}")
@@ -233,16 +233,18 @@ def check_rows(check: Any) -> dict[str, Any]:
         raise TypeError(f"check must be a report from nn.check_answers or autograd.check_gradients, "
                         f"got {type(check).__name__}")
     first = getattr(check, "first_mistake", None)
-    out = {}
+    out: dict[str, Any] = {}
     for row in rows:
-        key = getattr(row, "node", None) or row.name
-        out[key] = (row, row is first)
+        key = getattr(row, "node", row.name)
+        if key:  # an answer with no node (an updated weight) is in the report's table only
+            out.setdefault(key, []).append((row, row is first))
     return out
 
 
 def _box(view: GraphView, i: int, ref: dict[str, float], answers: dict[str, Any],
-         bold: bool) -> tuple[str, str]:
-    """The HTML label of node ``i`` and its status (match, mismatch, ...)."""
+         bold: bool, seen: set[str]) -> tuple[str, str]:
+    """The HTML label of node ``i`` and its status (match, mismatch, ...); adds every status
+    shown to ``seen`` (for the legend)."""
     node = view.order[i]
     role = view.roles[i]
     name = view.names[i]
@@ -266,13 +268,18 @@ def _box(view: GraphView, i: int, ref: dict[str, float], answers: dict[str, Any]
         rows.append(f'<TR><TD ALIGN="LEFT">manual</TD><TD ALIGN="RIGHT">{html_text(number(expected))} '
                     f'{"✓" if ok else "✗"}</TD></TR>')
     key = node.label or name
-    if key in answers:
-        row, first = answers[key]
+    rank = {"": 0, "match": 1, "follows": 2, "mismatch": 3}  # the worst answer decides the border
+    for row, first in answers.get(key, []):
         verdict = row.verdict
         mark = {"ok": "✓", "wrong": "✗", "follows": "→"}.get(verdict, "?")
-        status = {"ok": "match", "wrong": "mismatch", "follows": "follows"}.get(verdict, status)
+        this = {"ok": "match", "wrong": "mismatch", "follows": "follows"}.get(verdict, "mismatch")
+        seen.add(this)
+        if rank[this] > rank[status]:
+            status = this
         border = COLOURS[status]
-        rows.append(f'<TR><TD ALIGN="LEFT">yours</TD><TD ALIGN="RIGHT">{html_text(number(row.yours))} {mark}</TD></TR>')
+        what = f"yours ({getattr(row, 'field', 'grad')})"
+        yours = html_text(number(row.yours))
+        rows.append(f'<TR><TD ALIGN="LEFT">{what}</TD><TD ALIGN="RIGHT">{yours} {mark}</TD></TR>')
         if first:
             rows.append(f'<TR><TD COLSPAN="2"><FONT COLOR="{COLOURS["mismatch"]}">'
                         "<B>first mistake</B></FONT></TD></TR>")

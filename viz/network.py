@@ -111,13 +111,16 @@ def draw_network(model: nn.MLP, x: Sequence[float], y: float | Sequence[float], 
 
 
 def _answer(answers: dict[str, Any], key: str, colour: str) -> tuple[str, list[str]]:
-    if key not in answers:
-        return colour, []
-    row, first = answers[key]
-    mark = {"ok": "✓", "wrong": "✗", "follows": "→"}.get(row.verdict, "?")
-    status = {"ok": "match", "wrong": "mismatch", "follows": "follows"}.get(row.verdict, "mismatch")
-    extra = [f"yours {html_text(number(row.yours))} {mark}"] + (["first mistake"] if first else [])
-    return COLOURS[status], extra
+    extra: list[str] = []
+    for row, first in answers.get(key, []):
+        if getattr(row, "field", "grad") != "grad":
+            continue
+        mark = {"ok": "✓", "wrong": "✗", "follows": "→"}.get(row.verdict, "?")
+        status = {"ok": "match", "wrong": "mismatch", "follows": "follows"}.get(row.verdict, "mismatch")
+        if colour != COLOURS["mismatch"]:
+            colour = COLOURS[status]
+        extra += [f"yours {html_text(number(row.yours))} {mark}"] + (["first mistake"] if first else [])
+    return colour, extra
 
 
 def _network_numbers(model: nn.MLP, xs: list[float], ys: list[float]) -> dict[str, Any]:
