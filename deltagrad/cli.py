@@ -181,6 +181,19 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--rtol", type=_bounded(0.0, 1.0), default=1e-3, help="relative tolerance (default: %(default)s)")
     c.add_argument("--out", type=Path, metavar="DIR", help="also write graph.svg and network.svg with the check drawn")
 
+    i = sub.add_parser(
+        "inits",
+        help="the seed's first lesson: the same network trained from zeros, too small, too large, xavier, he",
+        description=(
+            "Train the same network on the same data, with the same seed and plain SGD, from each start: "
+            "zeros, uniform x0.01 (too small), uniform (the seed's U[-1, 1]), uniform x10 (too large), "
+            "xavier and he. One row per start: final loss and accuracy, epochs to 90%% accuracy, the "
+            "gradient norm at epoch 0 and the hidden layer's symmetry at the end ('clones')."
+        ),
+    )
+    _training_arguments(i, default_hidden=[8], default_activation="sigmoid", default_epochs=1500, default_lr=2.0)
+    i.set_defaults(data="xor")
+
     t = sub.add_parser(
         "train",
         help="train an MLP on a small 2-D data set, with a progress bar and plots",
@@ -205,7 +218,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _training_arguments(p: argparse.ArgumentParser, *, default_hidden: list[int], default_activation: str,
                         default_epochs: int, default_lr: float) -> None:
     """The arguments `train` and `inits` share: data, network, schedule, output."""
-    p.add_argument("--data", choices=list(nn.datasets.DATASETS), default="moons" if default_epochs > 0 else "xor",
+    p.add_argument("--data", choices=list(nn.datasets.DATASETS), default="moons",
                    help="data set (default: %(default)s)")
     p.add_argument("--n", type=_count(2, MAX_POINTS), default=None,
                    help="number of points (default: the data set's own: 100, xor 4)")
@@ -491,7 +504,56 @@ def _draw_check(model: nn.MLP, x: list[float], y: list[float], report: nn.CheckR
             p.grad = g
 
 
+def _inits(args: argparse.Namespace) -> int:
+    from tqdm.auto import tqdm
+
+    from autograd.text import format_table
+
+    if not args.hidden:
+        raise UsageError("--hidden needs at least one hidden layer: the lesson is about hidden neurons")
+    if args.plot is not None:
+        _check_folder("--plot", args.plot)
+    X, labels = make_data(args)
+    Y = [float(v) for v in labels]
+    starts = nn.STARTS
+    print(f"the same MLP {' -> '.join(map(str, [2, *args.hidden, 1]))} ({args.activation} hidden, sigmoid output), "
+          f"half squared error, plain SGD lr={args.lr:g}, {args.epochs} epochs, seed {args.seed}, on {args.data} "
+          f"({len(X)} points), from {len(starts)} starts")
+    bar = tqdm(total=len(starts) * args.epochs, desc="training", unit="epoch", disable=args.no_progress, leave=False)
+
+    def progress(name: str, epoch: int, epochs: int) -> None:
+        bar.set_postfix_str(name.split(" (")[0], refresh=False)
+        bar.update(1)
+
+    try:
+        comparison = nn.compare_inits(X, Y, hidden=args.hidden, activation=args.activation, lr=args.lr,
+                                      epochs=args.epochs, seed=args.seed, compiled=args.compiled,
+                                      progress=progress)
+    except KeyboardInterrupt:
+        bar.close()
+        print(f"interrupted after {bar.n} epochs", file=sys.stderr)
+        return 130
+    bar.close()
+    print(format_table(list(comparison.HEADER), comparison.rows()))
+    print("zeros: every hidden neuron is a clone (symmetry 0), so the layer acts as one neuron;")
+    print("too small: the gradient nearly vanishes; too large: the sigmoids saturate and it vanishes too;")
+    print("the seed's U[-1, 1], xavier and he break the symmetry at a scale that learns.")
+    if args.plot is not None:
+        from viz import plot
+
+        try:
+            png = plot.plot_inits(comparison, args.plot / "inits.png")
+        except plot.PlotUnavailableError as err:
+            print(f"no plot: {err}")
+        except OSError as err:
+            raise UsageError(f"cannot write the plot to {args.plot}: {err}") from None
+        else:
+            print(f"plot written to {png}")
+    return 0
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "inits": _inits,
     "demo": _demo,
     "train": _train,
     "expr": _expr,

@@ -7,6 +7,7 @@ from . import datasets
 from .check import check_answers
 from .compiled import CompiledLoss, compile_loss
 from .inference import forward_floats, predict
+from .inits import STARTS, InitComparison, compare_inits
 from .io import load, save
 from .losses import LOSSES, binary_cross_entropy, half_squared_error, hinge_loss, mse_loss
 from .manual import (
@@ -25,6 +26,9 @@ __all__ = [
     "CheckReport",
     "CheckRow",
     "check_answers",
+    "compare_inits",
+    "InitComparison",
+    "STARTS",
     "ACTIVATIONS",
     "LOSSES",
     "History",

@@ -84,6 +84,28 @@ def plot_decision_boundary(model: nn.MLP, X: Sequence[Sequence[float]], labels: 
     return _save(fig, plt, path)
 
 
+def plot_inits(comparison: nn.InitComparison, path: str | os.PathLike[str]) -> Path:
+    """The loss curve of every start on one log-scale axis, as a PNG (``deltagrad inits --plot``)."""
+    if not isinstance(comparison, nn.InitComparison) or not comparison.results:
+        raise ValueError("plot_inits() needs the InitComparison returned by nn.compare_inits")
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(7.5, 4.5), dpi=120)
+    styles = ["-", "--", "-", ":", "-.", "-"]
+    for k, result in enumerate(comparison.results):
+        epochs = list(range(1, len(result.history.loss) + 1))
+        losses = [max(v, 1e-12) for v in result.history.loss]  # a log axis has no 0
+        ax.plot(epochs, losses, styles[k % len(styles)], linewidth=1.8, label=result.name)
+    ax.set_yscale("log")
+    ax.set_xlabel("epoch")
+    ax.set_ylabel(f"training loss ({comparison.settings.get('loss', 'loss')})")
+    s = comparison.settings
+    ax.set_title(f"Same network, same data, same SGD (lr {s.get('lr')}): only the start differs", fontsize=10)
+    ax.grid(alpha=0.3, which="both")
+    ax.legend(fontsize=8, loc="lower left")
+    fig.tight_layout()
+    return _save(fig, plt, path)
+
+
 def _save(fig: Any, plt: Any, path: str | os.PathLike[str]) -> Path:
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,133 @@
+"""The seed's first lesson, made executable: the same network from different starts.
+
+Zero weights keep every hidden neuron a clone of the others (same output, same update, so
+the layer acts as one neuron); too small a start gives vanishing gradients and slow
+learning; too large a start saturates the sigmoid; Xavier and He scale the start to each
+layer's fan-in and fan-out. `compare_inits` trains one architecture on one data set, with
+one seed and one optimizer, from each start, and measures what the lesson says.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from .losses import LOSSES
+from .module import MLP, neuron_symmetry
+from .optim import SGD
+from .train import History, fit
+
+# (name shown, init, init_scale): the seed's starts, in the order the lesson tells them.
+STARTS: tuple[tuple[str, str, float | None], ...] = (
+    ("zeros", "zeros", None),
+    ("uniform x0.01 (too small)", "uniform", 0.01),
+    ("uniform (the seed's U[-1, 1])", "uniform", None),
+    ("uniform x10 (too large)", "uniform", 10.0),
+    ("xavier", "xavier", None),
+    ("he", "he", None),
+)
+
+
+@dataclass
+class InitResult:
+    """One start's run: the loss curve and the lesson's measures."""
+
+    name: str
+    init: str
+    init_scale: float | None
+    history: History
+    grad_norm: float  # |dL/dparams| at epoch 0, over the whole data set
+    symmetry: float  # nn.neuron_symmetry of the first hidden layer at the end
+    epochs_to_90: int | None  # the first epoch with training accuracy >= 90%, or None
+
+    @property
+    def final_loss(self) -> float:
+        return self.history.loss[-1]
+
+    @property
+    def final_accuracy(self) -> float | None:
+        return self.history.accuracy[-1]
+
+
+@dataclass
+class InitComparison:
+    """Every start's result, and what they shared."""
+
+    results: list[InitResult]
+    settings: dict[str, Any] = field(default_factory=dict)
+
+    def rows(self) -> list[list[str]]:
+        """Table rows: start, final loss, accuracy, epochs to 90%, |grad| at epoch 0, symmetry."""
+        out = []
+        for r in self.results:
+            acc = "-" if r.final_accuracy is None else f"{r.final_accuracy:.0%}"
+            sym = "clones" if r.symmetry == 0.0 else f"{r.symmetry:.3g}"
+            out.append([r.name, f"{r.final_loss:.4f}", acc, "never" if r.epochs_to_90 is None else str(r.epochs_to_90),
+                        f"{r.grad_norm:.3g}", sym])
+        return out
+
+    HEADER = ("start", "final loss", "accuracy", "epochs to 90%", "|grad| at epoch 0", "hidden symmetry")
+
+
+def gradient_norm(model: MLP, X: Sequence[Sequence[float]], Y: Sequence[Any], loss: Callable[..., Any]) -> float:
+    """The Euclidean norm of the mean loss's gradient over the data set, leaving ``.grad`` as it was."""
+    from autograd import Value
+
+    params = model.parameters()
+    saved = [p.grad for p in params]
+    try:
+        model.zero_grad()
+        total = Value.sum([loss(model(x), y) for x, y in zip(X, Y)]) * (1.0 / len(X))
+        total.backward()
+        return math.sqrt(sum(p.grad * p.grad for p in params))
+    finally:
+        for p, g in zip(params, saved):
+            p.grad = g
+
+
+def compare_inits(
+    X: Sequence[Sequence[float]],
+    Y: Sequence[Any],
+    *,
+    hidden: Sequence[int] = (8,),
+    activation: str = "sigmoid",
+    output_activation: str = "sigmoid",
+    loss: str = "half_squared_error",
+    lr: float = 2.0,
+    epochs: int = 1500,
+    seed: int = 0,
+    compiled: bool = True,
+    starts: Sequence[tuple[str, str, float | None]] = STARTS,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> InitComparison:
+    """Train the same MLP on (X, Y) from each start, with the same seed and plain SGD.
+
+    ``progress(name, epoch, epochs)`` is called after every epoch (the command's tqdm bar).
+    """
+    if loss not in LOSSES:
+        raise ValueError(f"unknown loss {loss!r}; expected one of {', '.join(LOSSES)}")
+    if not X:
+        raise ValueError("compare_inits() needs data, got no points")
+    nin = len(X[0])
+    nout = 1 if not isinstance(Y[0], Sequence) else len(Y[0])
+    results = []
+    for name, init, scale in starts:
+        kwargs = {} if scale is None else {"init_scale": scale}
+        model = MLP(nin, [*hidden, nout], activation=activation, output_activation=output_activation, init=init,
+                    rng=seed, **kwargs)  # type: ignore[arg-type]
+        norm = gradient_norm(model, X, Y, LOSSES[loss])
+
+        def tick(epoch: int, record: dict[str, Any], name: str = name) -> None:
+            if progress is not None:
+                progress(name, epoch, epochs)
+
+        history = fit(model, X, Y, loss=loss, optimizer=SGD(model.parameters(), lr=lr), epochs=epochs,
+                      compiled=compiled, progress=False, callback=tick, rng=seed)
+        first = next((i + 1 for i, a in enumerate(history.accuracy) if a is not None and a >= 0.9), None)
+        symmetry = neuron_symmetry(model)[0] if len(model.layers) > 1 else float("nan")
+        results.append(InitResult(name, init, scale, history, norm, symmetry, first))
+    settings = {"hidden": list(hidden), "activation": activation, "output_activation": output_activation,
+                "loss": loss, "lr": lr, "epochs": epochs, "seed": seed, "optimizer": "sgd"}
+    return InitComparison(results, settings)
