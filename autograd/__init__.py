@@ -6,6 +6,7 @@ from .gradcheck import GradcheckError, gradcheck
 from .grading import CheckReport, CheckRow, check_gradients
 from .higher import derivatives, grad, hessian, hvp
 from .ops import OPS, Op
+from .torch_bridge import TorchRow, check_with_torch, torch_source
 
 __all__ = [
     "OPS",
@@ -14,8 +15,10 @@ __all__ = [
     "CompiledGraph",
     "GradcheckError",
     "Op",
+    "TorchRow",
     "Value",
     "check_gradients",
+    "check_with_torch",
     "compile_graph",
     "derivatives",
     "grad",
@@ -23,4 +26,5 @@ __all__ = [
     "hessian",
     "hvp",
     "topological_sort",
+    "torch_source",
 ]

@@ -41,7 +41,7 @@ def substitute(expr: str, names: Mapping[str, str]) -> str:
     return _NAME.sub(lambda m: names.get(m.group(0), m.group(0)), expr)
 
 
-def _literal(x: float) -> str:
+def literal(x: float) -> str:
     """A float as Python source that evaluates to exactly that float."""
     if math.isnan(x):
         return "_NAN"
@@ -51,7 +51,7 @@ def _literal(x: float) -> str:
     return f"({text})" if text.startswith("-") else text
 
 
-def _comment(node: Value) -> str:
+def comment(node: Value) -> str:
     """The node's label as a trailing comment, made safe: printable characters only, so it
     cannot end the line and start code; "" for an unlabelled node."""
     if not node.label:
@@ -215,7 +215,7 @@ class _Plan:
     def value(self, node: Value) -> str:
         """The expression of a node's value: its variable, or a literal for a constant."""
         i = self.index[id(node)]
-        return f"v{i}" if self.live[i] else _literal(node.data)
+        return f"v{i}" if self.live[i] else literal(node.data)
 
     def _forward(self) -> list[str]:
         lines = []
@@ -225,15 +225,15 @@ class _Plan:
             args = [self.value(c) for c in node.inputs]
             c = node.const
             if c is not None:
-                args.append(_literal(c))
+                args.append(literal(c))
             if node.op == "+":  # n-ary: left to right, in statements of SUM_CHUNK terms
                 first, rest = args[:SUM_CHUNK], args[SUM_CHUNK:]
-                lines.append(f"v{i} = {' + '.join(first)}{_comment(node)}")
+                lines.append(f"v{i} = {' + '.join(first)}{comment(node)}")
                 for k in range(0, len(rest), SUM_CHUNK):
                     lines.append(f"v{i} = v{i} + {' + '.join(rest[k:k + SUM_CHUNK])}")
                 continue
             names = dict(zip(("x", "y"), args))
-            lines.append(f"v{i} = {substitute(OPS[node.op].value, names)}{_comment(node)}")
+            lines.append(f"v{i} = {substitute(OPS[node.op].value, names)}{comment(node)}")
         return lines
 
     def _local(self, node: Value, k: int) -> str:
@@ -244,7 +244,7 @@ class _Plan:
         i = self.index[id(node)]
         args = [self.value(c) for c in node.inputs]
         if node.const is not None:
-            args.append(_literal(node.const))
+            args.append(literal(node.const))
         local = substitute(spec.local[k], {"x": args[0], "y": args[-1], "out": f"v{i}"})
         return local if _NAME.fullmatch(local) or local == "1.0" else f"({local})"
 
@@ -296,7 +296,7 @@ class _Plan:
         loads = []
         for k, v in enumerate(self.params):
             if id(v) in self.index:  # else unused: nothing depends on it
-                loads.append(f"v{self.index[id(v)]} = _P[{k}].data{_comment(v)}")
+                loads.append(f"v{self.index[id(v)]} = _P[{k}].data{comment(v)}")
         input_names = [f"v{self.index[id(v)]}" if id(v) in self.index else "_" for v in self.inputs]
         unpack = (f"{', '.join(input_names)}, = _x" if input_names else "pass")
         param_grads = [(k, self._grad_name(v)) for k, v in enumerate(self.params)]

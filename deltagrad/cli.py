@@ -139,6 +139,8 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--lr", type=_positive, default=demo.WORKED_LR, help="learning rate (default: %(default)s)")
     d.add_argument("--html", action="store_true",
                    help="also write backprop.html, a page that steps through the forward and backward pass")
+    d.add_argument("--torch", action="store_true",
+                   help="also print PyTorch's gradients beside autograd's and the delta rule's (torch extra)")
     d.add_argument("--show-code", action="store_true",
                    help="also print the code compile_graph generates, beside the delta rule it reproduces")
 
@@ -284,7 +286,8 @@ def _demo(args: argparse.Namespace) -> int:
     _check_folder("--out", args.out)
     code = demo.generated_backward(model, x, y) if args.show_code else None  # before the SGD step
     try:
-        demo.run_demo(model, x, y, args.lr, args.out, args.format, rankdir=args.rankdir, html=args.html)
+        demo.run_demo(model, x, y, args.lr, args.out, args.format, rankdir=args.rankdir, html=args.html,
+                      torch=args.torch)
     except OSError as err:
         if isinstance(err, BrokenPipeError):
             raise

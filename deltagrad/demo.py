@@ -79,6 +79,7 @@ def run_demo(
     *,
     rankdir: str = "TB",
     html: bool = False,
+    torch: bool = False,
 ) -> DemoResult:
     """Print the walk-through for ``model`` at ``(x, y)`` and write the pictures to ``out_dir``.
 
@@ -141,6 +142,8 @@ def run_demo(
     worst = max(r.abs_diff for r in grad_rows)
     echo(f"  largest difference: {worst:.1e}  ({'agree' if worst <= 1e-9 else 'DISAGREE'} within 1e-9)")
     echo("")
+    if torch:
+        _torch_table(model, x, y, grad_rows, echo)
 
     for line in _chain_rule(model, manual):
         echo(line)
@@ -242,6 +245,26 @@ def _pictures(model: nn.MLP, loss: Value, inputs: list[Value], targets: list[Val
     except (viz.GraphTooLargeError, viz.RenderError) as err:
         notes.append(f"Graph not rendered: {err}")
     return picture, dot_source, network, page, notes
+
+
+def _torch_table(model: nn.MLP, x: Sequence[float], y: Sequence[float], rows: list[nn.GradientRow],
+                 echo: Callable[[str], None]) -> None:
+    """The gradients by autograd, by the delta rule and by PyTorch in one table."""
+    from nn.bridge import torch_gradients
+
+    try:
+        theirs = torch_gradients(model, x, y)
+    except ImportError as err:
+        echo(f"No PyTorch column: {err}")
+        echo("")
+        return
+    table = [[r.name, fixed(r.autograd, 8, sign=True), fixed(r.manual, 8, sign=True),
+              fixed(theirs[r.name], 8, sign=True), f"{abs(r.autograd - theirs[r.name]):.1e}"] for r in rows]
+    echo("The same gradients by autograd, by the delta rule and by PyTorch (float64)")
+    echo(_indent(format_table(["parameter", "autograd", "delta rule", "pytorch", "|autograd - pytorch|"], table)))
+    worst = max(abs(r.autograd - theirs[r.name]) for r in rows)
+    echo(f"  largest difference from PyTorch: {worst:.1e}")
+    echo("")
 
 
 def generated_backward(model: nn.MLP, x: Sequence[float], y: Sequence[float]) -> str:

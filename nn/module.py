@@ -30,6 +30,8 @@ ACTIVATIONS: dict[str, Callable[[Value], Value] | None] = {
     "linear": None,  # identity: a = z
 }
 INITS = ("uniform", "xavier", "he", "zeros")
+# Each activation's layer in torch.nn (None: no layer, the identity). One table for both ways.
+TORCH_ACTIVATIONS: dict[str, str | None] = {"sigmoid": "Sigmoid", "tanh": "Tanh", "relu": "ReLU", "linear": None}
 
 RngLike = int | random.Random | None
 
@@ -361,6 +363,69 @@ class MLP(Module):
         if "sizes" in data and data["sizes"] != sizes:
             raise ValueError(f"{source}: sizes {data['sizes']!r} do not match the weights ({sizes})")
         return cls.from_weights(data["weights"], data["biases"], data["activation"], out_act)
+
+    def to_torch(self) -> Any:
+        """The same network as a ``torch.nn.Sequential`` of ``Linear`` and activation layers,
+        with the same weights in float64 (needs the ``torch`` extra)."""
+        from autograd.torch_bridge import import_torch
+
+        torch = import_torch()
+        layers: list[Any] = []
+        for layer in self.layers:
+            linear = torch.nn.Linear(layer.nin, layer.nout, dtype=torch.float64)
+            with torch.no_grad():
+                linear.weight.copy_(torch.tensor([[w.data for w in n.w] for n in layer.neurons], dtype=torch.float64))
+                linear.bias.copy_(torch.tensor([n.b.data for n in layer.neurons], dtype=torch.float64))
+            layers.append(linear)
+            name = TORCH_ACTIVATIONS[layer.activation]
+            if name is not None:
+                layers.append(getattr(torch.nn, name)())
+        return torch.nn.Sequential(*layers)
+
+    @classmethod
+    def from_torch(cls, seq: Any) -> MLP:
+        """The MLP of a ``torch.nn.Sequential`` of ``Linear`` layers, each followed by one of
+        ``nn.ACTIVATIONS`` (or by nothing: linear); ValueError naming the layer otherwise."""
+        from autograd.torch_bridge import import_torch
+
+        torch = import_torch()
+        if not isinstance(seq, torch.nn.Sequential):
+            raise ValueError(f"from_torch() expects a torch.nn.Sequential, got {type(seq).__name__}")
+        known = {v: k for k, v in TORCH_ACTIVATIONS.items() if v is not None}
+        modules = list(seq)
+        weights: list[list[list[float]]] = []
+        biases: list[list[float]] = []
+        acts: list[str] = []
+        k = 0
+        while k < len(modules):
+            module = modules[k]
+            if not isinstance(module, torch.nn.Linear):
+                raise ValueError(f"layer {k} ({type(module).__name__}) cannot be mapped: expected a Linear layer "
+                                 f"followed by one of {', '.join(known)}")
+            if module.bias is None:
+                raise ValueError(f"layer {k} (Linear) has no bias: deltagrad's neurons all have one")
+            if weights and module.in_features != len(weights[-1]):
+                raise ValueError(f"layer {k} (Linear) takes {module.in_features} inputs but the layer before gives "
+                                 f"{len(weights[-1])}")
+            weights.append(module.weight.detach().double().tolist())
+            biases.append(module.bias.detach().double().tolist())
+            act = "linear"
+            if k + 1 < len(modules) and not isinstance(modules[k + 1], torch.nn.Linear):
+                name = type(modules[k + 1]).__name__
+                if name not in known:
+                    raise ValueError(f"layer {k + 1} ({name}) cannot be mapped: deltagrad's activations are "
+                                     f"{', '.join(known)} (torch.nn names)")
+                act = known[name]
+                k += 1
+            acts.append(act)
+            k += 1
+        if not weights:
+            raise ValueError("from_torch() got an empty Sequential")
+        hidden = set(acts[:-1]) or {acts[-1]}
+        if len(hidden) > 1:
+            raise ValueError(f"the hidden layers use different activations ({', '.join(sorted(hidden))}): "
+                             "an nn.MLP has one hidden activation")
+        return cls.from_weights(weights, biases, hidden.pop(), acts[-1])
 
     def save(self, path: str | os.PathLike[str]) -> Path:
         """Write the architecture and weights to a strict JSON file, atomically.

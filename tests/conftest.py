@@ -44,4 +44,15 @@ def requires_dot() -> None:
         pytest.skip("Graphviz 'dot' not installed (apt-get install graphviz)")
 
 
+def require_torch():  # type: ignore[no-untyped-def]
+    """``torch``, or skip with one line (a failure under CI=true, where .ci/run installs it)."""
+    try:
+        import torch
+    except ImportError:
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail("torch is required under CI=true (make torch installs it) but is not installed")
+        pytest.skip("PyTorch not installed: the parity tests run in CI (make torch installs the CPU build)")
+    return torch
+
+
 from tests.browser import browser, page  # noqa: E402, F401  (fixtures for the page tests)
