@@ -15,7 +15,7 @@ from __future__ import annotations
 import gc
 import numbers
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Union
 
 from .ops import GATES, HELPERS, OPS, Op
@@ -233,25 +233,35 @@ class Value:
         reverse_pass(self)
 
 
-def reverse_pass(root: Value, into: dict[Value, float] | None = None) -> None:
-    """`Value.backward`'s pass, with the cyclic GC paused (and restored in ``finally``); with
-    ``into``, each node's gradient is stored there instead of added to ``.grad``."""
+def reverse_pass(root: Value, wanted: Sequence[Value] = (), accumulate: bool = True) -> list[float]:
+    """`Value.backward`'s pass, with the cyclic GC paused (and restored in ``finally``).
+
+    Returns d(root)/d(v) for each of ``wanted`` (0.0 where root does not depend on it);
+    with ``accumulate=False`` no ``.grad`` changes (for `autograd.grad`).
+    """
     enabled = gc.isenabled()
     gc.disable()
     try:
-        _backward(root, into)
+        with _SORT_LOCK:
+            for v in wanted:
+                v._mark = _ABSENT  # still there after the pass: not in the graph
+            _backward(root, accumulate)
+            return [0.0 if v._mark is _ABSENT else v._mark for v in wanted]
     finally:
         if enabled:
             gc.enable()
+
+
+_ABSENT = object()
 
 
 _new = object.__new__
 _make = Value._make
 
 
-def _backward(root: Value, into: dict[Value, float] | None = None) -> None:
-    """The reverse pass: adds each node's gradient to its ``.grad``, or with ``into`` stores
-    it there instead (for `autograd.grad`, which leaves ``.grad`` alone).
+def _backward(root: Value, accumulate: bool = True) -> None:
+    """The reverse pass: adds each node's gradient to its ``.grad`` (with ``accumulate``),
+    and leaves it in the node's ``_mark`` slot either way (where `autograd.grad` reads it).
 
     Each node's ``_mark`` slot sums the gradient it receives, so there is no dict to look
     nodes up in: after `_order` every node's mark is the ``emitted``
@@ -264,10 +274,8 @@ def _backward(root: Value, into: dict[Value, float] | None = None) -> None:
         root._mark = 1.0  # d(root)/d(root)
         for node in reversed(order):
             g = node._mark  # left there: the next sort treats a number as "not visited"
-            if into is None:
+            if accumulate:
                 node.grad += g
-            else:
-                into[node] = g
             a = node._a
             if a is None:
                 continue

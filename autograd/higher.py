@@ -47,9 +47,7 @@ def grad(output: Value, inputs: Value | Sequence[Value], *, create_graph: bool =
     """
     wanted = _check(output, inputs)
     if not create_graph:
-        grads: dict[Value, float] = {}
-        reverse_pass(output, grads)
-        return [grads.get(v, 0.0) for v in wanted]
+        return reverse_pass(output, wanted, accumulate=False)
     symbolic = _value_pass(output)
     result = []
     for v in wanted:

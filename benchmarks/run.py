@@ -118,6 +118,7 @@ def main(argv: list[str] | None = None) -> int:
     ]
     if has_compiled:
         plan += [(f"compile_{n}", ["compiled"]) for n in ("1e3", "1e4", "1e5")]
+    plan += [("grad_vs_backward_1e5", ["deltagrad"]), ("hvp", ["deltagrad"])]
     results: dict[str, dict[str, list[dict[str, Any]]]] = {w: {e: [] for e in es} for w, es in plan}
     started = time.perf_counter()
     for r in range(repeats):
@@ -216,6 +217,12 @@ def render_table(med: Any, deepest: dict[str, dict[str, Any]], engines: list[str
             per = med(f"compile_{n}", "compiled", "us_per_node")
             rows.append([f"compile a {n}-op chain (ms; us per node)", "-", "-", "-", "-",
                          f"{secs * 1e3:,.1f}; {per:.1f}", "-"])
+    gb = med("grad_vs_backward_1e5", "deltagrad", "ratio")
+    if gb is not None:
+        rows.append(["grad() over backward(), 1e5 chain (ratio)", f"{gb:.2f}", "-", "-", "-", "-", "-"])
+    hv = med("hvp", "deltagrad", "ratio")
+    if hv is not None:
+        rows.append(["HVP over fwd+bwd, MLP(2,[16,16,1]) (ratio)", f"{hv:.2f}", "-", "-", "-", "-", "-"])
     header = ["workload (median)", "deltagrad", "micrograd", "speed-up", "torch", "compiled", "floats fwd"]
     return format_table(header, rows)
 
@@ -253,6 +260,12 @@ def check_goals(med: Any, big: str, has_compiled: bool) -> list[str]:
         small = med("compile_1e3", "compiled", "us_per_node")
         large = med("compile_1e5", "compiled", "us_per_node")
         goal("compile cost per node at 1e5 over 1e3 (linear: goal <= 1.3x)", large / small, large / small <= 1.3)
+    gb = med("grad_vs_backward_1e5", "deltagrad", "ratio")
+    if gb is not None:
+        goal("grad(create_graph=False) over backward() (goal <= 1x, within noise 1.1x)", gb, gb <= 1.1)
+    hv = med("hvp", "deltagrad", "ratio")
+    if hv is not None:
+        goal("Hessian-vector product over one forward+backward (textbook 2-5x)", hv, hv <= 6)
     return lines
 
 

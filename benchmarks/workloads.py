@@ -269,8 +269,66 @@ def compile_time(n_ops: int) -> dict[str, Any]:
     return {"seconds": seconds, "us_per_node": seconds / (n_ops + 1) * 1e6}
 
 
+def grad_vs_backward(n_ops: int) -> dict[str, Any]:
+    """autograd.grad(create_graph=False) beside backward() on the same chain, per op."""
+    from autograd import grad
+
+    x, y = build_chain(Value, n_ops)
+    times: dict[str, list[float]] = {"backward": [], "grad": []}
+    for r in range(6):
+        for name in (("backward", "grad") if r % 2 == 0 else ("grad", "backward")):
+            t0 = time.perf_counter()
+            if name == "backward":
+                y.backward()
+            else:
+                grad(y, [x])
+            times[name].append(time.perf_counter() - t0)
+    b, g = statistics.median(times["backward"]), statistics.median(times["grad"])
+    return {"backward_ns_per_op": b / n_ops * 1e9, "grad_ns_per_op": g / n_ops * 1e9, "ratio": g / b}
+
+
+def hvp_cost() -> dict[str, Any]:
+    """One Hessian-vector product of the MLP 2 -> 16 -> 16 -> 1 at one example, by double
+    backprop, against one forward + backward of the same loss."""
+    from autograd import hvp
+
+    X, Y, model = problem()
+    params = model.parameters()
+    point = [p.data for p in params]
+    names = [n for n, _ in model.named_parameters()]
+    x, y = X[0], Y[0]
+
+    def loss_of(values: list[Value]) -> Value:
+        lookup = dict(zip(names, values))  # the model's parameters, as the given Values
+        prev: list[Value | float] = list(x)
+        for layer in model.layers:
+            outs = []
+            for neuron in layer.neurons:
+                z = Value.sum([lookup[w.label] * a for w, a in zip(neuron.w, prev)] + [lookup[neuron.b.label]])
+                outs.append(z.relu() if layer.activation == "relu" else z)
+            prev = outs
+        return (1.0 - y * prev[0]).relu()  # type: ignore[operator]
+
+    vector = [1.0] * len(point)
+    fb, hv = [], []
+    for _ in range(7):
+        leaves = [Value(v) for v in point]
+        t0 = time.perf_counter()
+        loss_of(leaves).backward()
+        fb.append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        hvp(loss_of, point, vector)
+        hv.append(time.perf_counter() - t0)
+    f, h = statistics.median(fb), statistics.median(hv)
+    return {"forward_backward_ms": f * 1e3, "hvp_ms": h * 1e3, "ratio": h / f}
+
+
 def run(engine: str, workload: str) -> dict[str, Any]:
     """Dispatch one measurement."""
+    if workload.startswith("grad_vs_backward_"):
+        return grad_vs_backward(int(float(workload.rsplit("_", 1)[1])))
+    if workload == "hvp":
+        return hvp_cost()
     if workload.startswith("compile_"):
         return compile_time(int(float(workload.rsplit("_", 1)[1])))
     if workload == "mlp_step":

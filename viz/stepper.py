@@ -282,16 +282,20 @@ _TEMPLATE = """<!DOCTYPE html>
     }
     cells[id] = cell;
   });
-  var state = {}, step = 0, timer = null;
+  var state = {}, statusOf = {}, step = 0, timer = null;
+  var dirty = {}, allDirty = true, lastTouched = [];  // what the next draw must repaint
+  function touch(id) { dirty[id] = true; }
   function blank() {
     state = {};
+    statusOf = {};
+    allDirty = true;
     ids.forEach(function (id) { state[id] = { label: DATA.nodes[id].label, data: null, grad: null }; });
   }
   function apply(s) {
-    if (s.kind === "forward") state["n" + s.node].data = s.data;
-    else if (s.kind === "seed") s.grads.forEach(function (u) { state["n" + u[0]].grad = u[1]; });
-    else if (s.kind === "backward") s.grads.forEach(function (u) { state["n" + u[0]].grad = u[1]; });
-    else if (s.kind === "update") s.updates.forEach(function (u) { state["n" + u[0]].updated = u[1]; });
+    if (s.kind === "backward" && s.status) { statusOf["n" + s.node] = s.status; touch("n" + s.node); }
+    if (s.kind === "forward") { state["n" + s.node].data = s.data; touch("n" + s.node); }
+    else if (s.kind === "seed" || s.kind === "backward") s.grads.forEach(function (u) { state["n" + u[0]].grad = u[1]; touch("n" + u[0]); });
+    else if (s.kind === "update") s.updates.forEach(function (u) { state["n" + u[0]].updated = u[1]; touch("n" + u[0]); });
   }
   function draw(last) {
     var fresh = {};
@@ -299,11 +303,14 @@ _TEMPLATE = """<!DOCTYPE html>
       if (last.kind === "forward") fresh["n" + last.node] = "data";
       (last.grads || []).forEach(function (u) { fresh["n" + u[0]] = "grad"; });
     }
-    var statusOf = {};
-    for (var k = 0; k < step; k++) if (STEPS[k].kind === "backward" && STEPS[k].status) statusOf["n" + STEPS[k].node] = STEPS[k].status;
-    ids.forEach(function (id) {
+    var repaint = allDirty ? ids : Object.keys(dirty).concat(lastTouched);
+    lastTouched = Object.keys(fresh);
+    if (last && last.node !== null && last.node !== undefined) lastTouched.push("n" + last.node);
+    dirty = {};
+    allDirty = false;
+    repaint.forEach(function (id) {
       var c = cells[id], s = state[id];
-      if (!c.group) return;
+      if (!c || !c.group) return;
       if (c.data) {
         c.data.textContent = s.updated !== undefined ? fmt(s.data) + " → " + fmt(s.updated) : fmt(s.data);
         c.data.setAttribute("class", s.data === null ? "pending" : (fresh[id] === "data" ? "fresh" : ""));
@@ -320,7 +327,7 @@ _TEMPLATE = """<!DOCTYPE html>
       });
       c.group.classList.remove("current", "sender");
     });
-    document.querySelectorAll("g.edge.active").forEach(function (e) { e.classList.remove("active"); });
+    document.querySelectorAll("g.edge.active, g.node.current").forEach(function (e) { e.classList.remove("active", "current"); });
     if (last && last.node !== null && last.node !== undefined) {
       var g = document.getElementById("n" + last.node);
       if (g) {
@@ -339,8 +346,9 @@ _TEMPLATE = """<!DOCTYPE html>
   }
   function go(n) {
     n = Math.max(0, Math.min(STEPS.length, Math.floor(Number(n)) || 0));
-    blank();
-    for (var k = 0; k < n; k++) apply(STEPS[k]);
+    var from = step;
+    if (n < step) { blank(); from = 0; }  // backwards: replay from the start
+    for (var k = from; k < n; k++) apply(STEPS[k]);
     step = n;
     draw(n > 0 ? STEPS[n - 1] : null);
     return step;
@@ -376,6 +384,7 @@ _TEMPLATE = """<!DOCTYPE html>
     var m = /step=(\\d+)/.exec(location.hash);
     if (m && Number(m[1]) !== step) go(Number(m[1]));
   });
+  blank();
   window.deltagrad = {
     steps: STEPS.length,
     get step() { return step; },
