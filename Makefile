@@ -66,9 +66,12 @@ bench: $(VENV)/.installed-bench
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis
 
-# The pictures in the README are the commands' own output.
+# The pictures in the README are the commands' own output (docs/build.py: the stepper's
+# screenshot, the tanh derivatives and the graph of a gradient).
 docs: $(VENV)/.installed-test
-	$(VENV)/bin/deltagrad demo --out $(DEMO_DIR) --format svg >/dev/null
+	$(VENV)/bin/deltagrad demo --out $(DEMO_DIR) --format svg --html >/dev/null
 	cp $(DEMO_DIR)/graph.svg docs/worked_example.svg
 	cp $(DEMO_DIR)/network.svg docs/network.svg
 	$(VENV)/bin/deltagrad train --compiled --no-progress --plot docs
+	$(VENV)/bin/deltagrad inits --compiled --no-progress --plot docs > docs/inits.txt
+	$(PY) docs/build.py

@@ -174,11 +174,13 @@ def fit(
     generator = make_rng(rng)
     step = _compiled_step(model, loss_fn, xs, ys) if compiled else _eager_step(model, loss_fn)
 
-    from tqdm.auto import tqdm
-
     history = History()
     order = list(range(len(xs)))
-    bar = tqdm(range(1, n_epochs + 1), desc="training", unit="epoch", disable=not progress, leave=True)
+    bar = _Quiet(n_epochs)
+    if progress:  # imported only when shown: tqdm.auto warns in a notebook without widgets
+        from tqdm.auto import tqdm
+
+        bar = tqdm(range(1, n_epochs + 1), desc="training", unit="epoch", leave=True)
     for epoch in bar:
         started = time.perf_counter()
         if size is not None:
@@ -210,6 +212,22 @@ def _eager_step(model: MLP, loss_fn: LossFn) -> Callable[[list[list[float]], lis
         return batch_loss.data
 
     return step
+
+
+class _Quiet:
+    """The epochs without a progress bar: tqdm's three calls, doing nothing."""
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(range(1, self.n + 1))
+
+    def set_postfix(self, **kwargs: Any) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
 
 
 class TracingError(ValueError):

@@ -332,7 +332,7 @@ _TEMPLATE = """<!DOCTYPE html>
       var g = document.getElementById("n" + last.node);
       if (g) {
         g.classList.add("current");
-        if (g.scrollIntoView && !window.deltagradNoScroll) g.scrollIntoView({ block: "nearest", inline: "nearest" });
+        if (g.scrollIntoView && !window.deltagradNoScroll) g.scrollIntoView({ block: "center", inline: "nearest" });
       }
       last.edges.forEach(function (eid) { var e = document.getElementById(eid); if (e) e.classList.add("active"); });
     }

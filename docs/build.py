@@ -1,0 +1,89 @@
+"""`make docs`, the pictures that are not a command's own output.
+
+- docs/stepper.png: the demo's backprop.html in headless Chromium, mid-backward;
+- docs/tanh_derivatives.png: tanh and its first 6 derivatives, by grad(create_graph=True);
+- docs/cube_gradient.svg: the graph of d/dx (x*x*x): a gradient is itself a computation.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import viz  # noqa: E402
+from autograd import Value, derivatives, grad, topological_sort  # noqa: E402
+
+DOCS = ROOT / "docs"
+ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def stepper_screenshot(page_path: Path, target: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        raise SystemExit("docs/stepper.png needs chromium (apt-get install chromium)")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=ARGS)
+        page = browser.new_page(viewport={"width": 1100, "height": 860})
+        page.goto(page_path.as_uri())
+        page.wait_for_function("window.deltagrad !== undefined")
+        steps = page.evaluate("window.deltagrad.steps")
+        n = (steps - 2) // 2
+        # mid-backward: the step where z1[0] sends its gradient to W1[0][0]·x[0] and b1[0]
+        for k in range(n + 1, steps):
+            page.evaluate(f"window.deltagrad.go({k})")
+            if page.inner_text("#explanation").startswith("Backward: grad(z1[0])"):
+                break
+        page.screenshot(path=str(target))
+        browser.close()
+
+
+def tanh_plot(target: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    xs = [-4 + 8 * k / 400 for k in range(401)]
+    curves = [derivatives(lambda v: v.tanh(), x, 6) for x in xs]
+    fig, ax = plt.subplots(figsize=(7.5, 4.5), dpi=120)
+    names = ["tanh", "1st", "2nd", "3rd", "4th", "5th", "6th"]
+    for order in range(7):
+        ax.plot(xs, [c[order] for c in curves], linewidth=2.2 if order == 0 else 1.3,
+                label=f"{names[order]} derivative" if order else "tanh(x)")
+    ax.set_ylim(-5, 5)
+    ax.axhline(0, color="#999999", linewidth=0.6)
+    ax.set_xlabel("x")
+    ax.set_title("tanh and its first 6 derivatives, each the gradient of the one before (create_graph=True)",
+                 fontsize=9)
+    ax.legend(fontsize=8, ncol=2, loc="lower right")
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(target)
+    plt.close(fig)
+
+
+def cube_gradient(target: Path) -> None:
+    x = Value(2.0, label="x")
+    y = x * x * x
+    y.label = "y"
+    (dy,) = grad(y, [x], create_graph=True)
+    dy.label = "dy/dx"
+    dy.backward()
+    viz.render(dy, target, inputs=[x])
+    target.with_suffix(".dot").unlink()  # the DOT source is not a doc
+    print(f"{target}: {len(topological_sort(dy))} values; dy/dx = {dy.data}, d2y/dx2 = {x.grad}")
+
+
+if __name__ == "__main__":
+    demo_page = ROOT / "build" / "demo" / "backprop.html"
+    stepper_screenshot(demo_page, DOCS / "stepper.png")
+    tanh_plot(DOCS / "tanh_derivatives.png")
+    cube_gradient(DOCS / "cube_gradient.svg")
+    print("docs/stepper.png, docs/tanh_derivatives.png and docs/cube_gradient.svg written")
