@@ -19,10 +19,14 @@ def text_outputs(nb: Any) -> list[list[str]]:
     for cell in nb.cells:
         if cell.cell_type != "code":
             continue
-        texts = []
+        texts: list[str] = []
         for out in cell.get("outputs", []):
-            if out.output_type == "stream":
-                texts.append(f"{out.name}: {out.text}")
+            if out.output_type == "stream":  # a stream may arrive in pieces: join them
+                head = f"{out.name}: "
+                if texts and texts[-1].startswith(head):
+                    texts[-1] += out.text
+                else:
+                    texts.append(head + out.text)
             elif out.output_type in ("execute_result", "display_data") and "text/plain" in out.get("data", {}):
                 texts.append(_ADDRESS.sub("", out["data"]["text/plain"]))
             elif out.output_type == "error":
