@@ -43,8 +43,10 @@ demo: $(VENV)/.installed
 	$(VENV)/bin/deltagrad demo --out $(DEMO_DIR)
 
 # Two workers: the suite's tests are independent, and this halves its time on 2 cores.
+# Bytecode is cached (some machines set PYTHONDONTWRITEBYTECODE): the command tests start
+# many Python processes, and each would compile every module again.
 test: $(VENV)/.installed-test
-	$(PY) -m pytest -n 2
+	env -u PYTHONDONTWRITEBYTECODE $(PY) -m pytest -n 2
 
 # The PyTorch parity tests alone (make test runs them too once torch is installed).
 torch: $(VENV)/.installed-torch

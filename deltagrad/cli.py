@@ -19,7 +19,7 @@ import nn
 import viz
 from autograd.ops import UNARY
 
-from . import __version__, demo
+from . import demo
 
 # Bounds of the command's numbers: large enough for any lesson, small enough to finish.
 MAX_POINTS = 100_000
@@ -41,6 +41,16 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+
+
+class _Version(argparse.Action):
+    """``--version``, with the version read only when asked for."""
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: Any, **kwargs: Any) -> None:
+        import deltagrad
+
+        print(f"deltagrad {deltagrad.__version__}")
+        parser.exit()
 
 
 def _number(text: str) -> float:
@@ -114,7 +124,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="deltagrad",
         description="deltagrad: a scalar autograd engine that shows every gradient.",
     )
-    parser.add_argument("--version", action="version", version=f"deltagrad {__version__}")
+    parser.add_argument("--version", action=_Version, nargs=0, help="print the version and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
     d = sub.add_parser(

@@ -7,6 +7,10 @@ import shutil
 
 import pytest
 
+# The command tests start many Python processes: let them reuse compiled bytecode (this
+# workplace sets PYTHONDONTWRITEBYTECODE, which makes every process compile every module).
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+
 # ../shared/reference/worked_example.md, the 2-2-1 network.
 X = [0.5, -0.2]
 Y = 1.0
