@@ -76,7 +76,7 @@ class CheckReport:
             lines.append(f"First mistake: {self.first_mistake.name}. {self.first_mistake.hint}")
         for r in self.rows:
             if r.verdict == "follows":
-                lines.append(f"{r.name}: {r.hint}")
+                lines.append(f"{r.name} ({r.section}): {r.hint}")
         return "\n".join(lines)
 
 
