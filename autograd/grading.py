@@ -13,7 +13,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 from .engine import Value, topological_sort
-from .text import format_table, significant
+from .text import did_you_mean, format_table, significant
 
 MAX_SUBSETS = 12  # incoming contributions whose subsets are tried for missing-term
 
@@ -105,11 +105,7 @@ def check_gradients(root: Value, answers: Mapping[str, float], *, rtol: float = 
     given: dict[str, float] = {}
     for label, value in answers.items():
         if label not in by_label:
-            import difflib
-
-            near = difflib.get_close_matches(str(label), list(by_label), n=3)
-            hint = f"; did you mean {' or '.join(map(repr, near))}?" if near else ""
-            raise ValueError(f"no node labelled {label!r} in the graph{hint}")
+            raise ValueError(f"no node labelled {label!r} in the graph{did_you_mean(label, list(by_label))}")
         if value is None:
             continue
         if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):

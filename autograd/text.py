@@ -50,3 +50,11 @@ def significant(x: float, digits: int = 4) -> str:
         mantissa, exponent = text.split("e")
         return f"{mantissa}e{int(exponent)}"
     return text
+
+
+def did_you_mean(name: object, choices: list[str], n: int = 3) -> str:
+    """``"; did you mean 'a' or 'b'?"`` for the valid names closest to ``name``, or ``""``."""
+    import difflib
+
+    near = difflib.get_close_matches(str(name), choices, n=n)
+    return f"; did you mean {' or '.join(map(repr, near))}?" if near else ""

@@ -369,19 +369,25 @@ def _train(args: argparse.Namespace) -> int:
             raise UsageError(f"cannot save the model to {args.save}: {err}") from None
         print(f"model saved to {args.save} (nn.load reads it; so does deltagrad demo --weights)")
     if args.plot is not None:
-        from viz import plot
-
-        try:
-            loss_png = plot.plot_history(history, args.plot / "loss.png")
-            boundary_png = plot.plot_decision_boundary(model, X, Y if hinge else labels,
-                                                       args.plot / "decision_boundary.png")
-        except plot.PlotUnavailableError as err:
-            print(f"no plots: {err}")
-        except OSError as err:
-            raise UsageError(f"cannot write the plots to {args.plot}: {err}") from None
-        else:
-            print(f"plots written to {loss_png} and {boundary_png}")
+        _plots(args.plot, lambda plot: [
+            plot.plot_history(history, args.plot / "loss.png"),
+            plot.plot_decision_boundary(model, X, Y if hinge else labels, args.plot / "decision_boundary.png"),
+        ])
     return 0
+
+
+def _plots(folder: Path, draw: Callable[[Any], list[Path]]) -> None:
+    """Run ``draw(viz.plot)`` and say where the plots went; without matplotlib, say how to get it."""
+    from viz import plot
+
+    try:
+        written = draw(plot)
+    except plot.PlotUnavailableError as err:
+        print(f"no plots: {err}")
+    except OSError as err:
+        raise UsageError(f"cannot write the plots to {folder}: {err}") from None
+    else:
+        print(f"plot{'s' if len(written) > 1 else ''} written to {' and '.join(map(str, written))}")
 
 
 def _expr(args: argparse.Namespace) -> int:
@@ -552,16 +558,7 @@ def _inits(args: argparse.Namespace) -> int:
     print("too small: the gradient nearly vanishes; too large: the sigmoids saturate and it vanishes too;")
     print("the seed's U[-1, 1], xavier and he break the symmetry at a scale that learns.")
     if args.plot is not None:
-        from viz import plot
-
-        try:
-            png = plot.plot_inits(comparison, args.plot / "inits.png")
-        except plot.PlotUnavailableError as err:
-            print(f"no plot: {err}")
-        except OSError as err:
-            raise UsageError(f"cannot write the plot to {args.plot}: {err}") from None
-        else:
-            print(f"plot written to {png}")
+        _plots(args.plot, lambda plot: [plot.plot_inits(comparison, args.plot / "inits.png")])
     return 0
 
 

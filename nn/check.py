@@ -11,7 +11,6 @@ the hint says to fix the earlier one first.
 
 from __future__ import annotations
 
-import difflib
 import itertools
 import math
 import numbers
@@ -21,7 +20,7 @@ from typing import Any
 
 from autograd.grading import CheckReport, CheckRow
 from autograd.grading import close as _close
-from autograd.text import significant
+from autograd.text import did_you_mean, significant
 
 from .manual import SECTIONS, hand_values
 from .module import MLP
@@ -62,8 +61,7 @@ def check_shape(answers: object, known: Mapping[str, Sequence[str]], lr: float |
     out: dict[str, dict[str, float]] = {}
     for section, values in answers.items():
         if section not in known:
-            close = difflib.get_close_matches(str(section), list(known), n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
+            hint = did_you_mean(section, list(known), n=1)
             raise ValueError(f"unknown section {section!r}{hint} (sections: {', '.join(known)})")
         if values is None:
             continue
@@ -71,9 +69,7 @@ def check_shape(answers: object, known: Mapping[str, Sequence[str]], lr: float |
             raise TypeError(f"answers[{section!r}] must be a mapping of name -> number, got {type(values).__name__}")
         for name, value in values.items():
             if name not in known[section]:
-                close = difflib.get_close_matches(str(name), list(known[section]), n=3)
-                hint = f"; did you mean {' or '.join(map(repr, close))}?" if close else ""
-                raise ValueError(f"unknown name {name!r} in {section!r}{hint}")
+                raise ValueError(f"unknown name {name!r} in {section!r}{did_you_mean(name, list(known[section]))}")
             number = _number(value, f"{section}[{name!r}]")
             if number is not None:
                 out.setdefault(section, {})[name] = number
