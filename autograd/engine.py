@@ -59,7 +59,7 @@ class Value:
     op: str
     const: float | None
     _a: Any  # first operand (a Value), the operands of an n-ary sum (a tuple), or None
-    _da: Any  # d(self)/d(_a), a tuple for an n-ary sum
+    _da: Any  # d(self)/d(_a); None for an n-ary sum, whose local derivatives are all 1
     _b: Value | None  # second operand of a binary op
     _db: float  # d(self)/d(_b)
     _mark: Any  # scratch for one pass: the sort's progress mark, then backward's running sum
@@ -133,8 +133,8 @@ class Value:
         a = self._a
         if a is None:
             return ()
-        if type(a) is tuple:
-            return self._da  # type: ignore[no-any-return]
+        if type(a) is tuple:  # an n-ary sum: d(sum)/d(term) = 1, not stored per node
+            return (1.0,) * len(a)
         return (self._da,) if self._b is None else (self._da, self._db)
 
     @property
@@ -154,6 +154,13 @@ class Value:
         added last (folded into ``const``), so with the numbers at the end the value is
         bit-identical to chained ``+``, with one node instead of n - 1.
         """
+        if type(terms) is list and len(terms) > 2:  # the common case (a neuron): all Values
+            datas = [t.data for t in terms if type(t) is Value]
+            if len(datas) == len(terms):
+                total = datas[0]
+                for d in datas[1:]:  # left to right, as chained +
+                    total += d
+                return _make(total, "+", tuple(terms), None, None, 0.0, None)
         values: list[Value] = []
         total = 0.0
         const: float | None = None
@@ -176,7 +183,7 @@ class Value:
         if len(values) <= 2:  # the ordinary one- or two-operand node
             b = values[1] if len(values) == 2 else None
             return _make(total, "+", values[0], 1.0, b, 1.0, const)
-        return _make(total, "+", tuple(values), (1.0,) * len(values), None, 0.0, const)  # d/dterm = 1
+        return _make(total, "+", tuple(values), None, None, 0.0, const)  # d/dterm = 1: see local_grads
 
     # -- derived operations ----------------------------------------------------------------
     def __neg__(self) -> Value:
@@ -287,10 +294,10 @@ def _backward(root: Value, accumulate: bool = True) -> None:
                 a._mark = g * node._da if t is emitted else t + g * node._da
                 t = b._mark
                 b._mark = g * node._db if t is emitted else t + g * node._db
-            elif type(a) is tuple:
-                for child, local in zip(a, node._da):
+            elif type(a) is tuple:  # an n-ary sum: every local derivative is 1, and g * 1.0 is g
+                for child in a:
                     t = child._mark
-                    child._mark = g * local if t is emitted else t + g * local
+                    child._mark = g if t is emitted else t + g
             else:
                 da = node._da
                 # a gate that is off (relu) passes exactly 0, whatever g is: inf * 0 is nan

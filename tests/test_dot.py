@@ -45,7 +45,7 @@ def test_golden_dot_source_of_the_worked_example() -> None:
 def test_source_is_byte_identical_between_runs() -> None:
     first = viz.draw_dot(worked_graph()[0]).source
     assert first == viz.draw_dot(worked_graph()[0]).source
-    assert first.count("tooltip=") == 29 and '\tn27 -> legend [style=invis]' in first  # 28 values and a legend
+    assert first.count("tooltip=") == 30 and "\tn27 -> legend [style=invis]" in first  # graph, 28 values, legend
 
 
 def test_every_value_shows_name_data_and_grad_to_four_significant_digits() -> None:
