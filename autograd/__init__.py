@@ -5,6 +5,7 @@ from .engine import Value, topological_sort
 from .gradcheck import GradcheckError, gradcheck
 from .grading import CheckReport, CheckRow, check_gradients
 from .higher import derivatives, grad, hessian, hvp
+from .limits import GraphTooLargeError
 from .ops import OPS, Op
 from .torch_bridge import TorchRow, check_with_torch, torch_source
 
@@ -14,6 +15,7 @@ __all__ = [
     "CheckRow",
     "CompiledGraph",
     "GradcheckError",
+    "GraphTooLargeError",
     "Op",
     "TorchRow",
     "Value",

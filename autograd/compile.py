@@ -25,6 +25,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from .engine import Value, topological_sort
+from .limits import GraphTooLargeError, check_graph_size
 from .ops import GATES, HELPERS, OPS
 
 # The helpers the generated code calls: the op table's own, so the formulas are the same.
@@ -33,6 +34,8 @@ _NAMESPACE: dict[str, Any] = dict(HELPERS)
 # this is written as several statements, ``v = a + b + ...`` then ``v = v + ...``, which
 # adds in the same left-to-right order, so the value is the same to the bit.
 SUM_CHUNK = 200
+MAX_NODES = 2_000_000
+__all__ = ["MAX_NODES", "CompiledGraph", "GraphTooLargeError", "compile_graph"]
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
@@ -85,10 +88,12 @@ class CompiledGraph:
     """
 
     def __init__(self, root: Value, inputs: Sequence[Value], params: Sequence[Value] = (),
-                 *, input_grads: bool = True, allow_unused: bool = False) -> None:
+                 *, input_grads: bool = True, allow_unused: bool = False, max_nodes: int = MAX_NODES) -> None:
         if not isinstance(root, Value):
             raise TypeError(f"compile_graph() root must be a Value, got {type(root).__name__}")
         order = topological_sort(root)
+        check_graph_size(len(order), max_nodes, "compile_graph writes a statement or two per value",
+                         "raise max_nodes to compile it anyway (about 20 us and 1 KB a value)")
         index = {id(n): i for i, n in enumerate(order)}
         self.inputs = _check_leaves("inputs", inputs, index, allow_unused)
         self.params = _check_leaves("params", params, index, allow_unused)
@@ -159,7 +164,8 @@ class CompiledGraph:
 
 
 def compile_graph(root: Value, inputs: Sequence[Value], params: Sequence[Value] = (),
-                  *, input_grads: bool = True, allow_unused: bool = False) -> CompiledGraph:
+                  *, input_grads: bool = True, allow_unused: bool = False,
+                  max_nodes: int = MAX_NODES) -> CompiledGraph:
     """Trace the graph under ``root`` once into a `CompiledGraph`.
 
     Args:
@@ -170,8 +176,10 @@ def compile_graph(root: Value, inputs: Sequence[Value], params: Sequence[Value] 
             need them.
         allow_unused: accept inputs and params the root does not depend on (their numbers
             are read and ignored, their gradient is 0) instead of raising ValueError.
+        max_nodes: a larger graph raises `GraphTooLargeError` (the default allows 2e6).
     """
-    return CompiledGraph(root, inputs, params, input_grads=input_grads, allow_unused=allow_unused)
+    return CompiledGraph(root, inputs, params, input_grads=input_grads, allow_unused=allow_unused,
+                         max_nodes=max_nodes)
 
 
 def _build(source: str, name: str) -> Any:

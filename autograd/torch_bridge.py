@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 
 from .compile import comment, literal, substitute
 from .engine import Value, topological_sort
+from .limits import check_graph_size
 from .ops import OPS
 
 INSTALL_HINT = "pip install 'deltagrad[torch]'"
@@ -24,10 +25,6 @@ MAX_NODES = 100_000
 _RESERVED = {"torch", "loss", "grads", "print"} | set(dir(__builtins__) if isinstance(__builtins__, dict) else
                                                           dir(__builtins__))
 _GENERATED = re.compile(r"^v\d+$")
-
-
-class GraphTooLargeError(ValueError):
-    """The graph has more values than a generated program is made for."""
 
 
 class TorchRow(NamedTuple):
@@ -71,9 +68,8 @@ def torch_source(root: Value, inputs: Sequence[Value] | None = None, *, max_node
     if not isinstance(root, Value):
         raise TypeError(f"torch_source() expects a Value as the root, got {type(root).__name__}")
     order = topological_sort(root)
-    if len(order) > max_nodes:
-        raise GraphTooLargeError(f"the graph has {len(order)} values, more than max_nodes={max_nodes}: "
-                                 "a generated program that long is no longer readable")
+    check_graph_size(len(order), max_nodes, "torch_source writes one line per value",
+                     "a program that long is no longer readable; raise max_nodes to write it anyway")
     index = {id(n): i for i, n in enumerate(order)}
     firsts: list[Value] = []
     for k, v in enumerate(inputs or []):

@@ -63,7 +63,6 @@ def check_agreement(engines: list[str]) -> list[str]:
         notes.append(f"MLP step: PyTorch agrees (loss {tloss:.12f})")
     if "compiled" in engines:
         cstep = wl.compiled_step_fn()
-        _, cmodel = wl.deltagrad_step_fn()
         closs = cstep()
         if not math.isclose(loss, closs, rel_tol=1e-12):
             raise SystemExit(f"compiled step disagrees: loss {loss!r} vs {closs!r}")
@@ -100,9 +99,7 @@ def main(argv: list[str] | None = None) -> int:
         print("micrograd is not installed: pip install -e '.[bench]' (make bench does)", file=sys.stderr)
     if importlib.util.find_spec("torch"):
         engines.append("torch")
-    has_compiled = hasattr(__import__("nn"), "compile_loss")
-    if has_compiled:
-        engines.append("compiled")
+    engines.append("compiled")
 
     print("checking that the engines agree before timing ...", flush=True)
     for note in check_agreement(engines):
@@ -116,8 +113,7 @@ def main(argv: list[str] | None = None) -> int:
         (f"chain_{big}", ["deltagrad"]),
         ("chain_memory_1e5", [e for e in engines if e in ("deltagrad", "micrograd")]),
     ]
-    if has_compiled:
-        plan += [(f"compile_{n}", ["compiled"]) for n in ("1e3", "1e4", "1e5")]
+    plan += [(f"compile_{n}", ["compiled"]) for n in ("1e3", "1e4", "1e5")]
     plan += [("grad_vs_backward_1e5", ["deltagrad"]), ("hvp", ["deltagrad"])]
     results: dict[str, dict[str, list[dict[str, Any]]]] = {w: {e: [] for e in es} for w, es in plan}
     started = time.perf_counter()
@@ -141,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
     table = render_table(med, deepest, engines, big)
     print()
     print(table)
-    goals = check_goals(med, big, has_compiled)
+    goals = check_goals(med, big)
     print()
     for line in goals:
         print(line)
@@ -227,7 +223,7 @@ def render_table(med: Any, deepest: dict[str, dict[str, Any]], engines: list[str
     return format_table(header, rows)
 
 
-def check_goals(med: Any, big: str, has_compiled: bool) -> list[str]:
+def check_goals(med: Any, big: str) -> list[str]:
     """The performance issue's goals, each with its measured figure and PASS or FAIL."""
     lines = []
 
@@ -252,14 +248,13 @@ def check_goals(med: Any, big: str, has_compiled: bool) -> list[str]:
     if big == "1e6":
         ratio = med("chain_1e6", "deltagrad", "ns_per_op") / c5
         goal("cost per op at 1e6 over 1e5 (goal <= 2x)", ratio, ratio <= 2)
-    if has_compiled:
-        cs, fl = med("mlp_step", "compiled", "ms"), med("mlp_step", "floats", "ms")
-        if mg is not None:
-            goal("compiled step speed-up over micrograd (goal >= 200x)", mg / cs, mg / cs >= 200)
-        goal("compiled step over plain-float forward (goal <= 2x)", cs / fl, cs / fl <= 2)
-        small = med("compile_1e3", "compiled", "us_per_node")
-        large = med("compile_1e5", "compiled", "us_per_node")
-        goal("compile cost per node at 1e5 over 1e3 (linear: goal <= 1.3x)", large / small, large / small <= 1.3)
+    cs, fl = med("mlp_step", "compiled", "ms"), med("mlp_step", "floats", "ms")
+    if mg is not None:
+        goal("compiled step speed-up over micrograd (goal >= 200x)", mg / cs, mg / cs >= 200)
+    goal("compiled step over plain-float forward (goal <= 2x)", cs / fl, cs / fl <= 2)
+    small = med("compile_1e3", "compiled", "us_per_node")
+    large = med("compile_1e5", "compiled", "us_per_node")
+    goal("compile cost per node at 1e5 over 1e3 (linear: goal <= 1.3x)", large / small, large / small <= 1.3)
     gb = med("grad_vs_backward_1e5", "deltagrad", "ratio")
     if gb is not None:
         goal("grad(create_graph=False) over backward() (goal <= 1x, within noise 1.1x)", gb, gb <= 1.1)

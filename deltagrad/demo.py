@@ -111,12 +111,13 @@ def run_demo(
     manual = nn.manual_backprop(model, x, y)
 
     echo("Forward pass  (z = W a_prev + b,  a = f(z))")
-    rows = []
-    for layer in range(n_layers):
-        act = model.layers[layer].activation
-        for i, (z, a) in enumerate(zip(manual.z[layer], manual.a[layer])):
-            rows.append([f"layer {layer + 1}, neuron {i}", f"z{layer + 1}[{i}] = {_r(z)}",
-                         f"a{layer + 1}[{i}] = {act}(z) = {_r(a)}"])
+    cells = [(layer, i, f"z{layer + 1}[{i}]", _r(z), f"a{layer + 1}[{i}] = {model.layers[layer].activation}(z)", _r(a))
+             for layer in range(n_layers) for i, (z, a) in enumerate(zip(manual.z[layer], manual.a[layer]))]
+    # names padded and numbers right-aligned inside each cell, so that the = signs line up
+    # in every column however long the names get (z1[10])
+    w = [max(len(c[k]) for c in cells) for k in range(2, 6)]
+    rows = [[f"layer {layer + 1}, neuron {i}", f"{zn:<{w[0]}} = {zv:>{w[1]}}", f"{an:<{w[2]}} = {av:>{w[3]}}"]
+            for layer, i, zn, zv, an, av in cells]
     echo(_indent(format_table(["", "pre-activation", "activation"], rows)))
     outputs = ", ".join(_r(a) for a in manual.a[-1])
     echo(f"  y_hat = {out_name} = {outputs}")

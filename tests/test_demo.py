@@ -60,3 +60,31 @@ def test_demo_never_prints_minus_zero() -> None:
 def test_run_demo_without_out_dir_writes_nothing(tmp_path: Path) -> None:
     result = demo.run_demo(demo.worked_model(), demo.WORKED_X, demo.WORKED_Y, 0.1, None, echo=lambda s: None)
     assert result.picture is None and result.dot_source is None
+
+
+def test_columns_stay_aligned_for_wide_layers() -> None:
+    import nn
+
+    lines: list[str] = []
+    model = nn.MLP(2, [12, 1], activation="sigmoid", rng=0)
+    demo.run_demo(model, [0.1, 0.2], [1.0], 0.1, None, echo=lambda text: lines.extend(text.splitlines()))
+    forward = [line for line in lines if line.strip().startswith("layer ")]
+    assert any("z1[10] =" in line for line in forward)
+    starts = {line.index("z") for line in forward if "z1[" in line or "z2[" in line}
+    assert len(starts) == 1  # every z column starts at the same place
+    step = [line for line in lines if line.strip().startswith(("W1[", "b1[", "W2[", "b2["))]
+    assert len({len(line) for line in step[-len(model.parameters()):]}) == 1
+
+
+def test_demo_html_writes_the_stepper(tmp_path: Path) -> None:
+    import shutil
+
+    if shutil.which("dot") is None:
+        import pytest
+
+        pytest.skip("the page's picture needs Graphviz")
+    result = demo.run_demo(demo.worked_model(), demo.WORKED_X, demo.WORKED_Y, 0.1, tmp_path, html=True,
+                           echo=lambda s: None)
+    assert result.page == tmp_path / "backprop.html"
+    html = result.page.read_text()
+    assert "window.deltagrad" in html and '"kind": "update"' in html

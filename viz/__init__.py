@@ -1,8 +1,9 @@
 """Everything that draws: computation graphs, the network view, training plots, the stepper."""
 
+from autograd.limits import GraphTooLargeError
+
 from .dot import (
     FORMATS,
-    GraphTooLargeError,
     GraphvizNotFoundError,
     RenderError,
     RenderTimeoutError,

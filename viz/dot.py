@@ -34,6 +34,7 @@ from typing import Any
 
 from autograd import Value, topological_sort
 from autograd.files import atomic_write
+from autograd.limits import check_graph_size
 from autograd.ops import OPS
 
 from .graph import (
@@ -78,10 +79,6 @@ class GraphvizNotFoundError(RuntimeError):
     """Graphviz's ``dot`` program is not installed, so the picture cannot be rendered."""
 
 
-class GraphTooLargeError(ValueError):
-    """The graph has more values than can be drawn in reasonable time."""
-
-
 class RenderError(RuntimeError):
     """Graphviz's ``dot`` failed; the message carries what it printed."""
 
@@ -103,14 +100,8 @@ def dot_text(text: str) -> str:
 
 def check_size(n_nodes: int, max_nodes: int) -> None:
     """`GraphTooLargeError` when a graph of ``n_nodes`` values is past ``max_nodes``."""
-    if not isinstance(max_nodes, int) or isinstance(max_nodes, bool) or max_nodes < 1:
-        raise ValueError(f"max_nodes must be a positive int, got {max_nodes!r}")
-    if n_nodes > max_nodes:
-        raise GraphTooLargeError(
-            f"the graph has {n_nodes} values, more than max_nodes={max_nodes}; Graphviz would take "
-            "very long to lay it out: draw a smaller graph, draw a model with viz.draw_network, "
-            "or raise max_nodes"
-        )
+    check_graph_size(n_nodes, max_nodes, "Graphviz would take very long to lay it out",
+                     "draw a smaller graph, draw a model with viz.draw_network, or raise max_nodes")
 
 
 def draw_dot(

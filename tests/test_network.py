@@ -1,0 +1,65 @@
+"""viz.draw_network: the textbook view of the 2-2-1, every number the delta rule's."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+import nn
+import viz
+from autograd.text import significant
+from tests.conftest import B1, B2, EXPECTED, W1, W2, X, Y
+
+
+def worked() -> nn.MLP:
+    return nn.MLP.from_weights([W1, W2], [B1, B2])
+
+
+def test_the_2_2_1_shows_all_9_weight_gradients_and_3_deltas() -> None:
+    model = worked()
+    manual = nn.manual_backprop(model, X, Y)
+    source = viz.draw_network(model, X, Y, reference=manual.reference()).source
+    for name, g in manual.grads.items():
+        if name.startswith("W"):  # an edge per weight: its name, w and dL/dw, checked
+            edge = re.search(re.escape(f'label="{name}') + r'(.*?)"', source, re.S)
+            assert edge is not None and f"dL/dw {significant(g, 4)} ✓" in edge.group(1), name
+    deltas = [EXPECTED["delta1"][0], EXPECTED["delta1"][1], EXPECTED["delta2"]]
+    for layer, i, d in ((1, 0, deltas[0]), (1, 1, deltas[1]), (2, 0, deltas[2])):
+        node = next(line for line in source.splitlines() if line.strip().startswith(f"l{layer}n{i} "))
+        assert f"δ = {significant(d, 4)}" in node and f"manual δ {significant(d, 4)} ✓" in node
+        assert f"<B>z{layer}[{i}]</B>" in node
+    assert "L = 0.0651" in source
+    assert len(re.findall(r"-> l\dn\d", source)) == 6  # one edge per weight
+
+
+def test_the_model_keeps_its_gradients() -> None:
+    model = worked()
+    for p in model.parameters():
+        p.grad = 0.25
+    viz.draw_network(model, X, Y)
+    assert all(p.grad == 0.25 for p in model.parameters())
+
+
+def test_big_models_draw_edges_without_labels() -> None:
+    model = nn.MLP(2, [16, 16, 1], rng=0)
+    source = viz.draw_network(model, [0.1, 0.2], 1.0).source
+    assert source.count("label=\"\"") == 2 * 16 + 16 * 16 + 16
+
+
+@pytest.mark.usefixtures("requires_dot")
+def test_renders(tmp_path: Path) -> None:
+    path = viz.save_picture(viz.draw_network(worked(), X, Y), tmp_path / "network.svg")
+    assert "<svg" in path.read_text() and "z1[0]" in path.read_text()
+
+
+def test_bad_input() -> None:
+    with pytest.raises(TypeError, match="expects an nn.MLP"):
+        viz.draw_network("model", X, Y)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="expected 2 input values, got 3"):
+        viz.draw_network(worked(), [1.0, 2.0, 3.0], Y)
+    with pytest.raises(ValueError, match="rankdir"):
+        viz.draw_network(worked(), X, Y, rankdir="up")
+    with pytest.warns(UserWarning, match="'W9\\[0\\]\\[0\\]'"):
+        viz.draw_network(worked(), X, Y, reference={"W9[0][0]": 1.0})
