@@ -115,7 +115,7 @@ def run_demo(
              for layer in range(n_layers) for i, (z, a) in enumerate(zip(manual.z[layer], manual.a[layer]))]
     # names padded and numbers right-aligned inside each cell, so that the = signs line up
     # in every column however long the names get (z1[10])
-    w = [max(len(c[k]) for c in cells) for k in range(2, 6)]
+    w = [max(len(str(c[k])) for c in cells) for k in range(2, 6)]
     rows = [[f"layer {layer + 1}, neuron {i}", f"{zn:<{w[0]}} = {zv:>{w[1]}}", f"{an:<{w[2]}} = {av:>{w[3]}}"]
             for layer, i, zn, zv, an, av in cells]
     echo(_indent(format_table(["", "pre-activation", "activation"], rows)))
