@@ -46,6 +46,7 @@ def draw_network(model: nn.MLP, x: Sequence[float], y: float | Sequence[float], 
     ys = nn.inference.check_row(y, model.sizes[-1], "target")
     numbers = _network_numbers(model, xs, ys)
     n_weights = sum(layer.nin * layer.nout for layer in model.layers)
+    compact = n_weights > LABELLED_WEIGHTS
     labels = [name for name, _ in model.named_parameters()]
     labels += [f"z{k + 1}[{i}]" for k, layer in enumerate(model.layers) for i in range(layer.nout)]
     ref = check_reference(reference, labels)
@@ -53,8 +54,9 @@ def draw_network(model: nn.MLP, x: Sequence[float], y: float | Sequence[float], 
 
     dot = graphviz.Digraph(
         "deltagrad_network",
-        graph_attr={"rankdir": rankdir, "fontname": "Helvetica", "fontsize": "10", "nodesep": "0.25",
-                    "ranksep": "0.5", "splines": "line", "tooltip": "deltagrad network view"},
+        graph_attr={"rankdir": rankdir, "fontname": "Helvetica", "fontsize": "10",
+                    "nodesep": "0.08" if compact else "0.25", "ranksep": "2.5" if compact else "0.5",
+                    "splines": "line", "tooltip": "deltagrad network view"},
         node_attr={"fontname": "Helvetica", "fontsize": "10"},
         edge_attr={"fontname": "Helvetica", "fontsize": "8", "arrowsize": "0.5", "color": "#888888",
                    "fontcolor": "#333333"},
@@ -80,7 +82,11 @@ def draw_network(model: nn.MLP, x: Sequence[float], y: float | Sequence[float], 
                     colour = COLOURS["match" if ok else "mismatch"]
                 colour, extra = _answer(answers, zname, colour)
                 rows += extra
-                frame.node(f"l{k}n{i}", "<" + "<BR/>".join(rows) + ">", shape="circle", style="filled",
+                if compact:  # a big model: one small box per neuron, z and a on one line, then delta
+                    rows = [f"{rows[0]} {rows[1]}", *rows[2:]]
+                frame.node(f"l{k}n{i}", "<" + "<BR/>".join(rows) + ">", shape="box" if compact else "circle",
+                           style="rounded,filled" if compact else "filled",
+                           fontsize="8" if compact else "10", margin="0.04,0.02" if compact else "0.11,0.055",
                            fillcolor=COLOURS["output"] if k == len(model.layers) else COLOURS["intermediate"],
                            color=colour, penwidth="2" if colour != "#555555" else "1",
                            tooltip=dot_text(f"{zname} = {z!r}\na{k}[{i}] = {a!r}\n"
@@ -96,9 +102,10 @@ def draw_network(model: nn.MLP, x: Sequence[float], y: float | Sequence[float], 
                         colour = COLOURS["match" if ok else "mismatch"]
                     colour, extra = _answer(answers, w.label, colour)
                     text += "".join("\n" + e for e in extra)
-                    if n_weights > LABELLED_WEIGHTS:  # a wall of labels: keep them for the tooltip
+                    if compact:  # a wall of labels: keep them for the tooltip
                         text = ""
                     dot.edge(source, f"l{k}n{i}", label=text, color=colour,
+                             penwidth="0.4" if compact else "1",
                              tooltip=f"{w.label} = {w.data!r}, dL/d{w.label} = {g!r}")
     last = len(model.layers)
     target = ", ".join(number(t) for t in ys)
