@@ -109,9 +109,11 @@ def test_readme_workflow_with_a_big_model_still_teaches(tmp_path: Path) -> None:
 def test_ctrl_c_during_train_says_where_it_stopped_and_saves_nothing(tmp_path: Path) -> None:
     target = tmp_path / "m.json"
     env = dict(os.environ, PYTHONPATH=str(ROOT))
+    # SIGINT back to its default in the child: a parent started in the background may ignore
+    # it, and Python only turns SIGINT into KeyboardInterrupt when it was not ignored
     proc = subprocess.Popen([sys.executable, "-m", "deltagrad", "train", "--epochs", "100000", "--no-progress",
                              "--save", str(target)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env=env, cwd=ROOT)
+                            env=env, cwd=ROOT, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         assert proc.stdout is not None
         proc.stdout.readline()  # "training MLP ...": the loop is about to start
