@@ -96,7 +96,7 @@ def deltagrad(*args: str) -> subprocess.CompletedProcess[str]:
 
 def test_the_command_prints_a_row_per_start_and_plots(tmp_path: Path) -> None:
     pytest.importorskip("matplotlib")
-    result = deltagrad("inits", "--compiled", "--epochs", "60", "--plot", str(tmp_path), "--no-progress")
+    result = deltagrad("inits", "--compiled", "--epochs", "5", "--plot", str(tmp_path), "--no-progress")
     assert result.returncode == 0, result.stderr
     table = result.stdout.split("hidden symmetry")[1].split("zeros: every")[0]
     rows = [line for line in table.splitlines() if line.startswith(("zeros", "uniform", "xavier", "he"))]
