@@ -217,11 +217,19 @@ def _slips(ctx: _Context, section: str, name: str, right: float) -> dict[str, li
             above = [deltas[f"delta{layer + 1}[{k}]"] for k in range(model.layers[layer].nout)]
             error = sum(weights[layer][k][i] * d for k, d in enumerate(above))
             what = f"sum_k W{layer + 1}[k][{i}] delta{layer + 1}[k]"
-            # transposed: row i of the next layer's weights, W[i][k], where column i, W[k][i], belongs
+            # transposed: row i of the next layer's weights, W[i][k], where column i, W[k][i],
+            # belongs; or the column of another neuron j (W[k][j]): the indices mixed up
+            swapped = []
             if i < len(weights[layer]) and len(weights[layer][i]) >= len(above):
                 t_error = sum(weights[layer][i][k] * d for k, d in enumerate(above))
-                out["transposed-weight"] = [(t_error * _fprime(act, z, a), f"it uses W{layer + 1}[{i}][k] "
-                                             f"where W{layer + 1}[k][{i}] belongs (a transposed weight).")]
+                swapped.append((t_error * _fprime(act, z, a), f"it uses W{layer + 1}[{i}][k] where "
+                                f"W{layer + 1}[k][{i}] belongs (a transposed weight)."))
+            for j in range(model.sizes[layer]):
+                if j != i:
+                    other = sum(weights[layer][k][j] * d for k, d in enumerate(above))
+                    swapped.append((other * _fprime(act, z, a), f"it uses W{layer + 1}[k][{j}], the weights "
+                                    f"out of neuron {j}, where W{layer + 1}[k][{i}] belongs (indices swapped)."))
+            out["transposed-weight"] = swapped
             if len(above) >= 2 and len(above) <= MAX_SUBSETS:
                 partial = []
                 for size in range(1, len(above)):

@@ -52,6 +52,7 @@ def test_the_seeds_answers_are_all_right() -> None:
     ("deltas", "delta2[0]", (A2 - Y) * Z2 * (1 - Z2), "derivative-of-wrong-value"),
     ("deltas", "delta1[1]", W2[0][1] * D2 * Z1[1] * (1 - Z1[1]), "derivative-of-wrong-value"),
     ("gradients", "W1[0][1]", D1[1] * X[0], "transposed-weight"),
+    ("deltas", "delta1[1]", W2[0][0] * D2 * A1[1] * (1 - A1[1]), "transposed-weight"),
     ("gradients", "W2[0][0]", D2 * Z1[0], "used-z-not-a"),
     ("updated", "W1[0][0]", W1[0][0] + ETA * D1[0] * X[0], "update-sign"),
     ("updated", "b2[0]", B2[0] - D2, "missing-learning-rate"),

@@ -59,6 +59,7 @@ FORMATS = (".svg", ".png", ".pdf", ".dot")
 
 COLOURS = {
     "data": "#cfe8ff",
+    "input": "#cfe8ff",  # the data's colour under its earlier name
     "parameter": "#ffe08a",
     "leaf": "#e8e8e8",
     "intermediate": "#ffffff",

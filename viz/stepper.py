@@ -135,10 +135,9 @@ def _steps(view: GraphView, ref: dict[str, float], params: set[int], lr: float |
                 updates.append([j, total])
         else:
             sources = received.get(i, [])
-            lines.append(f"Backward: {names[i]} is a leaf, so its gradient is complete: "
-                         f"grad({names[i]}) = {number(g)}"
-                         + (f", summed from {len(sources)} contributions" if len(sources) > 1 else "")
-                         + (": " + "; ".join(sources) if sources else ""))
+            lines.append(f"Backward: {names[i]} is a leaf, so its gradient is complete: grad({names[i]}) = {number(g)}"
+                         + (f", the sum of {len(sources)} contributions" if len(sources) > 1 else "") + ".")
+            lines += [f"grad({names[i]}) += {source}" for source in sources]
         label = node.label
         status = None
         if label in ref:
