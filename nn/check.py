@@ -250,9 +250,9 @@ def _slips(ctx: _Context, section: str, name: str, right: float) -> dict[str, li
             layer, i, j = _indices(name[1:])
             d = c["deltas"][f"delta{layer}[{i}]"]
             prev = ctx.x if layer == 1 else [fwd[f"a{layer - 1}[{k}]"] for k in range(model.sizes[layer - 1])]
-            other = f"delta{layer}[{j}]"
-            if other in c["deltas"] and i < len(prev):
-                out["transposed-weight"] = [(c["deltas"][other] * prev[i], f"it is delta{layer}[{j}] * "
+            delta_j = f"delta{layer}[{j}]"
+            if delta_j in c["deltas"] and i < len(prev):
+                out["transposed-weight"] = [(c["deltas"][delta_j] * prev[i], f"it is delta{layer}[{j}] * "
                                              f"a{layer - 1}[{i}]: the indices of W{layer}[{i}][{j}] are swapped.")]
             if layer > 1:
                 z_prev = fwd[f"z{layer - 1}[{j}]"]
