@@ -129,7 +129,8 @@ def _steps(view: GraphView, ref: dict[str, float], params: set[int], lr: float |
                 product = f"{number(g)} × {number(local)} = {number(term)}"
                 line = f"grad({names[j]}) += grad({names[i]}) × ∂{_paren(names[i])}/∂{_paren(names[j])} = {product}"
                 if before is not None:
-                    line += f"; running sum {number(before)} + {number(term)} = {number(total)}"
+                    plus = f"+ {number(term)}" if not term < 0 else f"− {number(-term)}"
+                    line += f"; running sum {number(before)} {plus} = {number(total)}"
                 lines.append(line)
                 received.setdefault(j, []).append(f"{product} (from {names[i]})")
                 updates.append([j, total])
@@ -224,7 +225,7 @@ _TEMPLATE = """<!DOCTYPE html>
   #counter { font-variant-numeric: tabular-nums; min-width: 110px; }
   #explanation { white-space: pre-wrap; margin-top: 8px; padding: 8px 10px; background: #f3f7fb; border-left: 4px solid #2471a3;
                  font-family: Menlo, Consolas, monospace; font-size: 13px; min-height: 3.6em; max-height: 12em; overflow: auto; }
-  #graph { padding: 12px; overflow: auto; }
+  #graph { padding: 12px; overflow: auto; text-align: center; }
   #graph svg { max-width: 100%; height: auto; }
   .current > polygon, .current > path { stroke-width: 4px !important; }
   g.node.current polygon { stroke: #c0392b !important; stroke-width: 3px !important; }
