@@ -63,19 +63,22 @@ def comment(node: Value) -> str:
     return "  # " + (clean if len(clean) <= 60 else clean[:57] + "...")
 
 
-def _check_leaves(name: str, values: object, index: dict[int, int], allow_unused: bool) -> list[Value]:
+def check_leaves(name: str, values: object, index: dict[int, int], allow_unused: bool,
+                 who: str = "compile_graph()") -> list[Value]:
+    """``values`` as a list of leaf Values of the graph (``index``: id -> position), or a clear
+    TypeError/ValueError naming ``who`` and the argument."""
     if isinstance(values, (Value, set, frozenset, dict)) or not isinstance(values, Iterable):
         what = "a set or dict, whose order is arbitrary" if isinstance(values, (set, frozenset, dict)) \
             else type(values).__name__
-        raise TypeError(f"compile_graph() {name} must be a sequence of Values (a list or tuple), got {what}")
+        raise TypeError(f"{who} {name} must be a sequence of Values (a list or tuple), got {what}")
     out = list(values)
     for k, v in enumerate(out):
         if not isinstance(v, Value):
-            raise TypeError(f"compile_graph() {name}[{k}] must be a Value, got {type(v).__name__}")
+            raise TypeError(f"{who} {name}[{k}] must be a Value, got {type(v).__name__}")
         if v.op:
-            raise ValueError(f"compile_graph() {name}[{k}] must be a leaf Value, got the result of {v.op!r}")
+            raise ValueError(f"{who} {name}[{k}] must be a leaf Value, got the result of {v.op!r}")
         if id(v) not in index and not allow_unused:
-            raise ValueError(f"compile_graph() {name}[{k}] ({v!r}) is not in the graph under root")
+            raise ValueError(f"{who} {name}[{k}] ({v!r}) is not in the graph under root")
     return out
 
 
@@ -95,8 +98,8 @@ class CompiledGraph:
         check_graph_size(len(order), max_nodes, "compile_graph writes a statement or two per value",
                          "raise max_nodes to compile it anyway (about 20 us and 1 KB a value)")
         index = {id(n): i for i, n in enumerate(order)}
-        self.inputs = _check_leaves("inputs", inputs, index, allow_unused)
-        self.params = _check_leaves("params", params, index, allow_unused)
+        self.inputs = check_leaves("inputs", inputs, index, allow_unused)
+        self.params = check_leaves("params", params, index, allow_unused)
         seen: set[int] = set()
         for v in self.inputs + self.params:
             if id(v) in seen:

@@ -15,7 +15,7 @@ import re
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
-from .compile import comment, literal, substitute
+from .compile import check_leaves, comment, literal, substitute
 from .engine import Value, topological_sort
 from .limits import check_graph_size
 from .ops import OPS
@@ -71,13 +71,7 @@ def torch_source(root: Value, inputs: Sequence[Value] | None = None, *, max_node
     check_graph_size(len(order), max_nodes, "torch_source writes one line per value",
                      "a program that long is no longer readable; raise max_nodes to write it anyway")
     index = {id(n): i for i, n in enumerate(order)}
-    firsts: list[Value] = []
-    for k, v in enumerate(inputs or []):
-        if not isinstance(v, Value):
-            raise TypeError(f"torch_source() inputs[{k}] must be a Value, got {type(v).__name__}")
-        if id(v) not in index or v.op:
-            raise ValueError(f"torch_source() inputs[{k}] ({v!r}) is not a leaf of the graph under root")
-        firsts.append(v)
+    firsts = check_leaves("inputs", inputs or [], index, False, who="torch_source()")
     names = _names(order)
     leaves = firsts + [n for n in order if not n.op and all(n is not f for f in firsts)]
     lines = [
