@@ -2,7 +2,9 @@
 
 - docs/stepper.png: the demo's backprop.html in headless Chromium, mid-backward;
 - docs/tanh_derivatives.png: tanh and its first 6 derivatives, by grad(create_graph=True);
-- docs/cube_gradient.svg: the graph of d/dx (x*x*x): a gradient is itself a computation.
+- docs/cube_gradient.svg: the graph of d/dx (x*x*x): a gradient is itself a computation;
+- docs/tutorial.ipynb: run top to bottom, its outputs saved (tests/test_notebook.py checks
+  that they are what a fresh run prints).
 """
 
 from __future__ import annotations
@@ -81,9 +83,23 @@ def cube_gradient(target: Path) -> None:
     print(f"{target}: {len(topological_sort(dy))} values; dy/dx = {dy.data}, d2y/dx2 = {x.grad}")
 
 
+def run_notebook(path: Path) -> None:
+    import tempfile
+
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(path, as_version=4)
+    with tempfile.TemporaryDirectory() as work:  # the cells write their plots under build/
+        NotebookClient(nb, timeout=300, kernel_name="python3", record_timing=False,
+                       resources={"metadata": {"path": work}}).execute()
+    nbformat.write(nb, path)
+
+
 if __name__ == "__main__":
     demo_page = ROOT / "build" / "demo" / "backprop.html"
     stepper_screenshot(demo_page, DOCS / "stepper.png")
     tanh_plot(DOCS / "tanh_derivatives.png")
     cube_gradient(DOCS / "cube_gradient.svg")
-    print("docs/stepper.png, docs/tanh_derivatives.png and docs/cube_gradient.svg written")
+    run_notebook(DOCS / "tutorial.ipynb")
+    print("docs/stepper.png, docs/tanh_derivatives.png, docs/cube_gradient.svg and docs/tutorial.ipynb written")

@@ -62,7 +62,7 @@ class Stepper:
                 'sandbox="allow-scripts"></iframe>')
 
     def __repr__(self) -> str:
-        return f"Stepper({self.steps} steps, {len(self.html):,} characters of HTML)"
+        return f"Stepper({self.steps} steps)"
 
 
 def _formula(view: GraphView, i: int) -> str:
