@@ -60,3 +60,27 @@ def require_torch():  # type: ignore[no-untyped-def]
 
 
 from tests.browser import browser, page  # noqa: E402, F401  (fixtures for the page tests)
+
+
+class CliResult:
+    """What a run of the command printed and returned."""
+
+    def __init__(self, returncode: int, stdout: str, stderr: str) -> None:
+        self.returncode, self.stdout, self.stderr = returncode, stdout, stderr
+
+
+def run_cli(*args: str) -> CliResult:
+    """``deltagrad ARGS`` in this process (no interpreter start-up): for the many checks of
+    one-line errors; the end-to-end tests run the real command in a subprocess."""
+    import contextlib
+    import io
+
+    from deltagrad.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = main(list(args))
+        except SystemExit as exit_:
+            code = exit_.code if isinstance(exit_.code, int) else 1
+    return CliResult(code, out.getvalue(), err.getvalue())

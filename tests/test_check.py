@@ -12,7 +12,7 @@ import pytest
 
 import nn
 from autograd import Value, check_gradients
-from tests.conftest import B1, B2, ETA, EXPECTED, W1, W2, X, Y
+from tests.conftest import B1, B2, ETA, EXPECTED, W1, W2, X, Y, run_cli
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = {  # the seed's own answers, rounded as a person writes them
@@ -177,7 +177,7 @@ def test_the_template_lists_every_name_with_null(tmp_path: Path) -> None:
 def test_the_command_answers_bad_files_with_one_line(tmp_path: Path, content: str, message: str) -> None:
     path = tmp_path / "answers.json"
     path.write_text(content)
-    result = deltagrad("check", str(path))
+    result = run_cli("check", str(path))
     assert result.returncode == 2 and message in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
 

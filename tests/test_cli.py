@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 import nn
+from tests.conftest import run_cli
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -87,7 +88,7 @@ def test_demo_with_a_weights_file(tmp_path: Path) -> None:
     ],
 )
 def test_bad_arguments_exit_2_with_one_line(args: list[str], message: str) -> None:
-    result = deltagrad(*args)
+    result = run_cli(*args)
     assert result.returncode == 2
     assert message in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
@@ -175,7 +176,7 @@ def test_train_reports_the_seeds_accuracy_and_loss() -> None:
     ],
 )
 def test_train_bad_arguments(args: list[str], message: str) -> None:
-    result = deltagrad(*args)
+    result = run_cli(*args)
     assert result.returncode == 2 and message in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
 

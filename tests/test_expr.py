@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from deltagrad.expr import ExpressionError, parse_assignments, parse_expression
+from tests.conftest import run_cli
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -83,6 +84,6 @@ def test_the_command_prints_higher_orders() -> None:
     (["expr", "x", "x=abc"], "expected a number"),
 ])
 def test_the_command_answers_bad_input_with_one_line(args: list[str], message: str) -> None:
-    result = deltagrad(*args)
+    result = run_cli(*args)
     assert result.returncode == 2 and message in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import nn
-from tests.conftest import X, Y
+from tests.conftest import X, Y, run_cli
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -112,6 +112,6 @@ def test_the_command_prints_a_row_per_start_and_plots(tmp_path: Path) -> None:
     (["inits", "--data", "mnist"], "invalid choice"),
 ])
 def test_the_command_answers_bad_input_with_one_line(args: list[str], message: str) -> None:
-    result = deltagrad(*args)
+    result = run_cli(*args)
     assert result.returncode == 2 and message in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
