@@ -42,10 +42,14 @@ def open_page(pg: Any, path: Path, hash_: str = "") -> None:
     pg.wait_for_function("window.deltagrad !== undefined")
 
 
-def test_the_page_loads_offline_without_errors_and_counts_its_steps(page: Any, tmp_path: Path) -> None:
-    path, loss, _, _ = worked_page(tmp_path)
+def test_the_worked_example_page_end_to_end(page: Any, tmp_path: Path) -> None:
+    """One page, driven as a learner would: load offline, step with the keys to the end,
+    jump to the step that reaches W1[0][0], Reset, the buttons, Play and Pause."""
+    path, loss, model, _ = worked_page(tmp_path)
     open_page(page, path)
-    n = len(topological_sort(loss))
+    order = topological_sort(loss)
+    n = len(order)
+    # loads with the network blocked and no console errors; forward + seed + backward + update
     assert page.evaluate("window.deltagrad.steps") == n + 1 + n + 1
     assert page.evaluate("window.deltagrad.step") == 0
     assert page.errors == [] and page.blocked == []
@@ -55,45 +59,32 @@ def test_the_page_loads_offline_without_errors_and_counts_its_steps(page: Any, t
     assert set(state) == {f"n{i}" for i in range(n)}
     assert all(v["grad"] is None and v["data"] is None for v in state.values())
 
-
-def test_pressing_right_to_the_end_gives_the_engines_gradients(page: Any, tmp_path: Path) -> None:
-    path, loss, _, _ = worked_page(tmp_path)
-    open_page(page, path)
-    steps = page.evaluate("window.deltagrad.steps")
+    # → through to the end: every grad is the engine's, to the bit
+    steps = n + 1 + n + 1
     page.click("body")
     for _ in range(steps):
         page.keyboard.press("ArrowRight")
     assert page.evaluate("window.deltagrad.step") == steps
     state = page.evaluate("window.deltagrad.state()")
-    for i, node in enumerate(topological_sort(loss)):
+    for i, node in enumerate(order):
         assert state[f"n{i}"]["grad"] == node.grad, node
         assert state[f"n{i}"]["data"] == node.data
         assert state[f"n{i}"]["label"] == node.label
     assert "W1[0][0] ← 0.1 − 0.1 × -0.006197 = 0.1006" in page.inner_text("#explanation")
     assert page.url.endswith(f"#step={steps}")
-    assert page.errors == []
 
-
-def test_the_step_that_reaches_w1_shows_its_product(page: Any, tmp_path: Path) -> None:
-    path, loss, model, _ = worked_page(tmp_path)
-    open_page(page, path)
-    order = topological_sort(loss)
+    # the step where W1[0][0] receives its gradient shows the += product
     w = model.parameters()[0]
-    product = order.index(next(n for n in order if n.op == "*" and n.inputs[0] is w))
-    n = len(order)
-    step = n + 1 + (n - product)  # forward, seed, then backward from the root down to that product
-    page.evaluate(f"window.deltagrad.go({step})")
+    product = order.index(next(v for v in order if v.op == "*" and v.inputs[0] is w))
+    page.evaluate(f"window.deltagrad.go({n + 1 + (n - product)})")
     text = page.inner_text("#explanation")
     assert "grad(W1[0][0]) += grad(W1[0][0]·x[0])" in text and "-0.01239 × 0.5 = -0.006197" in text
-    assert page.evaluate("window.deltagrad.state()")[f"n{order.index(model.parameters()[0])}"]["grad"] == \
-        model.parameters()[0].grad
+    assert page.evaluate("window.deltagrad.state()")[f"n{order.index(w)}"]["grad"] == w.grad
+    shot = tmp_path / "stepper.png"  # mid-backward, as the README shows it
+    page.screenshot(path=str(shot))
+    assert shot.read_bytes().startswith(b"\x89PNG") and shot.stat().st_size > 20_000
 
-
-def test_hash_opens_at_a_step_and_reset_clears_every_grad(page: Any, tmp_path: Path) -> None:
-    path, _, _, _ = worked_page(tmp_path)
-    open_page(page, path, "#step=40")
-    assert page.evaluate("window.deltagrad.step") == 40
-    assert any(v["grad"] is not None for v in page.evaluate("window.deltagrad.state()").values())
+    # Reset clears every grad; Next, Next, Previous; the hash follows
     page.click("text=Reset")
     assert page.evaluate("window.deltagrad.step") == 0
     assert all(v["grad"] is None for v in page.evaluate("window.deltagrad.state()").values())
@@ -102,18 +93,23 @@ def test_hash_opens_at_a_step_and_reset_clears_every_grad(page: Any, tmp_path: P
     page.click("text=Previous")
     assert page.evaluate("window.deltagrad.step") == 1 and page.url.endswith("#step=1")
 
-
-def test_play_runs_through_the_steps(page: Any, tmp_path: Path) -> None:
-    path, _, _, _ = worked_page(tmp_path)
-    open_page(page, path)
+    # Play runs, space pauses
     page.select_option("#speed", "250")
     page.click("#play")
     assert page.inner_text("#play") == "Pause"
-    page.wait_for_function("window.deltagrad.step >= 2", timeout=10_000)
+    page.wait_for_function("window.deltagrad.step >= 3", timeout=10_000)
     page.keyboard.press(" ")
     stopped = page.evaluate("window.deltagrad.step")
     time.sleep(0.4)
     assert page.evaluate("window.deltagrad.step") == stopped and page.inner_text("#play") == "Play"
+    assert page.errors == []
+
+
+def test_the_hash_opens_the_page_at_a_step(page: Any, tmp_path: Path) -> None:
+    path, _, _, _ = worked_page(tmp_path)
+    open_page(page, path, "#step=40")
+    assert page.evaluate("window.deltagrad.step") == 40
+    assert any(v["grad"] is not None for v in page.evaluate("window.deltagrad.state()").values())
 
 
 def test_fan_in_shows_the_running_sum(page: Any, tmp_path: Path) -> None:
@@ -122,11 +118,10 @@ def test_fan_in_shows_the_running_sum(page: Any, tmp_path: Path) -> None:
     b.backward()
     path = viz.stepper(b).save(tmp_path / "fan.html")
     open_page(page, path)
-    steps = page.evaluate("window.deltagrad.steps")
-    texts = []
-    for k in range(1, steps + 1):
-        page.evaluate(f"window.deltagrad.go({k})")
-        texts.append(page.inner_text("#explanation"))
+    texts = page.evaluate("""() => Array.from({length: window.deltagrad.steps}, (_, k) => {
+        window.deltagrad.go(k + 1);
+        return document.getElementById("explanation").textContent;
+    })""")
     joined = "\n".join(texts)
     assert "running sum" in joined and "grad(a) +=" in joined
     final = page.evaluate("window.deltagrad.state()")
@@ -153,15 +148,6 @@ def test_labels_stay_text(page: Any, tmp_path: Path) -> None:
     assert page.evaluate("document.querySelectorAll('b').length") == 0
     assert page.evaluate("window.pwned") is None and page.errors == []
     assert page.evaluate("document.scripts.length") == 2
-
-
-def test_screenshot_mid_backward(page: Any, tmp_path: Path) -> None:
-    path, loss, _, _ = worked_page(tmp_path)
-    n = len(topological_sort(loss))
-    open_page(page, path, f"#step={n + 12}")
-    shot = tmp_path / "stepper.png"
-    page.screenshot(path=str(shot))
-    assert shot.read_bytes().startswith(b"\x89PNG") and shot.stat().st_size > 20_000
 
 
 def test_bad_input() -> None:
