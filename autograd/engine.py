@@ -231,8 +231,8 @@ class Value:
     def backward(self) -> None:
         """Add d(self)/d(node) to ``.grad`` of every node of the graph, self included.
 
-        The pass's gradients are summed in a dict and added to ``.grad`` once per node, so
-        calling it twice adds exactly the same amount again. A relu that was off passes
+        The pass's gradients are summed in each node's scratch slot and added to ``.grad``
+        once per node, so calling it twice adds exactly the same amount again. A relu that was off passes
         exactly 0 on (it selects, it does not multiply), so an inf gradient does not become
         nan there. The graph has no reference cycles, so the cyclic garbage collector is
         paused while the pass runs (it would walk the whole live graph, again and again).
@@ -271,8 +271,8 @@ def _backward(root: Value, accumulate: bool = True) -> None:
     and leaves it in the node's ``_mark`` slot either way (where `autograd.grad` reads it).
 
     Each node's ``_mark`` slot sums the gradient it receives, so there is no dict to look
-    nodes up in: after `_order` every node's mark is the ``emitted``
-    marker, which means "nothing received yet", and the first contribution replaces it.
+    nodes up in: after `_order` every node's mark is the ``emitted`` marker, which means
+    "nothing received yet", and the first contribution replaces it.
     Nodes are processed last to first, and a node's mark is read only after every node
     that uses it has been processed, so each sum is complete when it is read."""
     with _SORT_LOCK:

@@ -30,6 +30,7 @@ def test_the_2_2_1_shows_all_9_weight_gradients_and_3_deltas() -> None:
         node = next(line for line in source.splitlines() if line.strip().startswith(f"l{layer}n{i} "))
         assert f"δ = {significant(d, 4)}" in node and f"manual δ {significant(d, 4)} ✓" in node
         assert f"<B>z{layer}[{i}]</B>" in node
+        assert f"dL/db = {significant(manual.grads[f'b{layer}[{i}]'], 4)}" in node  # the bias's gradient is δ
     assert "L = 0.0651" in source
     assert len(re.findall(r"-> l\dn\d", source)) == 6  # one edge per weight
 

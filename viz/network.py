@@ -55,8 +55,8 @@ def draw_network(model: nn.MLP, x: Sequence[float], y: float | Sequence[float], 
     dot = graphviz.Digraph(
         "deltagrad_network",
         graph_attr={"rankdir": rankdir, "fontname": "Helvetica", "fontsize": "10",
-                    "nodesep": "0.08" if compact else "0.25", "ranksep": "2.5" if compact else "0.5",
-                    "splines": "line", "tooltip": "deltagrad network view"},
+                    "nodesep": "0.08" if compact else "0.35", "ranksep": "2.5" if compact else "1.3",
+                    "splines": "line" if compact else "true", "tooltip": "deltagrad network view"},
         node_attr={"fontname": "Helvetica", "fontsize": "10"},
         edge_attr={"fontname": "Helvetica", "fontsize": "8", "arrowsize": "0.5", "color": "#888888",
                    "fontcolor": "#333333"},
@@ -74,7 +74,8 @@ def draw_network(model: nn.MLP, x: Sequence[float], y: float | Sequence[float], 
                 z, a, delta = numbers["z"][k - 1][i], numbers["a"][k - 1][i], numbers["delta"][k - 1][i]
                 zname = f"z{k}[{i}]"
                 rows = [f"<B>z{k}[{i}]</B> = {html_text(number(z))}", f"<B>a{k}[{i}]</B> = {html_text(number(a))}",
-                        f"δ = {html_text(number(delta))}", f"b{k}[{i}] = {html_text(number(neuron.b.data))}"]
+                        f"δ = {html_text(number(delta))}",
+                        f"b{k}[{i}] = {html_text(number(neuron.b.data))}, dL/db = {html_text(number(delta))}"]
                 colour = "#555555"
                 if zname in ref:
                     ok = matches(delta, ref[zname])
@@ -84,7 +85,7 @@ def draw_network(model: nn.MLP, x: Sequence[float], y: float | Sequence[float], 
                 rows += extra
                 if compact:  # a big model: one small box per neuron, z and a on one line, then delta
                     rows = [f"{rows[0]} {rows[1]}", *rows[2:]]
-                frame.node(f"l{k}n{i}", "<" + "<BR/>".join(rows) + ">", shape="box" if compact else "circle",
+                frame.node(f"l{k}n{i}", "<" + "<BR/>".join(rows) + ">", shape="box" if compact else "ellipse",
                            style="rounded,filled" if compact else "filled",
                            fontsize="8" if compact else "10", margin="0.04,0.02" if compact else "0.11,0.055",
                            fillcolor=COLOURS["output"] if k == len(model.layers) else COLOURS["intermediate"],
