@@ -508,16 +508,17 @@ def _draw_check(model: nn.MLP, x: list[float], y: list[float], report: nn.CheckR
     model.zero_grad()
     loss = nn.half_squared_error(model(inputs), targets[0] if len(targets) == 1 else targets)
     loss.backward()
+    out.mkdir(parents=True, exist_ok=True)
+    pictures: list[tuple[str, Callable[[], Any]]] = [
+        ("graph", lambda: viz.draw_dot(loss, params=model.parameters(), inputs=inputs + targets, check=report)),
+        ("network view", lambda: viz.draw_network(model, x, y, check=report)),
+    ]
     try:
-        out.mkdir(parents=True, exist_ok=True)
-        graph = viz.draw_dot(loss, params=model.parameters(), inputs=inputs + targets, check=report)
-        print(f"graph written to {viz.save_picture(graph, out / 'graph.svg')}")
-        network = viz.draw_network(model, x, y, check=report)
-        print(f"network view written to {viz.save_picture(network, out / 'network.svg')}")
-    except viz.GraphvizNotFoundError as err:
-        print(f"pictures not rendered: {err}")
-    except (viz.GraphTooLargeError, viz.RenderError, OSError) as err:
-        print(f"pictures not rendered: {err}")
+        for (name, draw), file in zip(pictures, ("graph.svg", "network.svg")):
+            try:  # each on its own: without Graphviz both DOT sources are still written
+                print(f"{name} written to {viz.save_picture(draw(), out / file)}")
+            except (viz.GraphvizNotFoundError, viz.GraphTooLargeError, viz.RenderError, OSError) as err:
+                print(f"{name} not rendered: {str(err).split(';')[0]}")
     finally:
         for p, g in zip(model.parameters(), saved):
             p.grad = g

@@ -13,6 +13,7 @@ from autograd import Value, topological_sort
 from autograd.ops import OPS
 from autograd.text import fixed, format_table, significant
 
+INSTALL_HINT = "install Graphviz: apt-get install graphviz, brew install graphviz, or https://graphviz.org/download/"
 # A graph with more values than this is drawn as the network view instead: past it, the
 # boxes of a 2-page graph shrink below what a person can read.
 MAX_READABLE_NODES = 400
@@ -216,35 +217,52 @@ def _pictures(model: nn.MLP, loss: Value, inputs: list[Value], targets: list[Val
     params = model.parameters()
     n_nodes = len(topological_sort(loss))
     readable = n_nodes <= MAX_READABLE_NODES
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        if readable:
-            target = out_dir / f"graph.{fmt}"
-            dot_source = target.with_suffix(".dot")
-            graph = viz.draw_dot(loss, params=params, inputs=inputs + targets, reference=reference,
-                                 highlight=params[0], rankdir=rankdir)
-            picture = viz.save_picture(graph, target, n_nodes=n_nodes)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    missing: list[str] = []  # pictures whose DOT source was written but not rendered: no Graphviz
+
+    def attempt(what: str, draw: Callable[[], Path]) -> Path | None:
+        try:
+            return draw()
+        except viz.GraphvizNotFoundError as err:
+            missing.append(what)
+            if len(missing) == 1:
+                notes.append(f"Not rendered: {str(err).split(';')[0]}; {INSTALL_HINT}")
+        except (viz.GraphTooLargeError, viz.RenderError) as err:
+            notes.append(f"{what} not rendered: {err}")
+        return None
+
+    if readable:
+        target = out_dir / f"graph.{fmt}"
+        dot_source = target.with_suffix(".dot")
+        graph = viz.draw_dot(loss, params=params, inputs=inputs + targets, reference=reference,
+                             highlight=params[0], rankdir=rankdir)
+        picture = attempt("Graph", lambda: viz.save_picture(graph, target, n_nodes=n_nodes))
+        if picture is not None:
             notes.append(f"Graph written to {picture}  (DOT source: {dot_source})")
             notes.append("  every box: name, data, grad, manual (green: autograd matches the delta rule);"
                          " bold: the chain from L to W1[0][0]")
-        else:
-            notes.append(f"The computation graph has {n_nodes} values, too many to read in one picture "
-                         f"(more than {MAX_READABLE_NODES}): drawing the network view only")
-        if sum(model.sizes) <= viz.network.MAX_NEURONS:
-            net = viz.draw_network(model, x, y, reference=reference, rankdir="LR")
-            network = viz.save_picture(net, out_dir / f"network.{fmt}")
+    else:
+        notes.append(f"The computation graph has {n_nodes} values, too many to read in one picture "
+                     f"(more than {MAX_READABLE_NODES}): drawing the network view only")
+    if sum(model.sizes) <= viz.network.MAX_NEURONS:
+        net = viz.draw_network(model, x, y, reference=reference, rankdir="LR")
+        network = attempt("Network view", lambda: viz.save_picture(net, out_dir / f"network.{fmt}"))
+        if network is not None:
             notes.append(f"Network view written to {network}  (z, a and delta per neuron, w and dL/dw per edge)")
-        if html and readable:
+    if html and readable:
+        def save_page() -> Path:
             step = viz.stepper(loss, params=params, inputs=inputs + targets, reference=reference, update=lr,
                                rankdir=rankdir)
-            page = step.save(out_dir / "backprop.html")
+            return step.save(out_dir / "backprop.html")
+
+        page = attempt("Step-by-step page", save_page)
+        if page is not None:
             notes.append(f"Step-by-step page written to {page}  (open it in a browser: Next, Play or the arrow keys)")
-        elif html:
-            notes.append("No step-by-step page: the graph is too big to step through")
-    except viz.GraphvizNotFoundError as err:
-        notes.append(f"Graph not rendered: {err}")
-    except (viz.GraphTooLargeError, viz.RenderError) as err:
-        notes.append(f"Graph not rendered: {err}")
+    elif html:
+        notes.append("No step-by-step page: the graph is too big to step through")
+    if missing:
+        notes.append(f"  the DOT sources are in {out_dir} (graph.dot, network.dot); "
+                     f"not drawn: {', '.join(missing)}")
     return picture, dot_source, network, page, notes
 
 

@@ -35,6 +35,7 @@ def text_outputs(nb: Any) -> list[list[str]]:
     return cells
 
 
+@pytest.mark.usefixtures("requires_dot")  # its cells draw the graph inline
 def test_the_tutorial_runs_and_its_committed_outputs_are_honest(tmp_path: Path) -> None:
     nbformat = pytest.importorskip("nbformat")
     nbclient = pytest.importorskip("nbclient")
