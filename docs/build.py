@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -93,6 +94,11 @@ def run_notebook(path: Path) -> None:
     with tempfile.TemporaryDirectory() as work:  # the cells write their plots under build/
         NotebookClient(nb, timeout=300, kernel_name="python3", record_timing=False,
                        resources={"metadata": {"path": work}}).execute()
+    for cell in nb.cells:  # object addresses change from run to run: keep the file stable
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            if "text/plain" in data:
+                data["text/plain"] = re.sub(r" at 0x[0-9a-f]+", "", data["text/plain"])
     nbformat.write(nb, path)
 
 
