@@ -64,7 +64,8 @@ class CheckReport:
         return out or dict(self.correct_gradients)
 
     def format(self) -> str:
-        """A text table with ✓ and ✗, then the first mistake's hint."""
+        """A text table with ✓, ✗ and → (follows), then the first mistake's hint and every
+        other wrong answer's."""
         marks = {"ok": "✓", "wrong": "✗", "follows": "→"}
         body = [[r.section, r.name, significant(r.yours, 6), significant(r.correct, 6), marks[r.verdict],
                  r.diagnosis or ""] for r in self.rows]
@@ -73,11 +74,17 @@ class CheckReport:
         lines.append("")
         lines.append(f"{right} of {len(self.rows)} answers right.")
         if self.first_mistake is not None:
-            lines.append(f"First mistake: {self.first_mistake.name}. {self.first_mistake.hint}")
-        for r in self.rows:
-            if r.verdict == "follows":
-                lines.append(f"{r.name} ({r.section}): {r.hint}")
+            lines.append(f"First mistake: {self.first_mistake.name}: {_hint(self.first_mistake)}")
+        for r in self.rows:  # every other answer that is not right, with its hint
+            if r.verdict != "ok" and r is not self.first_mistake:
+                lines.append(f"{r.name} ({r.section}): {_hint(r)}")
         return "\n".join(lines)
+
+
+def _hint(row: CheckRow) -> str:
+    """The row's hint without a leading repeat of its name."""
+    head = f"{row.name}:"
+    return row.hint[len(head):].strip() if row.hint.startswith(head) else row.hint
 
 
 def check_gradients(root: Value, answers: Mapping[str, float], *, rtol: float = 1e-3,
