@@ -210,3 +210,11 @@ def test_output_piped_into_head_is_not_an_error(tmp_path: Path) -> None:
                             shell=True, capture_output=True, text=True, env=env, cwd=ROOT, timeout=120)
     assert result.stdout.startswith("deltagrad demo: one step of gradient descent")
     assert "error" not in result.stderr and "Traceback" not in result.stderr
+
+
+def test_version_and_python_m_are_the_command() -> None:
+    from importlib.metadata import version
+
+    result = subprocess.run([sys.executable, "-m", "deltagrad", "--version"], capture_output=True, text=True,
+                            cwd=ROOT, env=dict(os.environ, PYTHONPATH=str(ROOT)), timeout=60)
+    assert result.returncode == 0 and result.stdout.strip() == f"deltagrad {version('deltagrad')}"
