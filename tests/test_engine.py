@@ -340,3 +340,24 @@ def test_sort_is_the_textbook_postorder_before_and_after_backward(plan: list[tup
     assert topological_sort(root) == _reference_order(root)
     root.backward()  # leaves its numbers in the nodes' scratch slots
     assert topological_sort(root) == _reference_order(root)
+
+
+def test_backward_restores_the_callers_gc_state() -> None:
+    import gc
+
+    a = Value(2.0)
+    out = (a * a).tanh()
+    assert gc.isenabled()
+    out.backward()
+    assert gc.isenabled()  # paused during the pass, on again after
+    gc.disable()
+    try:
+        out.backward()
+        assert not gc.isenabled()  # the caller's choice is kept
+    finally:
+        gc.enable()
+    bad = Value(1.0)
+    bad._a = "not a Value"  # a broken graph: the pass raises, and the GC is still restored
+    with pytest.raises(AttributeError):
+        bad.backward()
+    assert gc.isenabled()
