@@ -145,6 +145,7 @@ class Op:
     gate: bool = False  # the local derivative is 0 or 1 and selects the gradient (relu)
     method: str = ""  # the Value method's name, when not ``name`` (the operators)
     torch: str = ""  # the same op in PyTorch, in x (and y), for `autograd.torch_source`
+    local_text: tuple[str, ...] = ()  # each local derivative for people, in x, y and out
 
     @property
     def method_name(self) -> str:
@@ -204,8 +205,8 @@ def register(op: Op) -> Op:
     """Add ``op`` to the table (the engine then gives `Value` its method)."""
     if op.name in OPS:
         raise ValueError(f"op {op.name!r} is already in the table")
-    if op.arity not in (1, 2) or len(op.local) != op.arity:
-        raise ValueError(f"op {op.name!r}: arity {op.arity} needs one local derivative per operand")
+    if op.arity not in (1, 2) or len(op.local) != op.arity or len(op.local_text) not in (0, op.arity):
+        raise ValueError(f"op {op.name!r}: arity {op.arity} needs one local derivative (and text) per operand")
     OPS[op.name] = op
     return op
 
@@ -213,49 +214,52 @@ def register(op: Op) -> Op:
 register(Op(
     "+", 2, "x + y", ("1.0", "1.0"), _add_locals,
     text="d(x + y)/dx = 1,  d(x + y)/dy = 1", symbol="+", formula="x + y",
-    doc="x + y (a number is folded into the node as ``const``)", method="__add__", torch="x + y",
+    doc="x + y (a number is folded into the node as ``const``)", method="__add__", torch="x + y", local_text=("1", "1"),
 ))
 register(Op(
     "*", 2, "x * y", ("y", "x"), _mul_locals,
     text="d(x y)/dx = y,  d(x y)/dy = x", symbol="·", formula="x · y",
-    doc="x * y (a number is folded into the node as ``const``)", method="__mul__", torch="x * y",
+    doc="x * y (a number is folded into the node as ``const``)", method="__mul__", torch="x * y", local_text=("y", "x"),
 ))
 register(Op(
     "**", 2, "_pow(x, y)", ("_power_rule(x, y)", "_exponent_grad(x, y, out)"), _pow_locals,
     text="d(x^y)/dx = y x^(y-1),  d(x^y)/dy = x^y ln x", symbol="^", formula="x ^ y",
     doc="x ** y, with IEEE results (inf, nan) instead of exceptions", method="__pow__", torch="x ** y",
+    local_text=("y x^(y - 1)", "x^y ln x"),
 ))
 register(Op(
     "exp", 1, "_exp(x)", ("out",), lambda x, y, out: (out,),
     text="d exp(x)/dx = exp(x)", symbol="exp", formula="exp(x)",
-    doc="e ** self (inf on overflow).", torch="torch.exp(x)",
+    doc="e ** self (inf on overflow).", torch="torch.exp(x)", local_text=("out",),
 ))
 register(Op(
     "log", 1, "_log(x)", ("_div(1.0, x)",), lambda x, y, out: (x**-1.0,),
     text="d ln(x)/dx = 1/x", symbol="log", formula="ln(x)",
     doc="Natural logarithm: -inf at 0 and nan below 0, as in IEEE 754.", torch="torch.log(x)",
+    local_text=("1/x",),
 ))
 register(Op(
     "sigmoid", 1, "_sigmoid(x)", ("out * (1.0 - out)",), lambda x, y, out: (out * (1.0 - out),),
     text="d sigmoid(x)/dx = s (1 - s), with s = sigmoid(x)", symbol="σ", formula="sigmoid(x)",
     doc="1 / (1 + e^-x), computed without overflow over the whole float range.", torch="torch.sigmoid(x)",
+    local_text=("out (1 - out)",),
 ))
 register(Op(
     "tanh", 1, "_tanh(x)", ("1.0 - out * out",), lambda x, y, out: (1.0 - out * out,),
     text="d tanh(x)/dx = 1 - t^2, with t = tanh(x)", symbol="tanh", formula="tanh(x)",
-    doc="Hyperbolic tangent.", torch="torch.tanh(x)",
+    doc="Hyperbolic tangent.", torch="torch.tanh(x)", local_text=("1 - out^2",),
 ))
 register(Op(
     "relu", 1, "x if not x <= 0.0 else 0.0", ("1.0 if x > 0.0 else 0.0",), lambda x, y, out: (_step(x.data),),
     text="d relu(x)/dx = 1 if x > 0 else 0", symbol="relu", formula="relu(x)",
     doc="max(0, x); the derivative at 0 is taken as 0, and nan passes through.", gate=True,
-    torch="torch.relu(x)",
+    torch="torch.relu(x)", local_text=("[x > 0]",),
 ))
 register(Op(
     "softplus", 1, "_softplus(x)", ("_sigmoid(x)",), lambda x, y, out: (x.sigmoid(),),
     text="d softplus(x)/dx = sigmoid(x)", symbol="softplus", formula="ln(1 + exp(x))",
     doc="ln(1 + e^x), stable for large |x|; its derivative is sigmoid(x).",
-    torch="torch.nn.functional.softplus(x)",
+    torch="torch.nn.functional.softplus(x)", local_text=("sigmoid(x)",),
 ))
 
 UNARY = tuple(name for name, op in OPS.items() if op.arity == 1)

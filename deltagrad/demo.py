@@ -10,6 +10,7 @@ from pathlib import Path
 import nn
 import viz
 from autograd import Value, topological_sort
+from autograd.compile import substitute
 from autograd.ops import OPS
 from autograd.text import fixed, format_table, significant
 
@@ -318,7 +319,7 @@ def generated_backward(model: nn.MLP, x: Sequence[float], y: Sequence[float]) ->
         kind, layer, i, j = m.group(1), int(m.group(2)), m.group(3), m.group(4)
         prev = "x" if layer == 1 else f"a{layer - 1}"
         if kind == "z":
-            fprime = f"f'(z{layer}[{i}])  ({_derivative_text(acts[layer - 1])})"
+            fprime = _fprime_text(acts[layer - 1], f"z{layer}[{i}]", f"a{layer}[{i}]")
             upstream = (f"(a{layer}[{i}] - y)" if layer == n_layers
                         else f"sum_k W{layer + 1}[k][{i}] delta{layer + 1}[k]")
             return f"delta{layer}[{i}] = {upstream} * {fprime}"
@@ -347,6 +348,13 @@ def generated_backward(model: nn.MLP, x: Sequence[float], y: Sequence[float]) ->
     for p, old in zip(model.parameters(), saved):
         p.grad = old
     return "\n".join(lines)
+
+
+def _fprime_text(act: str, z: str, a: str) -> str:
+    """f'(z) in the value's own names, from the op table: sigmoid gives ``a (1 - a)``."""
+    if act == "linear":
+        return "1"
+    return substitute(OPS[act].local_text[0], {"x": z, "out": a})
 
 
 def _fprime(act: str, z: float) -> float:

@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from autograd import Value
+from autograd.compile import substitute
 from autograd.files import atomic_write
 from autograd.ops import GATES, OPS
 
@@ -83,9 +84,23 @@ def _formula(view: GraphView, i: int) -> str:
     return text
 
 
+def _local_formula(view: GraphView, i: int, k: int) -> str:
+    """The local derivative d(node i)/d(operand k) written with the graph's names, from the
+    op table's ``local_text`` (``a1[0] (1 - a1[0])`` for a sigmoid)."""
+    node = view.order[i]
+    spec = OPS.get(node.op)
+    if spec is None or not spec.local_text:
+        return ""
+    if node.op == "+":
+        return "1"
+    names = [_paren(view.names[view.index[id(c)]]) for c in node.inputs]
+    second = names[1] if len(names) > 1 else (f"{node.const:g}" if node.const is not None else "")
+    return substitute(spec.local_text[k], {"x": names[0], "y": second, "out": _paren(view.names[i])})
+
+
 def _paren(name: str) -> str:
     """A name as it reads after ∂: parenthesised when it is an expression."""
-    return f"({name})" if any(ch in name for ch in " ·÷^²³⁻(") else name
+    return f"({name})" if any(ch in name for ch in " ·÷^²³⁻(") or name.startswith("−") else name
 
 
 def _steps(view: GraphView, ref: dict[str, float], params: set[int], lr: float | None) -> list[dict[str, Any]]:
@@ -127,7 +142,10 @@ def _steps(view: GraphView, ref: dict[str, float], params: set[int], lr: float |
                 running[j] = total
                 edges.append(f"e{i}_{k}")
                 product = f"{number(g)} × {number(local)} = {number(term)}"
-                line = f"grad({names[j]}) += grad({names[i]}) × ∂{_paren(names[i])}/∂{_paren(names[j])} = {product}"
+                formula = _local_formula(view, i, k)
+                shown = f" (= {formula})" if formula and formula != "1" else ""
+                line = (f"grad({names[j]}) += grad({names[i]}) × ∂{_paren(names[i])}/∂{_paren(names[j])}{shown}"
+                        f" = {product}")
                 if before is not None:
                     plus = f"+ {number(term)}" if not term < 0 else f"− {number(-term)}"
                     line += f"; running sum {number(before)} {plus} = {number(total)}"
