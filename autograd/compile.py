@@ -63,6 +63,18 @@ def comment(node: Value) -> str:
     return "  # " + (clean if len(clean) <= 60 else clean[:57] + "...")
 
 
+def index_graph(root: object, who: str, max_nodes: int, what: str,
+                hint: str) -> tuple[list[Value], dict[int, int]]:
+    """The nodes under ``root`` in topological order and each one's position (by id), for a
+    tool that writes code from a graph: TypeError for a non-Value root, `GraphTooLargeError`
+    past ``max_nodes``."""
+    if not isinstance(root, Value):
+        raise TypeError(f"{who} root must be a Value, got {type(root).__name__}")
+    order = topological_sort(root)
+    check_graph_size(len(order), max_nodes, what, hint)
+    return order, {id(n): i for i, n in enumerate(order)}
+
+
 def check_leaves(name: str, values: object, index: dict[int, int], allow_unused: bool,
                  who: str = "compile_graph()") -> list[Value]:
     """``values`` as a list of leaf Values of the graph (``index``: id -> position), or a clear
@@ -92,12 +104,9 @@ class CompiledGraph:
 
     def __init__(self, root: Value, inputs: Sequence[Value], params: Sequence[Value] = (),
                  *, input_grads: bool = True, allow_unused: bool = False, max_nodes: int = MAX_NODES) -> None:
-        if not isinstance(root, Value):
-            raise TypeError(f"compile_graph() root must be a Value, got {type(root).__name__}")
-        order = topological_sort(root)
-        check_graph_size(len(order), max_nodes, "compile_graph writes a statement or two per value",
-                         "raise max_nodes to compile it anyway (about 20 us and 1 KB a value)")
-        index = {id(n): i for i, n in enumerate(order)}
+        order, index = index_graph(root, "compile_graph()", max_nodes,
+                                   "compile_graph writes a statement or two per value",
+                                   "raise max_nodes to compile it anyway (about 20 us and 1 KB a value)")
         self.inputs = check_leaves("inputs", inputs, index, allow_unused)
         self.params = check_leaves("params", params, index, allow_unused)
         seen: set[int] = set()

@@ -15,9 +15,8 @@ import re
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
-from .compile import check_leaves, comment, literal, substitute
+from .compile import check_leaves, comment, index_graph, literal, substitute
 from .engine import Value, topological_sort
-from .limits import check_graph_size
 from .ops import OPS
 
 INSTALL_HINT = "pip install 'deltagrad[torch]'"
@@ -65,12 +64,8 @@ def torch_source(root: Value, inputs: Sequence[Value] | None = None, *, max_node
     Every leaf becomes a float64 tensor with ``requires_grad=True`` (``inputs`` first, in
     their order); interior values are computed with the op table's PyTorch expressions.
     """
-    if not isinstance(root, Value):
-        raise TypeError(f"torch_source() expects a Value as the root, got {type(root).__name__}")
-    order = topological_sort(root)
-    check_graph_size(len(order), max_nodes, "torch_source writes one line per value",
-                     "a program that long is no longer readable; raise max_nodes to write it anyway")
-    index = {id(n): i for i, n in enumerate(order)}
+    order, index = index_graph(root, "torch_source()", max_nodes, "torch_source writes one line per value",
+                               "a program that long is no longer readable; raise max_nodes to write it anyway")
     firsts = check_leaves("inputs", inputs or [], index, False, who="torch_source()")
     names = _names(order)
     leaves = firsts + [n for n in order if not n.op and all(n is not f for f in firsts)]

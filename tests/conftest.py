@@ -61,6 +61,19 @@ def require_torch():  # type: ignore[no-untyped-def]
 
 from tests.browser import browser, page  # noqa: E402, F401  (fixtures for the page tests)
 
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def run_command(*args: str, env: dict[str, str] | None = None, timeout: float = 300):  # type: ignore[no-untyped-def]
+    """``python -m deltagrad ARGS`` in a subprocess, as a user runs it, from the project root."""
+    import subprocess
+    import sys
+
+    full_env = dict(os.environ if env is None else env)
+    full_env["PYTHONPATH"] = ROOT
+    return subprocess.run([sys.executable, "-m", "deltagrad", *args], capture_output=True, text=True,
+                          env=full_env, timeout=timeout, cwd=ROOT)
+
 
 class CliResult:
     """What a run of the command printed and returned."""
@@ -84,3 +97,12 @@ def run_cli(*args: str) -> CliResult:
         except SystemExit as exit_:
             code = exit_.code if isinstance(exit_.code, int) else 1
     return CliResult(code, out.getvalue(), err.getvalue())
+
+
+def assert_one_line_error(result: CliResult, message: str) -> None:
+    """The command's answer to bad input: exit status 2, one line on stderr that says
+    ``message``, and no traceback."""
+    assert result.returncode == 2, (result.returncode, result.stderr[-2000:])
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert message in result.stderr, result.stderr

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 import nn
 from autograd import Value, check_gradients
-from tests.conftest import B1, B2, ETA, EXPECTED, W1, W2, X, Y, run_cli
+from tests.conftest import B1, B2, ETA, EXPECTED, W1, W2, X, Y, assert_one_line_error, run_cli
+from tests.conftest import run_command as deltagrad
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = {  # the seed's own answers, rounded as a person writes them
@@ -138,11 +136,6 @@ def test_check_gradients_on_any_graph() -> None:
         check_gradients(d, {"x": 1.0})
 
 
-def deltagrad(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "deltagrad", *args], capture_output=True, text=True,
-                          env=dict(os.environ, PYTHONPATH=str(ROOT)), timeout=120, cwd=ROOT)
-
-
 def test_the_command_grades_and_sets_the_exit_status(tmp_path: Path) -> None:
     good = tmp_path / "good.json"
     good.write_text(json.dumps(SEED))
@@ -177,9 +170,7 @@ def test_the_template_lists_every_name_with_null(tmp_path: Path) -> None:
 def test_the_command_answers_bad_files_with_one_line(tmp_path: Path, content: str, message: str) -> None:
     path = tmp_path / "answers.json"
     path.write_text(content)
-    result = run_cli("check", str(path))
-    assert result.returncode == 2 and message in result.stderr
-    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+    assert_one_line_error(run_cli("check", str(path)), message)
 
 
 def test_updated_without_a_learning_rate_is_refused_for_other_networks(tmp_path: Path) -> None:

@@ -10,18 +10,10 @@ from pathlib import Path
 import pytest
 
 import nn
-from tests.conftest import run_cli
+from tests.conftest import assert_one_line_error, run_cli
+from tests.conftest import run_command as deltagrad
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def deltagrad(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    full_env = dict(os.environ if env is None else env)
-    full_env["PYTHONPATH"] = str(ROOT)
-    return subprocess.run(
-        [sys.executable, "-m", "deltagrad.cli", *args],
-        capture_output=True, text=True, env=full_env, timeout=120, cwd=ROOT,
-    )
 
 
 @pytest.mark.usefixtures("requires_dot")
@@ -176,9 +168,7 @@ def test_train_reports_the_seeds_accuracy_and_loss() -> None:
     ],
 )
 def test_train_bad_arguments(args: list[str], message: str) -> None:
-    result = run_cli(*args)
-    assert result.returncode == 2 and message in result.stderr
-    assert len(result.stderr.strip().splitlines()) == 1
+    assert_one_line_error(run_cli(*args), message)
 
 
 def test_train_save_to_a_folder_fails_cleanly(tmp_path: Path) -> None:

@@ -3,22 +3,15 @@
 from __future__ import annotations
 
 import math
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from deltagrad.expr import ExpressionError, parse_assignments, parse_expression
-from tests.conftest import run_cli
+from tests.conftest import assert_one_line_error, run_cli
+from tests.conftest import run_command as deltagrad
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def deltagrad(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "deltagrad", *args], capture_output=True, text=True,
-                          env=dict(os.environ, PYTHONPATH=str(ROOT)), timeout=120, cwd=ROOT)
 
 
 def test_parse_builds_the_tour_expression() -> None:
@@ -84,6 +77,4 @@ def test_the_command_prints_higher_orders() -> None:
     (["expr", "x", "x=abc"], "expected a number"),
 ])
 def test_the_command_answers_bad_input_with_one_line(args: list[str], message: str) -> None:
-    result = run_cli(*args)
-    assert result.returncode == 2 and message in result.stderr
-    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+    assert_one_line_error(run_cli(*args), message)

@@ -14,29 +14,16 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 import nn
 from autograd import GradcheckError, Value, compile_graph, gradcheck
 from autograd.files import atomic_write
-from tests.conftest import run_cli
+from tests.conftest import assert_one_line_error, run_cli
+from tests.conftest import run_command as deltagrad
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def deltagrad(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, PYTHONPATH=str(ROOT), PATH=f"{os.environ.get('PATH', '')}")
-    return subprocess.run([sys.executable, "-m", "deltagrad", *args], capture_output=True, text=True,
-                          env=env, timeout=timeout, cwd=ROOT)
-
-
-def one_line_error(result: Any, text: str) -> None:
-    assert result.returncode == 2, (result.returncode, result.stderr[-2000:])
-    assert "Traceback" not in result.stderr
-    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
-    assert text in result.stderr, result.stderr
 
 
 # -- #2 long sums compile without RecursionError, bit-identical ------------------------------
@@ -76,13 +63,13 @@ def test_wide_layer_compiles_for_training() -> None:
     (["train", "--save", "no/such/folder/m.json"], "the folder no/such/folder does not exist"),
 ])
 def test_cli_bounds(args: list[str], text: str) -> None:
-    one_line_error(run_cli(*args), text)  # type: ignore[arg-type]
+    assert_one_line_error(run_cli(*args), text)
 
 
 def test_save_is_checked_before_training_starts(tmp_path: Path) -> None:
     started = time.perf_counter()
     result = deltagrad("train", "--epochs", "10000000", "--save", str(tmp_path / "missing" / "m.json"))
-    one_line_error(result, "does not exist")
+    assert_one_line_error(result, "does not exist")
     assert time.perf_counter() - started < 60  # it did not train 10^7 epochs first
 
 
@@ -94,7 +81,7 @@ def test_save_is_checked_before_training_starts(tmp_path: Path) -> None:
 def test_demo_weights_files_that_broke_it(tmp_path: Path, content: str, text: str) -> None:
     path = tmp_path / "m.json"
     path.write_text(content)
-    one_line_error(deltagrad("demo", "--weights", str(path), "--x", "1", "--y", "1"), text)
+    assert_one_line_error(deltagrad("demo", "--weights", str(path), "--x", "1", "--y", "1"), text)
 
 
 def test_readme_workflow_with_a_big_model_still_teaches(tmp_path: Path) -> None:

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import math
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 import nn
-from tests.conftest import X, Y, run_cli
+from tests.conftest import X, Y, assert_one_line_error, run_cli
+from tests.conftest import run_command as deltagrad
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -89,11 +87,6 @@ def test_compare_inits_shows_the_lesson() -> None:
         assert learns.epochs_to_90 is not None and learns.final_accuracy == 1.0
 
 
-def deltagrad(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "deltagrad", *args], capture_output=True, text=True,
-                          env=dict(os.environ, PYTHONPATH=str(ROOT)), timeout=300, cwd=ROOT)
-
-
 def test_the_command_prints_a_row_per_start_and_plots(tmp_path: Path) -> None:
     pytest.importorskip("matplotlib")
     result = deltagrad("inits", "--compiled", "--epochs", "5", "--plot", str(tmp_path), "--no-progress")
@@ -112,6 +105,4 @@ def test_the_command_prints_a_row_per_start_and_plots(tmp_path: Path) -> None:
     (["inits", "--data", "mnist"], "invalid choice"),
 ])
 def test_the_command_answers_bad_input_with_one_line(args: list[str], message: str) -> None:
-    result = run_cli(*args)
-    assert result.returncode == 2 and message in result.stderr
-    assert len(result.stderr.strip().splitlines()) == 1
+    assert_one_line_error(run_cli(*args), message)
