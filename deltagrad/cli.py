@@ -417,6 +417,8 @@ def _expr(args: argparse.Namespace) -> int:
             print(f"step-by-step page written to {page}")
     except viz.GraphvizNotFoundError as err:
         print(f"graph not rendered: {err}")
+    except BrokenPipeError:
+        raise  # the reader left (`| head`): main ends quietly
     except (viz.GraphTooLargeError, viz.RenderError, OSError) as err:
         raise UsageError(str(err)) from None
     return 0
@@ -517,6 +519,8 @@ def _draw_check(model: nn.MLP, x: list[float], y: list[float], report: nn.CheckR
         for (name, draw), file in zip(pictures, ("graph.svg", "network.svg")):
             try:  # each on its own: without Graphviz both DOT sources are still written
                 print(f"{name} written to {viz.save_picture(draw(), out / file)}")
+            except BrokenPipeError:
+                raise
             except (viz.GraphvizNotFoundError, viz.GraphTooLargeError, viz.RenderError, OSError) as err:
                 print(f"{name} not rendered: {str(err).split(';')[0]}")
     finally:

@@ -208,3 +208,13 @@ def test_version_and_python_m_are_the_command() -> None:
     result = subprocess.run([sys.executable, "-m", "deltagrad", "--version"], capture_output=True, text=True,
                             cwd=ROOT, env=dict(os.environ, PYTHONPATH=str(ROOT)), timeout=60)
     assert result.returncode == 0 and result.stdout.strip() == f"deltagrad {version('deltagrad')}"
+
+
+@pytest.mark.parametrize("command", ["expr 'x**3' x=2 --order 2 --format dot --out {tmp}",
+                                     "check docs/student_answers.json --out {tmp}",
+                                     "inits --epochs 3 --no-progress"])
+def test_every_command_piped_into_head_ends_quietly(tmp_path: Path, command: str) -> None:
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    line = f"'{sys.executable}' -m deltagrad {command.format(tmp=tmp_path)} | head -1"
+    result = subprocess.run(line, shell=True, capture_output=True, text=True, env=env, cwd=ROOT, timeout=120)
+    assert "error" not in result.stderr and "Traceback" not in result.stderr, result.stderr
