@@ -58,8 +58,8 @@ notebook: $(VENV)/.installed-notebook
 	$(VENV)/bin/jupyter lab docs/tutorial.ipynb
 
 lint: $(VENV)/.installed-lint
-	$(VENV)/bin/ruff check autograd nn viz deltagrad tests benchmarks
-	$(VENV)/bin/mypy autograd nn viz deltagrad
+	$(VENV)/bin/ruff check src tests benchmarks
+	$(VENV)/bin/mypy src/deltagrad
 	$(VENV)/bin/lint-imports
 
 bench: $(VENV)/.installed-bench

@@ -179,7 +179,7 @@ def _ratio(a: float | None, b: float | None) -> str:
 
 def render_table(med: Any, deepest: dict[str, dict[str, Any]], engines: list[str], big: str) -> str:
     """Absolute figures and ratios, one row per workload."""
-    from nn import format_table
+    from deltagrad.nn import format_table
 
     rows = []
     dg = med("mlp_step", "deltagrad", "ms")

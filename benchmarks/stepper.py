@@ -16,8 +16,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-import viz
-from autograd import Value, topological_sort
+from deltagrad import viz
+from deltagrad.autograd import Value, topological_sort
 
 ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]

@@ -16,9 +16,9 @@ import tracemalloc
 from collections.abc import Callable
 from typing import Any
 
-import nn
-from autograd import Value
-from nn import datasets
+from deltagrad import nn
+from deltagrad.autograd import Value
+from deltagrad.nn import datasets
 
 SIZES = [16, 16, 1]
 N_POINTS = 100
@@ -258,7 +258,7 @@ def deepest_chain(engine: str) -> dict[str, Any]:
 
 def compile_time(n_ops: int) -> dict[str, Any]:
     """Seconds to compile the chain graph of ``n_ops`` operations (n_ops + 1 nodes)."""
-    from autograd import compile_graph
+    from deltagrad.autograd import compile_graph
 
     x, y = build_chain(Value, n_ops)
     t0 = time.perf_counter()
@@ -271,7 +271,7 @@ def compile_time(n_ops: int) -> dict[str, Any]:
 
 def grad_vs_backward(n_ops: int) -> dict[str, Any]:
     """autograd.grad(create_graph=False) beside backward() on the same chain, per op."""
-    from autograd import grad
+    from deltagrad.autograd import grad
 
     x, y = build_chain(Value, n_ops)
     times: dict[str, list[float]] = {"backward": [], "grad": []}
@@ -290,7 +290,7 @@ def grad_vs_backward(n_ops: int) -> dict[str, Any]:
 def hvp_cost() -> dict[str, Any]:
     """One Hessian-vector product of the MLP 2 -> 16 -> 16 -> 1 at one example, by double
     backprop, against one forward + backward of the same loss."""
-    from autograd import hvp
+    from deltagrad.autograd import hvp
 
     X, Y, model = problem()
     params = model.parameters()

@@ -17,8 +17,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import viz  # noqa: E402
-from autograd import Value, derivatives, grad, topological_sort  # noqa: E402
+from deltagrad import viz  # noqa: E402
+from deltagrad.autograd import Value, derivatives, grad, topological_sort  # noqa: E402
 
 DOCS = ROOT / "docs"
 ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

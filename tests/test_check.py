@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-import nn
-from autograd import Value, check_gradients
+from deltagrad import nn
+from deltagrad.autograd import Value, check_gradients
 from tests.conftest import B1, B2, ETA, EXPECTED, W1, W2, X, Y, assert_one_line_error, run_cli
 from tests.conftest import run_command as deltagrad
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-import nn
+from deltagrad import nn
 from tests.conftest import assert_one_line_error, run_cli
 from tests.conftest import run_command as deltagrad
 

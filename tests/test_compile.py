@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import nn
-from autograd import CompiledGraph, Value, compile_graph, topological_sort
+from deltagrad import nn
+from deltagrad.autograd import CompiledGraph, Value, compile_graph, topological_sort
 from tests.conftest import B1, B2, EXPECTED, W1, W2, X, Y, close
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-import nn
+from deltagrad import nn
 from tests.conftest import B1, B2, W1, W2, X, Y
 
 
@@ -32,7 +32,7 @@ def test_accumulate_over_a_data_set_matches_eager_mean() -> None:
     total = compiled.accumulate(X_, Y_, scale=1.0 / len(X_))
     fast = [p.grad for p in model.parameters()]
     model.zero_grad()
-    from autograd import Value
+    from deltagrad.autograd import Value
 
     loss = Value.sum([hinge(model(x), y) for x, y in zip(X_, Y_)]) * (1.0 / len(X_))
     loss.backward()

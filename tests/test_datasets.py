@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from nn import datasets
+from deltagrad.nn import datasets
 
 
 @pytest.mark.parametrize("make", [datasets.moons, datasets.circles, datasets.spiral])

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from autograd.text import significant
-from deltagrad import demo
+from deltagrad.autograd.text import significant
+from deltagrad.cli import walkthrough as demo
 from tests.conftest import EXPECTED, close
 
 
@@ -34,7 +34,7 @@ def test_run_demo_reproduces_the_worked_example(tmp_path: Path) -> None:
 
 
 def test_demo_formulas_follow_the_activation_used() -> None:
-    import nn
+    from deltagrad import nn
 
     lines: list[str] = []
     model = nn.MLP(2, [3, 3, 1], activation="tanh", output_activation="linear", rng=1)
@@ -49,7 +49,7 @@ def test_demo_formulas_follow_the_activation_used() -> None:
 
 
 def test_demo_never_prints_minus_zero() -> None:
-    import nn
+    from deltagrad import nn
 
     lines: list[str] = []
     model = nn.MLP.from_weights([[[0.0, 0.0]], [[0.0]]], [[0.0], [0.0]], activation="relu")
@@ -63,7 +63,7 @@ def test_run_demo_without_out_dir_writes_nothing(tmp_path: Path) -> None:
 
 
 def test_columns_stay_aligned_for_wide_layers() -> None:
-    import nn
+    from deltagrad import nn
 
     lines: list[str] = []
     model = nn.MLP(2, [12, 1], activation="sigmoid", rng=0)

@@ -9,9 +9,8 @@ from pathlib import Path
 
 import pytest
 
-import nn
-import viz
-from autograd import Value
+from deltagrad import nn, viz
+from deltagrad.autograd import Value
 from tests.conftest import B1, B2, W1, W2, X, Y
 
 GOLDEN = Path(__file__).parent / "golden" / "worked_example.dot"

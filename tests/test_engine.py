@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from autograd import Value, gradcheck, topological_sort
+from deltagrad.autograd import Value, gradcheck, topological_sort
 from tests.conftest import B1, B2, EXPECTED, W1, W2, X, Y, close
 
 finite = st.floats(min_value=-5.0, max_value=5.0, allow_nan=False)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from deltagrad.expr import ExpressionError, parse_assignments, parse_expression
+from deltagrad.cli.expression import ExpressionError, parse_assignments, parse_expression
 from tests.conftest import assert_one_line_error, run_cli
 from tests.conftest import run_command as deltagrad
 

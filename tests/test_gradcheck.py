@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from autograd import GradcheckError, Value, gradcheck
+from deltagrad.autograd import GradcheckError, Value, gradcheck
 
 
 def test_passes_for_correct_gradients() -> None:

@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-import nn
-from autograd import GradcheckError, Value, compile_graph, gradcheck
-from autograd.files import atomic_write
+from deltagrad import nn
+from deltagrad.autograd import GradcheckError, Value, compile_graph, gradcheck
+from deltagrad.autograd.files import atomic_write
 from tests.conftest import assert_one_line_error, run_cli
 from tests.conftest import run_command as deltagrad
 
@@ -352,7 +352,7 @@ def test_a_loss_that_branches_on_data_is_caught_before_compiled_training() -> No
 
 # -- #17 labels in DOT are escaped (the stepper's HTML has its own test) --------------------------
 def test_control_characters_in_labels_never_reach_dot() -> None:
-    import viz
+    from deltagrad import viz
 
     source = viz.draw_dot(Value(1.0, "a\x00b\x07c\nd") * 2.0).source
     assert not any(ch in source for ch in "\x00\x07")

@@ -10,9 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import nn
-import viz
-from autograd import Value, compile_graph, derivatives, grad, hessian, hvp, topological_sort
+from deltagrad import nn, viz
+from deltagrad.autograd import Value, compile_graph, derivatives, grad, hessian, hvp, topological_sort
 from tests.conftest import B1, B2, W1, W2, X, Y
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-import nn
+from deltagrad import nn
 
 
 def test_round_trip(tmp_path: Path) -> None:

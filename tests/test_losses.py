@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-import nn
-from autograd import Value
+from deltagrad import nn
+from deltagrad.autograd import Value
 
 
 def test_half_squared_error_value_and_derivative() -> None:

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import nn
-from autograd import Value
+from deltagrad import nn
+from deltagrad.autograd import Value
 from tests.conftest import B1, B2, ETA, EXPECTED, W1, W2, X, Y, close
 
 

@@ -6,8 +6,8 @@ import random
 
 import pytest
 
-import nn
-from autograd import Value, topological_sort
+from deltagrad import nn
+from deltagrad.autograd import Value, topological_sort
 from tests.conftest import B1, B2, EXPECTED, W1, W2, X, close
 
 NAMES_221 = [

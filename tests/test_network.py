@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pytest
 
-import nn
-import viz
-from autograd.text import significant
+from deltagrad import nn, viz
+from deltagrad.autograd.text import significant
 from tests.conftest import B1, B2, EXPECTED, W1, W2, X, Y
 
 

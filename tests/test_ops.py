@@ -12,9 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import viz
-from autograd import Value, compile_graph, gradcheck
-from autograd.ops import OPS, UNARY, Op, float_function, register
+from deltagrad import viz
+from deltagrad.autograd import Value, compile_graph, gradcheck
+from deltagrad.autograd.ops import OPS, UNARY, Op, float_function, register
 
 # Points where each op is smooth: a base > 0 for powers and logs, away from relu's kink.
 DOMAINS = {
@@ -78,7 +78,7 @@ def test_every_op_compiles_bit_identical_to_eager(name: str, data: st.DataObject
 
 
 def root_leaves(root: Value) -> list[Value]:
-    from autograd import topological_sort
+    from deltagrad.autograd import topological_sort
 
     return [n for n in topological_sort(root) if not n.op]
 

@@ -6,8 +6,8 @@ import math
 
 import pytest
 
-import nn
-from autograd import Value
+from deltagrad import nn
+from deltagrad.autograd import Value
 
 
 def test_sgd_step_is_p_minus_lr_grad() -> None:

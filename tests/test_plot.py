@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-import nn
-from viz import plot
+from deltagrad import nn
+from deltagrad.viz import plot
 
 PNG = b"\x89PNG\r\n\x1a\n"
 

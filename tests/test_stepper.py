@@ -10,9 +10,8 @@ from typing import Any
 
 import pytest
 
-import nn
-import viz
-from autograd import Value, topological_sort
+from deltagrad import nn, viz
+from deltagrad.autograd import Value, topological_sort
 from tests.conftest import B1, B2, W1, W2, X, Y
 
 pytestmark = pytest.mark.usefixtures("requires_dot")

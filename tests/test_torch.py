@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import nn
-from autograd import Value, grad
+from deltagrad import nn
+from deltagrad.autograd import Value, grad
 from tests.conftest import B1, B2, W1, W2, X, Y, require_torch
 from tests.test_higher import random_graph
 
@@ -135,7 +135,7 @@ def test_bridge_round_trip_and_gradients(torch) -> None:  # type: ignore[no-unty
     loss = (0.5 * (out - torch.tensor([1.0, 0.0], dtype=torch.float64)) ** 2).sum()
     loss.backward()
     autograd_grads = nn.autograd_gradients(model, x, [1.0, 0.0])
-    from nn.bridge import torch_gradients
+    from deltagrad.nn.bridge import torch_gradients
 
     theirs = torch_gradients(model, x, [1.0, 0.0])
     for name, g in autograd_grads.items():
@@ -158,8 +158,8 @@ def test_from_torch_refuses_what_it_cannot_map(torch, make, message: str) -> Non
 
 
 def test_check_with_torch_on_a_graph_with_odd_labels(torch) -> None:  # type: ignore[no-untyped-def]
-    from autograd import check_with_torch, torch_source
-    from autograd.text import format_table
+    from deltagrad.autograd import check_with_torch, torch_source
+    from deltagrad.autograd.text import format_table
 
     a, b = Value(2.0, label="a"), Value(-3.0, label="import os; os.system('x')")
     c = (a * b + a**2).tanh().softplus() + (b / a).relu() + (a - b).log()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-import nn
+from deltagrad import nn
 
 
 def moons(n: int = 40) -> tuple[list[list[float]], list[float]]:

@@ -11,8 +11,8 @@ import ast
 import math
 from collections.abc import Mapping
 
-from autograd import Value
-from autograd.ops import UNARY
+from deltagrad.autograd import Value
+from deltagrad.autograd.ops import UNARY
 
 _BINARY = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
 MAX_LENGTH = 2_000  # characters of an expression

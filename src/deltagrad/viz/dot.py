@@ -32,10 +32,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from autograd import Value, topological_sort
-from autograd.files import atomic_write
-from autograd.limits import check_graph_size
-from autograd.ops import OPS
+from deltagrad.autograd import Value, topological_sort
+from deltagrad.autograd.files import atomic_write
+from deltagrad.autograd.limits import check_graph_size
+from deltagrad.autograd.ops import OPS
 
 from .graph import (
     MAX_NAME,

@@ -1,7 +1,7 @@
 """Neural networks on `autograd.Value`, and the textbook delta rule to check them against."""
 
-from autograd.grading import CheckReport, CheckRow
-from autograd.text import format_table
+from deltagrad.autograd.grading import CheckReport, CheckRow
+from deltagrad.autograd.text import format_table
 
 from . import datasets
 from .check import check_answers

@@ -7,12 +7,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import nn
-import viz
-from autograd import Value, topological_sort
-from autograd.compile import substitute
-from autograd.ops import OPS
-from autograd.text import fixed, format_table, significant
+from deltagrad import nn, viz
+from deltagrad.autograd import Value, topological_sort
+from deltagrad.autograd.compile import substitute
+from deltagrad.autograd.ops import OPS
+from deltagrad.autograd.text import fixed, format_table, significant
 
 INSTALL_HINT = "install Graphviz: apt-get install graphviz, brew install graphviz, or https://graphviz.org/download/"
 # A graph with more values than this is drawn as the network view instead: past it, the
@@ -270,7 +269,7 @@ def _pictures(model: nn.MLP, loss: Value, inputs: list[Value], targets: list[Val
 def _torch_table(model: nn.MLP, x: Sequence[float], y: Sequence[float], rows: list[nn.GradientRow],
                  echo: Callable[[str], None]) -> None:
     """The gradients by autograd, by the delta rule and by PyTorch in one table."""
-    from nn.bridge import torch_gradients
+    from deltagrad.nn.bridge import torch_gradients
 
     try:
         theirs = torch_gradients(model, x, y)
@@ -290,7 +289,7 @@ def _torch_table(model: nn.MLP, x: Sequence[float], y: Sequence[float], rows: li
 def generated_backward(model: nn.MLP, x: Sequence[float], y: Sequence[float]) -> str:
     """The code `compile_graph` writes for this network's loss, each backward statement beside
     the delta-rule quantity it computes and its value at (x, y)."""
-    from autograd import CompiledGraph, compile_graph
+    from deltagrad.autograd import CompiledGraph, compile_graph
 
     xs = [Value(v, label=f"x[{j}]") for j, v in enumerate(x)]
     ys = [Value(v, label="y" if len(y) == 1 else f"y[{i}]") for i, v in enumerate(y)]

@@ -18,9 +18,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from autograd.grading import CheckReport, CheckRow
-from autograd.grading import close as _close
-from autograd.text import did_you_mean, significant
+from deltagrad.autograd.grading import CheckReport, CheckRow
+from deltagrad.autograd.grading import close as _close
+from deltagrad.autograd.text import did_you_mean, significant
 
 from .manual import SECTIONS, hand_values
 from .module import MLP

@@ -17,8 +17,8 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from autograd import Value
-from autograd.files import atomic_write
+from deltagrad.autograd import Value
+from deltagrad.autograd.files import atomic_write
 
 FORMAT = "deltagrad.mlp"
 VERSION = 1
@@ -367,7 +367,7 @@ class MLP(Module):
     def to_torch(self) -> Any:
         """The same network as a ``torch.nn.Sequential`` of ``Linear`` and activation layers,
         with the same weights in float64 (needs the ``torch`` extra)."""
-        from autograd.torch_bridge import import_torch
+        from deltagrad.autograd.torch_bridge import import_torch
 
         torch = import_torch()
         layers: list[Any] = []
@@ -386,7 +386,7 @@ class MLP(Module):
     def from_torch(cls, seq: Any) -> MLP:
         """The MLP of a ``torch.nn.Sequential`` of ``Linear`` layers, each followed by one of
         ``nn.ACTIVATIONS`` (or by nothing: linear); ValueError naming the layer otherwise."""
-        from autograd.torch_bridge import import_torch
+        from deltagrad.autograd.torch_bridge import import_torch
 
         torch = import_torch()
         if not isinstance(seq, torch.nn.Sequential):

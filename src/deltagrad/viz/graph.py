@@ -23,9 +23,9 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
-from autograd import Value, topological_sort
-from autograd.ops import OPS
-from autograd.text import significant
+from deltagrad.autograd import Value, topological_sort
+from deltagrad.autograd.ops import OPS
+from deltagrad.autograd.text import significant
 
 MAX_NAME = 20
 MATCH_TOLERANCE = 1e-9

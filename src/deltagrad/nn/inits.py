@@ -73,7 +73,7 @@ class InitComparison:
 
 def gradient_norm(model: MLP, X: Sequence[Sequence[float]], Y: Sequence[Any], loss: Callable[..., Any]) -> float:
     """The Euclidean norm of the mean loss's gradient over the data set, leaving ``.grad`` as it was."""
-    from autograd import Value
+    from deltagrad.autograd import Value
 
     params = model.parameters()
     saved = [p.grad for p in params]

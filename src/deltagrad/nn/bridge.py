@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from autograd.torch_bridge import import_torch
+from deltagrad.autograd.torch_bridge import import_torch
 
 from .inference import check_row
 from .module import MLP

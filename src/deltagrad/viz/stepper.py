@@ -33,10 +33,10 @@ import os
 from pathlib import Path
 from typing import Any
 
-from autograd import Value
-from autograd.compile import substitute
-from autograd.files import atomic_write
-from autograd.ops import GATES, OPS
+from deltagrad.autograd import Value
+from deltagrad.autograd.compile import substitute
+from deltagrad.autograd.files import atomic_write
+from deltagrad.autograd.ops import GATES, OPS
 
 from .dot import DEFAULT_MAX_NODES, DEFAULT_TIMEOUT, check_size, draw_dot, pipe
 from .graph import GraphView, check_reference, matches, number, read_graph

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from autograd import Value
+from deltagrad.autograd import Value
 
 from .compiled import compile_loss
 from .inference import predict

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numbers
 from collections.abc import Callable, Sequence
 
-from autograd import CompiledGraph, Value, compile_graph
+from deltagrad.autograd import CompiledGraph, Value, compile_graph
 
 from .module import MLP
 

@@ -6,7 +6,7 @@ import numbers
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from autograd import Value
+from deltagrad.autograd import Value
 
 Scalar = Value | float
 

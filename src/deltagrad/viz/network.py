@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-import nn
-from autograd import Value
+from deltagrad import nn
+from deltagrad.autograd import Value
 
 from .dot import COLOURS, check_rows, dot_text, html_text
 from .graph import check_reference, matches, number

@@ -6,7 +6,7 @@ import math
 import numbers
 from collections.abc import Iterable
 
-from autograd import Value
+from deltagrad.autograd import Value
 
 
 def _check_params(params: Iterable[Value], name: str) -> list[Value]:

@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from autograd.text import fixed, format_table
+from deltagrad.autograd.text import fixed, format_table
 
 from .inference import check_row
 from .losses import half_squared_error

@@ -1,6 +1,6 @@
 """Everything that draws: computation graphs, the network view, training plots, the stepper."""
 
-from autograd.limits import GraphTooLargeError
+from deltagrad.autograd.limits import GraphTooLargeError
 
 from .dot import (
     FORMATS,

@@ -10,8 +10,8 @@ from __future__ import annotations
 import numbers
 from collections.abc import Callable, Sequence
 
-from autograd import Value
-from autograd.ops import float_function
+from deltagrad.autograd import Value
+from deltagrad.autograd.ops import float_function
 
 from .module import MLP
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import nn
+from deltagrad import nn
 
 INSTALL_HINT = "pip install 'deltagrad[plot]' (or: pip install matplotlib)"
 

@@ -1,0 +1,213 @@
+"""What every subcommand shares: number parsers with bounds, one-line errors, output checks."""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, NoReturn
+
+from deltagrad import nn, viz
+
+from . import walkthrough as demo
+
+# Bounds of the command's numbers: large enough for any lesson, small enough to finish.
+MAX_POINTS = 100_000
+MAX_WIDTH = 4_096
+MAX_LAYERS = 32
+MAX_EPOCHS = 10_000_000
+MAX_NOISE = 100.0
+MAX_LR = 1e6
+MAX_SEED = 2**32 - 1
+PICTURE_FORMATS = [suffix.lstrip(".") for suffix in viz.FORMATS]
+
+
+
+class UsageError(Exception):
+    """Bad input found after parsing: reported as one line, exit status 2."""
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, with errors as one line (status 2) instead of the usage block."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+
+
+class Version(argparse.Action):
+    """``--version``, with the version read only when asked for."""
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: Any, **kwargs: Any) -> None:
+        import deltagrad
+
+        print(f"deltagrad {deltagrad.__version__}")
+        parser.exit()
+
+
+def number(text: str) -> float:
+    try:
+        value = float(text)
+    except (ValueError, OverflowError):
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"expected a finite number, got {text!r}")
+    return value
+
+
+def bounded(low: float, high: float, *, low_open: bool = False) -> Callable[[str], float]:
+    """A number in [low, high] (or (low, high] with ``low_open``)."""
+
+    def parse(text: str) -> float:
+        value = number(text)
+        if (value <= low if low_open else value < low) or value > high:
+            if low_open and low == 0 and value <= 0:
+                raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
+            if not low_open and low == 0 and value < 0:
+                raise argparse.ArgumentTypeError(f"expected a number >= 0, got {text!r}")
+            side = "(" if low_open else "["
+            raise argparse.ArgumentTypeError(f"expected a number in {side}{low:g}, {high:g}], got {text!r}")
+        return value
+
+    return parse
+
+
+def count(low: int, high: int) -> Callable[[str], int]:
+    """A whole number in [low, high]."""
+
+    def parse(text: str) -> int:
+        try:
+            if len(text) > 30:
+                raise ValueError
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a whole number, got {text[:40]!r}") from None
+        if value < low:
+            raise argparse.ArgumentTypeError(f"expected a whole number >= {low}, got {text!r}")
+        if value > high:
+            raise argparse.ArgumentTypeError(f"expected a whole number <= {high:,}, got {text!r}")
+        return value
+
+    return parse
+
+
+def widths(text: str) -> list[int]:
+    if text.strip() in ("", "none"):
+        return []
+    try:
+        widths = [int(part) for part in text.split(",")]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected comma-separated widths like 16,16, got {text!r}") from None
+    if any(w < 1 for w in widths):
+        raise argparse.ArgumentTypeError(f"widths must be >= 1, got {text!r}")
+    if any(w > MAX_WIDTH for w in widths):
+        raise argparse.ArgumentTypeError(f"widths must be <= {MAX_WIDTH}, got {text!r}")
+    if len(widths) > MAX_LAYERS:
+        raise argparse.ArgumentTypeError(f"at most {MAX_LAYERS} hidden layers, got {len(widths)}")
+    return widths
+
+
+positive = bounded(0.0, MAX_LR, low_open=True)
+
+
+positive = bounded(0.0, MAX_LR, low_open=True)
+
+
+def training_arguments(p: argparse.ArgumentParser, *, default_hidden: list[int], default_activation: str,
+                        default_epochs: int, default_lr: float) -> None:
+    """The arguments `train` and `inits` share: data, network, schedule, output."""
+    p.add_argument("--data", choices=list(nn.datasets.DATASETS), default="moons",
+                   help="data set (default: %(default)s)")
+    p.add_argument("--n", type=count(2, MAX_POINTS), default=None,
+                   help="number of points (default: the data set's own: 100, xor 4)")
+    p.add_argument("--noise", type=bounded(0.0, MAX_NOISE), default=None,
+                   help="Gaussian noise (default: the data set's own)")
+    p.add_argument("--hidden", type=widths, default=default_hidden, metavar="W1,W2,...",
+                   help=f"hidden layer widths (default: {','.join(map(str, default_hidden))})")
+    p.add_argument("--activation", choices=[a for a in nn.ACTIVATIONS if a != "linear"],
+                   default=default_activation, help="hidden activation (default: %(default)s)")
+    p.add_argument("--epochs", type=count(1, MAX_EPOCHS), default=default_epochs,
+                   help="epochs (default: %(default)s)")
+    p.add_argument("--lr", type=positive, default=default_lr, help="learning rate (default: %(default)s)")
+    p.add_argument("--seed", type=count(0, MAX_SEED), default=0,
+                   help="seed for data and weights (default: %(default)s)")
+    p.add_argument("--compiled", action="store_true", help="replay a compiled loss graph (much faster)")
+    p.add_argument("--plot", type=Path, metavar="DIR", help="write the plots to DIR")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+
+def fail(command: str, message: str) -> NoReturn:
+    print(f"deltagrad {command}: error: {' '.join(str(message).split())}", file=sys.stderr)
+    raise SystemExit(2)
+
+
+def check_folder(option: str, path: Path) -> None:
+    """``path`` is usable as an output folder: it is one, or it can be made."""
+    if path.exists() and not path.is_dir():
+        raise UsageError(f"{option} {path} exists and is not a folder")
+    parent = path
+    while not parent.exists():
+        parent = parent.parent
+    if not os.access(parent, os.W_OK):
+        raise UsageError(f"{option} {path}: cannot write in {parent}")
+
+
+def check_save(path: Path) -> None:
+    """``--save`` can be written, checked before a long training run starts."""
+    if path.is_dir():
+        raise UsageError(f"--save {path} is a folder; give a file name such as model.json")
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise UsageError(f"--save {path}: the folder {folder} does not exist")
+    if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise UsageError(f"--save {path}: cannot write there")
+
+
+def make_data(args: argparse.Namespace) -> tuple[list[list[float]], list[int]]:
+    """The data set the arguments name, from the registry (``nn.datasets.DATASETS``)."""
+    make = nn.datasets.DATASETS[args.data]
+    kwargs: dict[str, Any] = {"rng": args.seed}
+    if args.n is not None:
+        kwargs["n"] = args.n
+    if args.noise is not None:
+        kwargs["noise"] = args.noise
+    try:
+        return make(**kwargs)
+    except (TypeError, ValueError) as err:
+        raise UsageError(f"--data {args.data}: {err}") from None
+
+
+def plots(folder: Path, draw: Callable[[Any], list[Path]]) -> None:
+    """Run ``draw(viz.plot)`` and say where the plots went; without matplotlib, say how to get it."""
+    from deltagrad.viz import plot
+
+    try:
+        written = draw(plot)
+    except plot.PlotUnavailableError as err:
+        print(f"no plots: {err}")
+    except OSError as err:
+        raise UsageError(f"cannot write the plots to {folder}: {err}") from None
+    else:
+        print(f"plot{'s' if len(written) > 1 else ''} written to {' and '.join(map(str, written))}")
+
+
+def model_from_args(args: argparse.Namespace, command: str) -> tuple[nn.MLP, list[float], list[float]]:
+    """The network, x and y the arguments name: --weights with --x and --y, or the 2-2-1."""
+    if args.weights is not None:
+        try:
+            model = nn.load(args.weights)
+        except (OSError, ValueError) as err:
+            raise UsageError(f"cannot use --weights {args.weights}: {err}") from None
+        if not args.template and (args.x is None or args.y is None):
+            raise UsageError("--weights needs --x and --y (the input and target for that network)")
+    else:
+        model = demo.worked_model()
+    x = list(args.x) if args.x is not None else list(demo.WORKED_X) if args.weights is None else [0.0] * model.sizes[0]
+    y = list(args.y) if args.y is not None else list(demo.WORKED_Y) if args.weights is None else [0.0] * model.sizes[-1]
+    if len(x) != model.sizes[0]:
+        raise UsageError(f"--x needs one value per network input ({model.sizes[0]}), got {len(x)}")
+    if len(y) != model.sizes[-1]:
+        raise UsageError(f"--y needs one value per network output ({model.sizes[-1]}), got {len(y)}")
+    return model, x, y

@@ -1,0 +1,76 @@
+"""``deltagrad demo``: one backprop step of the 2-2-1 network (or a saved one), narrated and drawn."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from deltagrad import nn
+
+from . import walkthrough as demo
+from .common import PICTURE_FORMATS, UsageError, check_folder, number, positive
+
+
+def register(sub: Any) -> None:
+    """Add ``deltagrad demo`` to the subcommands."""
+    p = sub.add_parser(
+        "demo",
+        help="walk through one backprop step of the 2-2-1 network and draw its graph",
+        description=(
+            "Walk through one step of gradient descent on the classic 2-2-1 sigmoid network "
+            "(or the network of --weights): forward pass, loss, the gradients by autograd "
+            "beside the hand-derived delta rule, the SGD update, and two pictures: the "
+            "computation graph with every value and gradient, and the network view."
+        ),
+    )
+    p.add_argument("--out", type=Path, default=Path("build/demo"), metavar="DIR",
+                   help="folder for the pictures and their DOT source (default: %(default)s)")
+    p.add_argument("--format", choices=PICTURE_FORMATS, default="svg", help="picture format (default: %(default)s)")
+    p.add_argument("--rankdir", choices=["TB", "LR"], default="TB",
+                   help="layout of the graph: top to bottom or left to right (default: %(default)s)")
+    p.add_argument("--weights", type=Path, metavar="FILE.json",
+                   help="a model file (from model.save) instead of the 2-2-1 example")
+    p.add_argument("--x", type=number, nargs="+", metavar="X", help="the input values")
+    p.add_argument("--y", type=number, nargs="+", metavar="Y", help="the target value(s)")
+    p.add_argument("--lr", type=positive, default=demo.WORKED_LR, help="learning rate (default: %(default)s)")
+    p.add_argument("--html", action="store_true",
+                   help="also write backprop.html, a page that steps through the forward and backward pass")
+    p.add_argument("--torch", action="store_true",
+                   help="also print PyTorch's gradients beside autograd's and the delta rule's (torch extra)")
+    p.add_argument("--show-code", action="store_true",
+                   help="also print the code compile_graph generates, beside the delta rule it reproduces")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.weights is not None:
+        try:
+            model = nn.load(args.weights)
+        except (OSError, ValueError) as err:
+            raise UsageError(f"cannot use --weights {args.weights}: {err}") from None
+        if args.x is None or args.y is None:
+            raise UsageError("--weights needs --x and --y (the input and target for that network)")
+    else:
+        model = demo.worked_model()
+    x = args.x if args.x is not None else demo.WORKED_X
+    y = args.y if args.y is not None else demo.WORKED_Y
+    if len(x) != model.sizes[0]:
+        raise UsageError(f"--x needs one value per network input ({model.sizes[0]}), got {len(x)}")
+    if len(y) != model.sizes[-1]:
+        raise UsageError(f"--y needs one value per network output ({model.sizes[-1]}), got {len(y)}")
+    check_folder("--out", args.out)
+    code = demo.generated_backward(model, x, y) if args.show_code else None  # before the SGD step
+    try:
+        demo.run_demo(model, x, y, args.lr, args.out, args.format, rankdir=args.rankdir, html=args.html,
+                      torch=args.torch)
+    except OSError as err:
+        if isinstance(err, BrokenPipeError):
+            raise
+        raise UsageError(str(err)) from None
+    if code is not None:
+        print()
+        print("The compiled graph: compile_graph(L, inputs, params) writes this Python, and its")
+        print("backward pass is the delta rule, line by line (values at the example above):")
+        print(code)
+    return 0

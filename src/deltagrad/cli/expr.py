@@ -1,0 +1,88 @@
+"""``deltagrad expr``: the graph and gradients of an expression typed on the command line."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from deltagrad import viz
+from deltagrad.autograd.ops import UNARY
+
+from .common import PICTURE_FORMATS, UsageError, check_folder, count
+
+
+def register(sub: Any) -> None:
+    """Add ``deltagrad expr`` to the subcommands."""
+    p = sub.add_parser(
+        "expr",
+        help="the graph of an expression: every variable's gradient, the picture, the stepper",
+        description=(
+            "Build the graph of an expression such as \"tanh(a*b + a**2)\" with the given values, "
+            "print each variable's gradient and write the picture (and with --html the page that "
+            "steps through it). Allowed: names, numbers, + - * / **, unary -, and the functions "
+            f"{', '.join(UNARY)}."
+        ),
+    )
+    p.add_argument("expression", help='the expression, e.g. "tanh(a*b + a**2)"')
+    p.add_argument("values", nargs="*", metavar="NAME=VALUE", help="a value for every variable, e.g. a=2 b=-3")
+    p.add_argument("--out", type=Path, default=Path("build/expr"), metavar="DIR",
+                   help="folder for the picture (default: %(default)s)")
+    p.add_argument("--format", choices=PICTURE_FORMATS, default="svg", help="picture format (default: %(default)s)")
+    p.add_argument("--html", action="store_true", help="also write expr.html, the step-by-step page")
+    p.add_argument("--order", type=count(1, 8), default=1,
+                   help="also print derivatives up to this order (default: %(default)s)")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from deltagrad.autograd.text import format_table, significant
+
+    from .expression import ExpressionError, parse_assignments, parse_expression
+
+    try:
+        values = parse_assignments(args.values)
+        root, leaves = parse_expression(args.expression, values)
+    except ExpressionError as err:
+        raise UsageError(str(err)) from None
+    check_folder("--out", args.out)
+    root.backward()
+    print(f"f = {args.expression.strip()}")
+    print(f"  at {', '.join(f'{k} = {v:g}' for k, v in values.items())}:  f = {significant(root.data, 10)}")
+    rows = [[f"df/d{name}", significant(leaf.grad, 10), repr(leaf.grad)] for name, leaf in leaves.items()]
+    if args.order > 1:
+        rows += _higher_orders(args.expression, values, args.order)
+    print(format_table(["derivative", "value", "full float"], rows))
+    try:
+        args.out.mkdir(parents=True, exist_ok=True)
+        picture = viz.render(root, args.out / f"graph.{args.format}", inputs=list(leaves.values()))
+        print(f"graph written to {picture}")
+        if args.html:
+            page = viz.stepper(root, inputs=list(leaves.values())).save(args.out / "expr.html")
+            print(f"step-by-step page written to {page}")
+    except viz.GraphvizNotFoundError as err:
+        print(f"graph not rendered: {err}")
+    except BrokenPipeError:
+        raise  # the reader left (`| head`): main ends quietly
+    except (viz.GraphTooLargeError, viz.RenderError, OSError) as err:
+        raise UsageError(str(err)) from None
+    return 0
+
+
+def _higher_orders(expression: str, values: dict[str, float], order: int) -> list[list[str]]:
+    """Rows for the derivatives of order 2..``order`` of each variable alone (d^n f/dx^n)."""
+    from deltagrad.autograd import grad
+    from deltagrad.autograd.text import significant
+
+    from .expression import parse_expression
+
+    rows = []
+    root, leaves = parse_expression(expression, values)
+    for name, leaf in leaves.items():
+        current = root
+        for n in range(1, order + 1):
+            (current,) = grad(current, [leaf], create_graph=True)
+            if n >= 2:
+                power = "" if n == 1 else f"^{n}"
+                rows.append([f"d{power}f/d{name}{power}", significant(current.data, 10), repr(current.data)])
+    return rows

@@ -1,0 +1,67 @@
+"""``deltagrad inits``: the initialization lesson, the same network trained from each start."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from deltagrad import nn
+
+from .common import UsageError, check_folder, make_data, plots, training_arguments
+
+
+def register(sub: Any) -> None:
+    """Add ``deltagrad inits`` to the subcommands."""
+    p = sub.add_parser(
+        "inits",
+        help="the seed's first lesson: the same network trained from zeros, too small, too large, xavier, he",
+        description=(
+            "Train the same network on the same data, with the same seed and plain SGD, from each start: "
+            "zeros, uniform x0.01 (too small), uniform (the seed's U[-1, 1]), uniform x10 (too large), "
+            "xavier and he. One row per start: final loss and accuracy, epochs to 90%% accuracy, the "
+            "gradient norm at epoch 0 and the hidden layer's symmetry at the end ('clones')."
+        ),
+    )
+    training_arguments(p, default_hidden=[8], default_activation="sigmoid", default_epochs=1500, default_lr=2.0)
+    p.set_defaults(data="xor")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from tqdm.auto import tqdm
+
+    from deltagrad.autograd.text import format_table
+
+    if not args.hidden:
+        raise UsageError("--hidden needs at least one hidden layer: the lesson is about hidden neurons")
+    if args.plot is not None:
+        check_folder("--plot", args.plot)
+    X, labels = make_data(args)
+    Y = [float(v) for v in labels]
+    starts = nn.STARTS
+    print(f"the same MLP {' -> '.join(map(str, [2, *args.hidden, 1]))} ({args.activation} hidden, sigmoid output), "
+          f"half squared error, plain SGD lr={args.lr:g}, {args.epochs} epochs, seed {args.seed}, on {args.data} "
+          f"({len(X)} points), from {len(starts)} starts")
+    bar = tqdm(total=len(starts) * args.epochs, desc="training", unit="epoch", disable=args.no_progress, leave=False)
+
+    def progress(name: str, epoch: int, epochs: int) -> None:
+        bar.set_postfix_str(name.split(" (")[0], refresh=False)
+        bar.update(1)
+
+    try:
+        comparison = nn.compare_inits(X, Y, hidden=args.hidden, activation=args.activation, lr=args.lr,
+                                      epochs=args.epochs, seed=args.seed, compiled=args.compiled,
+                                      progress=progress)
+    except KeyboardInterrupt:
+        bar.close()
+        print(f"interrupted after {bar.n} epochs", file=sys.stderr)
+        return 130
+    bar.close()
+    print(format_table(list(comparison.HEADER), comparison.rows()))
+    print("zeros: every hidden neuron is a clone (symmetry 0), so the layer acts as one neuron;")
+    print("too small: the gradient nearly vanishes; too large: the sigmoids saturate and it vanishes too;")
+    print("the seed's U[-1, 1], xavier and he break the symmetry at a scale that learns.")
+    if args.plot is not None:
+        plots(args.plot, lambda plot: [plot.plot_inits(comparison, args.plot / "inits.png")])
+    return 0
