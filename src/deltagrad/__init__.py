@@ -17,8 +17,9 @@ import importlib
 from typing import Any
 
 from .autograd import Value, grad
+from .i18n import set_language
 
-__all__ = ["Value", "__version__", "autograd", "cli", "grad", "nn", "viz"]
+__all__ = ["Value", "__version__", "autograd", "cli", "grad", "nn", "set_language", "viz"]
 
 _SUBPACKAGES = frozenset({"autograd", "nn", "viz", "cli"})
 
