@@ -7,6 +7,7 @@ PyTorch comparison), so they live at the bottom, beside the engine.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 
 
@@ -58,3 +59,25 @@ def did_you_mean(name: object, choices: list[str], n: int = 3) -> str:
 
     near = difflib.get_close_matches(str(name), choices, n=n)
     return f"; did you mean {' or '.join(map(repr, near))}?" if near else ""
+
+
+_NUMBER = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?")
+
+
+def parse_number(text: object) -> float:
+    """A number a learner typed: ``0.17``, ``0,17`` (the decimal comma of Russian
+    textbooks), ``-1.2e-2``, ``.5``, with spaces around it; ``inf`` and ``nan`` are refused.
+
+    TypeError for anything but a str; ValueError naming the text for anything that is not
+    one plain decimal number (``1,000.5`` and ``1.2.3`` are not).
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"parse_number() expects a str, got {type(text).__name__}: {text!r}")
+    stripped = text.strip().replace("\u2212", "-")  # the typographic minus sign
+    if len(stripped) > 100 or not _NUMBER.fullmatch(stripped):
+        shown = stripped if len(stripped) <= 40 else stripped[:37] + "..."
+        raise ValueError(f"not a number: {shown!r} (expected a decimal number such as 0.17 or 0,17)")
+    value = float(stripped.replace(",", "."))
+    if not math.isfinite(value):
+        raise ValueError(f"not a finite number: {stripped!r}")
+    return value
