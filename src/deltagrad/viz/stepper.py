@@ -27,40 +27,25 @@ N and follows the current step, so a link can point at a moment.
 
 from __future__ import annotations
 
-import html
 import json
-import os
-from pathlib import Path
 from typing import Any
 
 from deltagrad.autograd import Value
 from deltagrad.autograd.compile import substitute
-from deltagrad.autograd.files import atomic_write
 from deltagrad.autograd.ops import GATES, OPS
 
 from .dot import DEFAULT_MAX_NODES, DEFAULT_TIMEOUT, check_size, draw_dot, pipe
 from .graph import GraphView, check_reference, matches, number, read_graph
+from .pages import Page
 
 
-class Stepper:
+class Stepper(Page):
     """A stepper page: ``.html`` (one self-contained file), ``.save(path)``, and inline
     display in Jupyter and VS Code notebooks."""
 
     def __init__(self, html_text: str, steps: int) -> None:
-        self.html = html_text
+        super().__init__(html_text)
         self.steps = steps
-
-    def save(self, path: str | os.PathLike[str]) -> Path:
-        """Write the page to ``path`` (atomically) and return it."""
-        target = Path(path)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        return atomic_write(target, self.html.encode("utf-8"))
-
-    def _repr_html_(self) -> str:
-        """An iframe whose ``srcdoc`` is the page, so its script runs inside a notebook."""
-        return (f'<iframe srcdoc="{html.escape(self.html, quote=True)}" '
-                'style="width: 100%; height: 720px; border: 1px solid #ddd;" '
-                'sandbox="allow-scripts"></iframe>')
 
     def __repr__(self) -> str:
         return f"Stepper({self.steps} steps)"

@@ -1,0 +1,48 @@
+// The shared page helpers (src/deltagrad/viz/page/common.js), without a browser.
+"use strict";
+const test = require("node:test");
+const assert = require("node:assert/strict");
+const common = require("../../src/deltagrad/viz/page/common.js");
+
+test("significant rounds half to even, as Python", () => {
+  assert.equal(common.significant(1234.5, 4), "1234");
+  assert.equal(common.significant(1235.5, 4), "1236");
+  assert.equal(common.significant(0.125, 2), "0.12");
+  assert.equal(common.significant(123.45, 4), "123.5");  // 123.45 is a little above the tie
+});
+
+test("significant writes exponents as Python's significant()", () => {
+  assert.equal(common.significant(12345, 4), "1.234e4");
+  assert.equal(common.significant(1.7e-18, 4), "1.7e-18");
+  assert.equal(common.significant(-0.0004138, 4), "-0.0004138");
+  assert.equal(common.significant(99999, 4), "1e5");
+  assert.equal(common.significant(5e-324, 4), "4.941e-324");
+  assert.equal(common.significant(0.0001, 4), "0.0001");
+  assert.equal(common.significant(0.00001, 4), "1e-5");
+});
+
+test("zero, infinities and nan", () => {
+  assert.equal(common.significant(0, 4), "0");
+  assert.equal(common.significant(-0, 4), "0");
+  assert.equal(common.significant(Infinity, 4), "inf");
+  assert.equal(common.significant(-Infinity, 4), "-inf");
+  assert.equal(common.significant(NaN, 4), "nan");
+  assert.equal(common.number(null), "?");
+  assert.equal(common.number(undefined), "?");
+});
+
+test("decode restores the tagged non-finite numbers and nothing else", () => {
+  const data = common.decode('{"a": {"$float": "inf"}, "b": [{"$float": "-inf"}, {"$float": "nan"}], ' +
+    '"c": {"$float": "other"}, "d": {"$float": "inf", "more": 1}, "e": "inf"}');
+  assert.equal(data.a, Infinity);
+  assert.equal(data.b[0], -Infinity);
+  assert.ok(Number.isNaN(data.b[1]));
+  assert.deepEqual(data.c, { $float: "other" });
+  assert.deepEqual(data.d, { $float: "inf", more: 1 });
+  assert.equal(data.e, "inf");
+});
+
+test("format fills named placeholders and leaves unknown ones", () => {
+  assert.equal(common.format("step {n} / {total}", { n: 3, total: 9 }), "step 3 / 9");
+  assert.equal(common.format("{missing} stays", {}), "{missing} stays");
+});
