@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import gettext
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from importlib import resources
 
 DOMAIN = "deltagrad"
@@ -34,11 +36,14 @@ def language_from_environment() -> str:
     ``LC_MESSAGES`` and ``LANG`` (``ru_RU.UTF-8`` is Russian); English otherwise."""
     chosen = os.environ.get("DELTAGRAD_LANG")
     if chosen:
-        return check_language(chosen)
+        code = _code(chosen)
+        if code not in LANGUAGES:  # not translated: the language to translate into is the problem
+            raise ValueError(f"DELTAGRAD_LANG={chosen!r} is not a language deltagrad speaks ({', '.join(LANGUAGES)})")
+        return code
     for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
         value = os.environ.get(name)
         if value:
-            code = value.split(".")[0].split("_")[0].lower()
+            code = _code(value)
             return code if code in LANGUAGES else "en"
     return "en"
 
@@ -46,11 +51,18 @@ def language_from_environment() -> str:
 def check_language(lang: object) -> str:
     """``lang`` as one of `LANGUAGES`: TypeError for a non-string, ValueError naming the choices."""
     if not isinstance(lang, str):
-        raise TypeError(f"language must be a str such as 'ru', got {type(lang).__name__}: {lang!r}")
-    code = lang.strip().lower().replace("-", "_").split("_")[0]
+        raise TypeError(_("language must be a str such as 'ru', got {kind}: {value}").format(
+            kind=type(lang).__name__, value=repr(lang)))
+    code = _code(lang)
     if code not in LANGUAGES:
-        raise ValueError(f"unknown language {lang!r}; deltagrad speaks {', '.join(LANGUAGES)}")
+        raise ValueError(_("unknown language {lang}; deltagrad speaks {choices}").format(
+            lang=repr(lang), choices=", ".join(LANGUAGES)))
     return code
+
+
+def _code(lang: str) -> str:
+    """``"ru_RU.UTF-8"`` -> ``"ru"``."""
+    return lang.strip().split(".")[0].lower().replace("-", "_").split("_")[0]
 
 
 def set_language(lang: str | None) -> str:
@@ -64,6 +76,32 @@ def set_language(lang: str | None) -> str:
 def get_language() -> str:
     """The language in use."""
     return _current if _current is not None else language_from_environment()
+
+
+@contextmanager
+def using_language(lang: str | None) -> Iterator[str]:
+    """Use ``lang`` inside the ``with`` block only (``None``: leave the language as it is);
+    yields the language in use. This is what the ``lang=`` argument of a page or picture
+    function does: ``with using_language(lang): ...`` around its body."""
+    global _current
+    saved = _current
+    if lang is not None:
+        _current = check_language(lang)
+    try:
+        yield get_language()
+    finally:
+        _current = saved
+
+
+def decimal_separator() -> str:
+    """The decimal mark of the language in use: ``","`` in Russian (0,5424), ``"."`` in English."""
+    return "," if get_language() == "ru" else "."
+
+
+def localize_number(text: str) -> str:
+    """A number formatted by Python (``"0.5424"``, ``"-1.2e-05"``) written with the decimal
+    mark of the language in use: ``"0,5424"`` in Russian. Only the decimal point changes."""
+    return text.replace(".", ",") if get_language() == "ru" else text
 
 
 def _(message: str) -> str:
