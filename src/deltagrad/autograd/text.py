@@ -10,6 +10,8 @@ import math
 import re
 from collections.abc import Sequence
 
+from deltagrad.i18n import localize_number
+
 
 def format_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     """Aligned text columns under a header rule: the first left-aligned, the rest right-aligned.
@@ -32,16 +34,18 @@ def format_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
 
 
 def fixed(x: float, digits: int = 4, sign: bool = False) -> str:
-    """``x`` with ``digits`` decimals; a result that rounds to zero prints as ``0``, never ``-0``."""
+    """``x`` with ``digits`` decimals; a result that rounds to zero prints as ``0``, never ``-0``.
+    The decimal mark is the language's (``0,5424`` in Russian)."""
     text = f"{x:+.{digits}f}" if sign else f"{x:.{digits}f}"
     if math.isfinite(x) and float(text) == 0.0:
         text = f"{0.0:+.{digits}f}" if sign else f"{0.0:.{digits}f}"
-    return text
+    return localize_number(text)
 
 
 def significant(x: float, digits: int = 4) -> str:
     """``x`` to ``digits`` significant digits, as a person reads it: ``0.001034``,
-    ``-0.0004138``, ``1.7e-18``, ``12.35``; zero (of either sign) is ``0``."""
+    ``-0.0004138``, ``1.7e-18``, ``12.35``; zero (of either sign) is ``0``. The decimal
+    mark is the language's (``0,001034`` in Russian)."""
     if x == 0.0:
         return "0"
     if not math.isfinite(x):
@@ -49,8 +53,8 @@ def significant(x: float, digits: int = 4) -> str:
     text = f"{x:.{digits}g}"
     if "e" in text:
         mantissa, exponent = text.split("e")
-        return f"{mantissa}e{int(exponent)}"
-    return text
+        text = f"{mantissa}e{int(exponent)}"
+    return localize_number(text)
 
 
 def did_you_mean(name: object, choices: list[str], n: int = 3) -> str:
