@@ -3,6 +3,9 @@
 Every bad input ends in one line on stderr and exit status 2, never a traceback: the
 numbers have bounds (`common`), files are checked before long work starts, and errors the
 library raises (``TypeError``, ``ValueError``, ``OSError``) are reported the same way.
+
+``--lang en|ru`` and (on the commands that write names) ``--notation code|textbook`` are
+accepted before or after the subcommand; both hold for one run of `main` only.
 """
 
 from __future__ import annotations
@@ -12,29 +15,63 @@ import os
 import sys
 from collections.abc import Sequence
 
+from deltagrad.autograd.notation import using_notation
+from deltagrad.i18n import _, language_from_environment, using_language
+
 from . import check, demo, expr, inits, train
 from .common import Parser, UsageError, Version, fail
+from .options import NOTATION_COMMANDS, add_language_option, add_notation_option, argparse_text, language_in
 
 SUBCOMMANDS = (demo, train, expr, check, inits)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of ``deltagrad`` and its subcommands."""
+    """The argument parser of ``deltagrad`` and its subcommands, in the language in use."""
     parser = Parser(
         prog="deltagrad",
-        description="deltagrad: a scalar autograd engine that shows every gradient.",
+        description=_("deltagrad: a scalar autograd engine that shows every gradient."),
     )
-    parser.add_argument("--version", action=Version, nargs=0, help="print the version and exit")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+    parser.add_argument("--version", action=Version, nargs=0, help=_("print the version and exit"))
+    add_language_option(parser)
+    sub = parser.add_subparsers(dest="command", metavar=_("COMMAND"), parser_class=Parser)
     sub.required = True
     for command in SUBCOMMANDS:
         command.register(sub)
+    for name, subparser in sub.choices.items():
+        add_language_option(subparser)
+        if name in NOTATION_COMMANDS:
+            add_notation_option(subparser)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``deltagrad`` console script."""
-    args = build_parser().parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    try:
+        environment = language_from_environment()
+    except ValueError as err:  # a DELTAGRAD_LANG the command cannot speak
+        environment = "en"
+        problem: ValueError | None = err
+    else:
+        problem = None
+    with using_language(environment):
+        try:
+            lang = language_in(arguments)
+        except ValueError as err:
+            problem = err
+        else:
+            problem = problem if lang is None else None  # --lang ru wins over a bad DELTAGRAD_LANG
+        if problem is not None:
+            print(_("deltagrad: error: {message}").format(message=problem), file=sys.stderr)
+            raise SystemExit(2)
+    with using_language(lang), argparse_text():
+        args = build_parser().parse_args(arguments)
+        # an abbreviated --lan ru reaches argparse only: it still sets the output's language
+        with using_language(getattr(args, "lang", None)), using_notation(getattr(args, "notation", None)):
+            return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         return int(args.run(args))
     except UsageError as err:
@@ -45,7 +82,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+        print(_("interrupted"), file=sys.stderr)
         return 130
     except (TypeError, ValueError, OSError, ArithmeticError, RecursionError, MemoryError) as err:
         fail(args.command, f"{type(err).__name__}: {err}")
