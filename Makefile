@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 DEMO_DIR := build/demo
 
-.PHONY: demo test test-torch torch lint bench clean docs notebook
+.PHONY: demo test test-torch torch lint bench clean docs notebook translations
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "deltagrad needs Python 3.10 or newer, found " + sys.version.split()[0])'
@@ -79,3 +79,20 @@ docs: $(VENV)/.installed-test
 	$(VENV)/bin/deltagrad train --compiled --no-progress --plot docs
 	$(VENV)/bin/deltagrad inits --compiled --no-progress --plot docs > docs/inits.txt
 	$(PY) docs/build.py
+
+# The translation catalogs: extract every _(), N_() and ngettext() text of the package,
+# bring each language's .po up to date (new texts empty, removed ones dropped) and compile
+# the .mo files that ship in the wheel. Then translate the empty msgstr of the .po and run
+# this again; tests/test_i18n.py fails on an untranslated, fuzzy or unused message.
+LOCALE := src/deltagrad/locale
+LOCALE_LANGS := ru
+translations: $(VENV)/.installed-test
+	@mkdir -p build
+	$(VENV)/bin/pybabel extract --no-default-keywords -k _ -k N_ -k ngettext:1,2 --no-location --no-wrap \
+		--sort-output --project deltagrad --copyright-holder "deltagrad authors" \
+		-o build/deltagrad.pot src/deltagrad
+	for lang in $(LOCALE_LANGS); do \
+		$(VENV)/bin/pybabel update -D deltagrad -i build/deltagrad.pot -d $(LOCALE) -l $$lang --init-missing \
+			--no-wrap --no-fuzzy-matching --ignore-obsolete || exit 1; \
+	done
+	$(VENV)/bin/pybabel compile -D deltagrad -d $(LOCALE) --statistics
