@@ -203,6 +203,17 @@ def format_gradient_table(rows: Sequence[GradientRow], digits: int = 8) -> str:
 
 
 SECTIONS = ("forward", "deltas", "gradients", "updated")
+HAND_LOSSES = ("half_squared_error", "binary_cross_entropy")
+
+
+def bce_term(a: float, t: float) -> float:
+    """-(t ln a + (1 - t) ln(1 - a)); a term whose weight is 0 is left out (0 ln 0 = 0)."""
+    total = 0.0
+    if t != 0.0:
+        total -= t * math.log(a) if a > 0.0 else -math.inf * t
+    if t != 1.0:
+        total -= (1.0 - t) * math.log(1.0 - a) if a < 1.0 else -math.inf * (1.0 - t)
+    return total
 
 
 def hand_values(
@@ -211,6 +222,7 @@ def hand_values(
     y: float | Sequence[float],
     given: dict[str, dict[str, float]] | None = None,
     lr: float | None = None,
+    loss: str = "half_squared_error",
 ) -> dict[str, dict[str, float]]:
     """Every number of the seed's derivation, by the delta rule, per section.
 
@@ -219,8 +231,16 @@ def hand_values(
     same sections, e.g. a student's answers), each quantity is computed from the given
     values of the quantities before it where there are some: the number the right rule
     gives when fed those answers. The quantity's own given value is not used for itself.
+
+    ``loss`` is ``"half_squared_error"`` or ``"binary_cross_entropy"`` (with sigmoid outputs:
+    L = mean_i -(y_i ln a_i + (1 - y_i) ln(1 - a_i)), so delta_n[i] = (a_i - y_i) / n).
     """
     model = _check_model(model)
+    if loss not in HAND_LOSSES:
+        raise ValueError(f"hand_values() knows the losses {', '.join(HAND_LOSSES)}, got {loss!r}")
+    if loss == "binary_cross_entropy" and model.layers[-1].activation != "sigmoid":
+        raise ValueError("binary_cross_entropy by hand needs sigmoid outputs, got "
+                         f"{model.layers[-1].activation!r}")
     given = given or {}
     fwd_given, delta_given = given.get("forward", {}), given.get("deltas", {})
     grad_given = given.get("gradients", {})
@@ -253,15 +273,17 @@ def hand_values(
         zs.append(z_row)
         activations.append(a_row)
         prev = a_row
-    terms = [0.5 * (a - t) ** 2 for a, t in zip(activations[-1], ys)]
-    loss = terms[0]
+    bce = loss == "binary_cross_entropy"
+    terms = [bce_term(a, t) if bce else 0.5 * (a - t) ** 2 for a, t in zip(activations[-1], ys)]
+    total = terms[0]
     for term in terms[1:]:
-        loss += term
-    out["forward"]["L"] = loss
+        total += term
+    out["forward"]["L"] = total / len(terms) if bce else total
 
     deltas: list[list[float]] = [[] for _ in range(n)]
     for i, (a, t, z) in enumerate(zip(activations[-1], ys, zs[-1])):
-        d = _delta(acts[-1], a - t, z, a)
+        # BCE through a sigmoid: dL/da * a (1 - a) = (a - t) / n, the f' cancels
+        d = (a - t) / len(ys) if bce else _delta(acts[-1], a - t, z, a)
         out["deltas"][f"delta{n}[{i}]"] = d
         deltas[-1].append(use(delta_given, f"delta{n}[{i}]", d))
     for l in range(n - 2, -1, -1):  # noqa: E741
