@@ -103,7 +103,9 @@ def test_reference_for_the_picture() -> None:
 @pytest.mark.parametrize("answers, error, message", [
     ({"forwrd": {}}, ValueError, "did you mean 'forward'"),
     ({"deltas": {"delta3[0]": 1.0}}, ValueError, "did you mean"),
-    ({"deltas": {"delta2[0]": "x"}}, TypeError, "must be a number"),
+    ({"deltas": {"delta2[0]": "x"}}, ValueError, "not a number: 'x'"),
+    ({"deltas": {"delta2[0]": [1]}}, TypeError, "must be a number"),
+    ({"deltas": {"delta2[0]": 10**400}}, ValueError, "401 digits overflows"),
     ({"deltas": {"delta2[0]": True}}, TypeError, "must be a number"),
     ({"updated": {"b2[0]": 0.3}}, ValueError, "needs the learning rate"),
     ([1, 2], TypeError, "mapping"),
@@ -165,7 +167,7 @@ def test_the_template_lists_every_name_with_null(tmp_path: Path) -> None:
     ("", "is empty"),
     ('{"forwrd": {}}', "did you mean 'forward'"),
     ('{"deltas": {"delta9[0]": 1}}', "did you mean"),
-    ('{"deltas": {"delta2[0]": "abc"}}', "must be a number"),
+    ('{"deltas": {"delta2[0]": "abc"}}', "not a number: 'abc'"),
 ])
 def test_the_command_answers_bad_files_with_one_line(tmp_path: Path, content: str, message: str) -> None:
     path = tmp_path / "answers.json"
@@ -180,3 +182,169 @@ def test_updated_without_a_learning_rate_is_refused_for_other_networks(tmp_path:
     answers.write_text(json.dumps({"updated": {"b2[0]": 0.3}}))
     result = deltagrad("check", str(answers), "--weights", str(model), "--x", "0.5", "-0.2", "--y", "1")
     assert result.returncode == 2 and "needs the learning rate: pass --lr" in result.stderr
+
+
+# --- every slip at every place it applies, on networks other than the 2-2-1 (issue 22, class 4) ---
+# The planted numbers are computed here from manual_backprop's values, not by the checker's own code.
+
+NETWORKS = {
+    "3-4-2 tanh": (lambda: nn.MLP(3, [4, 2], activation="tanh", rng=1), [0.5, -0.3, 0.8], [1.0, 0.0],
+                   "half_squared_error"),
+    "2-3-3-2 sigmoid": (lambda: nn.MLP(2, [3, 3, 2], rng=2), [0.4, -0.7], [0.0, 1.0], "half_squared_error"),
+    "3-4-2 relu/linear": (lambda: nn.MLP(3, [4, 2], activation="relu", output_activation="linear", rng=3),
+                          [0.9, 0.6, -0.4], [1.0, -0.5], "half_squared_error"),
+    "2-2-1 worked": (worked, X, [Y], "half_squared_error"),
+    "2-3-1 BCE": (lambda: nn.MLP(2, [3, 1], activation="tanh", output_activation="sigmoid", rng=4), [0.3, -0.8],
+                  [1.0], "binary_cross_entropy"),
+}
+FPRIME = {"sigmoid": "a (1 - a)", "tanh": "1 - a^2", "relu": "1 if z > 0, else 0"}
+
+
+def _planted(model: nn.MLP, x: list[float], y: list[float], lr: float, loss: str) -> list[tuple[str, str, str, float]]:
+    """(section, name, code, value) for each slip at each answer it applies to."""
+    from deltagrad.nn.manual import bce_term
+
+    m = nn.manual_backprop(model, x, y)
+    W, B = model.weights(), model.biases()
+    acts = [layer.activation for layer in model.layers]
+    n = len(W)
+    bce = loss == "binary_cross_entropy"
+    deltas = [list(d) for d in m.deltas]
+    if bce:
+        deltas[-1] = [(a - t) / len(y) for a, t in zip(m.a[-1], y)]
+        for l in range(n - 2, -1, -1):  # noqa: E741
+            for i in range(len(deltas[l])):
+                err = sum(W[l + 1][k][i] * deltas[l + 1][k] for k in range(len(deltas[l + 1])))
+                a = m.a[l][i]
+                deltas[l][i] = err * {"sigmoid": a * (1 - a), "tanh": 1 - a * a}.get(acts[l], 1.0)
+    terms = [bce_term(a, t) / len(y) if bce else 0.5 * (a - t) ** 2 for a, t in zip(m.a[-1], y)]
+    out: list[tuple[str, str, str, float]] = []
+    for l in range(n):  # noqa: E741
+        prev = x if l == 0 else m.a[l - 1]
+        for i in range(len(W[l])):
+            z, a = m.z[l][i], m.a[l][i]
+            out += [("forward", f"z{l + 1}[{i}]", "sign", -z),
+                    ("forward", f"z{l + 1}[{i}]", "missing-term", z - B[l][i])]  # the bias left out
+            if len(W[l]) >= len(prev) and i < len(prev):
+                out.append(("forward", f"z{l + 1}[{i}]", "transposed-weight",
+                            sum(W[l][j][i] * prev[j] for j in range(len(prev))) + B[l][i]))
+            if l > 0:
+                out.append(("forward", f"z{l + 1}[{i}]", "used-z-not-a",
+                            sum(w * zz for w, zz in zip(W[l][i], m.z[l - 1])) + B[l][i]))
+            out += [("forward", f"a{l + 1}[{i}]", "sign", -a), ("forward", f"a{l + 1}[{i}]", "used-z-not-a", z)]
+    L = sum(terms)
+    out += [("forward", "L", "sign", -L), ("forward", "L", "factor-2", 2 * L), ("forward", "L", "rounding", L * 1.004)]
+    if len(terms) > 1:
+        out.append(("forward", "L", "missing-term", terms[0]))
+    for l in range(n):  # noqa: E741
+        for i, d in enumerate(deltas[l]):
+            name, z, a, act = f"delta{l + 1}[{i}]", m.z[l][i], m.a[l][i], acts[l]
+            out += [("deltas", name, "sign", -d), ("deltas", name, "factor-2", 2 * d),
+                    ("deltas", name, "rounding", d * 1.004)]
+            if l == n - 1:
+                if bce:
+                    continue
+                err = a - y[i]
+            else:
+                above = deltas[l + 1]
+                err = sum(W[l + 1][k][i] * above[k] for k in range(len(above)))
+                fp = {"sigmoid": a * (1 - a), "tanh": 1 - a * a, "relu": float(z > 0)}.get(act, 1.0)
+                if len(above) > 1:
+                    out.append(("deltas", name, "missing-term", (err - W[l + 1][0][i] * above[0]) * fp))
+                if i < len(W[l + 1]) and len(W[l + 1][i]) >= len(above):
+                    out.append(("deltas", name, "transposed-weight",
+                                sum(W[l + 1][i][k] * above[k] for k in range(len(above))) * fp))
+            out.append(("deltas", name, "missing-activation-derivative", err))
+            wrong = {"sigmoid": z * (1 - z), "tanh": 1 - z * z}.get(act)
+            if wrong is not None:
+                out.append(("deltas", name, "derivative-of-wrong-value", err * wrong))
+    grads: dict[str, float] = {}
+    for l in range(n):  # noqa: E741
+        prev = x if l == 0 else m.a[l - 1]
+        for i, d in enumerate(deltas[l]):
+            for j, p in enumerate(prev):
+                name = f"W{l + 1}[{i}][{j}]"
+                grads[name] = d * p
+                out += [("gradients", name, "sign", -d * p), ("gradients", name, "factor-2", 2 * d * p)]
+                if j < len(deltas[l]) and i < len(prev):
+                    out.append(("gradients", name, "transposed-weight", deltas[l][j] * prev[i]))
+                if l > 0:
+                    out.append(("gradients", name, "used-z-not-a", d * m.z[l - 1][j]))
+        for i, d in enumerate(deltas[l]):
+            grads[f"b{l + 1}[{i}]"] = d
+            out += [("gradients", f"b{l + 1}[{i}]", "sign", -d), ("gradients", f"b{l + 1}[{i}]", "factor-2", 2 * d)]
+    for name, p in model.named_parameters():
+        g = grads[name]
+        out += [("updated", name, "update-sign", p.data + lr * g),
+                ("updated", name, "missing-learning-rate", p.data - g),
+                ("updated", name, "rounding", (p.data - lr * g) * 1.004)]
+    return out
+
+
+@pytest.mark.parametrize("network", list(NETWORKS))
+@pytest.mark.parametrize("lr", [0.1, 0.5])
+def test_every_slip_at_every_place_gets_its_code(network: str, lr: float) -> None:
+    make, x, y, loss = NETWORKS[network]
+    model = make()
+    acts = {f"delta{k + 1}": layer.activation for k, layer in enumerate(model.layers)}
+    right = nn.check_answers(model, x, y, {}, lr=lr, loss=loss)  # the right values, from the report's rows
+    full = {s: dict.fromkeys(v) for s, v in nn.check.template(model, lr).items()}
+    assert right.rows == [] and full
+    planted = _planted(model, x, y, lr, loss)
+    smooth = {"sigmoid", "tanh"} & set(acts.values())  # relu's f' is the same from z or a: no wrong value
+    expected = set(nn.check.DIAGNOSES) - (set() if smooth else {"derivative-of-wrong-value"})
+    assert {code for _s, _n, code, _v in planted} == expected
+    tried = 0
+    for section, name, code, value in planted:
+        report = nn.check_answers(model, x, y, {section: {name: value}}, lr=lr, loss=loss)
+        (row,) = report.rows
+        if row.verdict == "ok":  # the slip changes nothing here (relu's f' = 1, a linear a = z)
+            continue
+        tried += 1
+        found = (row.diagnosis, *row.also)
+        assert code in found, (network, section, name, code, row)
+        if code in ("update-sign", "missing-learning-rate"):  # the update's own slip first (zero biases, lr 0.5)
+            assert row.diagnosis == code, (network, name, row)
+            answers = {"gradients": {name: right.correct_gradients[name]}, section: {name: value}}
+            with_gradient = nn.check_answers(model, x, y, answers, lr=lr, loss=loss)
+            assert with_gradient.rows[-1].diagnosis == code
+            assert "sign of the gradient" not in with_gradient.rows[-1].hint
+        if code in ("missing-activation-derivative", "derivative-of-wrong-value"):
+            act = acts[name.split("[")[0]]
+            assert FPRIME[act] in row.hint, (network, name, row.hint)
+            for other, text in FPRIME.items():
+                if other != act:
+                    assert text not in row.hint, (network, name, row.hint)
+    assert tried > 40
+
+
+def test_two_codes_with_the_same_number_are_both_named() -> None:
+    model = nn.MLP(2, [2, 1], rng=0)  # fresh: every bias is 0, so p + lr g = -(p - lr g)
+    g = nn.check_answers(model, X, [Y], {}, lr=0.5).correct_gradients["b2[0]"]
+    row = nn.check_answers(model, X, [Y], {"updated": {"b2[0]": 0.5 * g}}, lr=0.5).rows[0]
+    assert row.diagnosis == "update-sign" and "sign" in row.also
+    assert "update-sign or sign of the gradient" in row.hint
+    row = nn.check_answers(model, X, [Y], {"updated": {"b2[0]": -g}}, lr=0.5).rows[0]
+    assert row.diagnosis == "missing-learning-rate" and "factor-2" in row.also
+
+
+def test_numpy_and_overflowing_answers() -> None:
+    np = pytest.importorskip("numpy")
+    row = nn.check_answers(worked(), X, Y, {"deltas": {"delta2[0]": np.float32(-0.0832)}}).rows[0]
+    assert row.verdict == "ok" and isinstance(row.yours, float)
+    assert nn.check_answers(worked(), X, Y, {"deltas": {"delta2[0]": "-0,0832"}}).rows[0].verdict == "ok"
+    with pytest.raises(ValueError, match="401 digits overflows"):
+        nn.check_answers(worked(), X, Y, {"deltas": {"delta2[0]": 10**400}})
+    with pytest.raises(ValueError, match="lr.*401 digits"):
+        nn.check_answers(worked(), X, Y, {}, lr=10**400)
+
+
+def test_significant_figures_and_bad_entries_graded_one_by_one() -> None:
+    report = nn.check_answers(worked(), X, Y, {"forward": {"a1[0]": 0.542, "a1[1]": 0.5}, "deltas": {
+        "delta2[0]": "abc"}}, sig=3, strict=False, revealed=["forward/L"])
+    assert [(r.name, r.verdict) for r in report.rows] == [("a1[0]", "ok"), ("a1[1]", "wrong"), ("L", "revealed"),
+                                                          ("delta2[0]", "unreadable")]
+    assert report.tolerance.describe() == "3 significant figures" and not report.ok
+    assert nn.check_answers(worked(), X, Y, {"forward": {"a1[0]": 0.5423}}, sig=4).rows[0].verdict == "wrong"
+    with pytest.raises(ValueError, match="unknown answer 'forward/q'"):
+        nn.check_answers(worked(), X, Y, {}, revealed=["forward/q"])
