@@ -135,7 +135,7 @@ def test_bridge_round_trip_and_gradients(torch) -> None:  # type: ignore[no-unty
     loss = (0.5 * (out - torch.tensor([1.0, 0.0], dtype=torch.float64)) ** 2).sum()
     loss.backward()
     autograd_grads = nn.autograd_gradients(model, x, [1.0, 0.0])
-    from deltagrad.nn.bridge import torch_gradients
+    from deltagrad.nn.pytorch import torch_gradients
 
     theirs = torch_gradients(model, x, [1.0, 0.0])
     for name, g in autograd_grads.items():

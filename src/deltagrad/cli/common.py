@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from deltagrad import nn, viz
+from deltagrad.autograd.files import check_writable
+from deltagrad.i18n import _
 
 from . import walkthrough as demo
 
@@ -112,9 +114,6 @@ def widths(text: str) -> list[int]:
 positive = bounded(0.0, MAX_LR, low_open=True)
 
 
-positive = bounded(0.0, MAX_LR, low_open=True)
-
-
 def training_arguments(p: argparse.ArgumentParser, *, default_hidden: list[int], default_activation: str,
                         default_epochs: int, default_lr: float) -> None:
     """The arguments `train` and `inits` share: data, network, schedule, output."""
@@ -155,14 +154,19 @@ def check_folder(option: str, path: Path) -> None:
 
 
 def check_save(path: Path) -> None:
-    """``--save`` can be written, checked before a long training run starts."""
+    """``--save`` can be written, checked before a long training run starts by doing what
+    the save does: its temporary file is created beside the target and removed again."""
     if path.is_dir():
-        raise UsageError(f"--save {path} is a folder; give a file name such as model.json")
+        raise UsageError(_("--save {path} is a folder; give a file name such as model.json").format(path=path))
     folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise UsageError(f"--save {path}: the folder {folder} does not exist")
-    if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
-        raise UsageError(f"--save {path}: cannot write there")
+    if not path.is_symlink() and not folder.is_dir():
+        raise UsageError(_("--save {path}: the folder {folder} does not exist").format(path=path, folder=folder))
+    if path.exists() and not os.access(path, os.W_OK):
+        raise UsageError(_("--save {path}: cannot write there").format(path=path))
+    try:
+        check_writable(path)
+    except (OSError, ValueError) as err:
+        raise UsageError(_("--save {path}: {reason}").format(path=path, reason=err)) from None
 
 
 def make_data(args: argparse.Namespace) -> tuple[list[list[float]], list[int]]:
@@ -200,7 +204,7 @@ def model_from_args(args: argparse.Namespace, command: str) -> tuple[nn.MLP, lis
             model = nn.load(args.weights)
         except (OSError, ValueError) as err:
             raise UsageError(f"cannot use --weights {args.weights}: {err}") from None
-        if not args.template and (args.x is None or args.y is None):
+        if not getattr(args, "template", False) and (args.x is None or args.y is None):
             raise UsageError("--weights needs --x and --y (the input and target for that network)")
     else:
         model = demo.worked_model()

@@ -6,10 +6,8 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from deltagrad import nn
-
 from . import walkthrough as demo
-from .common import PICTURE_FORMATS, UsageError, check_folder, number, positive
+from .common import PICTURE_FORMATS, UsageError, check_folder, model_from_args, number, positive
 
 
 def register(sub: Any) -> None:
@@ -44,21 +42,7 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.weights is not None:
-        try:
-            model = nn.load(args.weights)
-        except (OSError, ValueError) as err:
-            raise UsageError(f"cannot use --weights {args.weights}: {err}") from None
-        if args.x is None or args.y is None:
-            raise UsageError("--weights needs --x and --y (the input and target for that network)")
-    else:
-        model = demo.worked_model()
-    x = args.x if args.x is not None else demo.WORKED_X
-    y = args.y if args.y is not None else demo.WORKED_Y
-    if len(x) != model.sizes[0]:
-        raise UsageError(f"--x needs one value per network input ({model.sizes[0]}), got {len(x)}")
-    if len(y) != model.sizes[-1]:
-        raise UsageError(f"--y needs one value per network output ({model.sizes[-1]}), got {len(y)}")
+    model, x, y = model_from_args(args, "demo")
     check_folder("--out", args.out)
     code = demo.generated_backward(model, x, y) if args.show_code else None  # before the SGD step
     try:

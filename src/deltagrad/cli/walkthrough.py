@@ -269,7 +269,7 @@ def _pictures(model: nn.MLP, loss: Value, inputs: list[Value], targets: list[Val
 def _torch_table(model: nn.MLP, x: Sequence[float], y: Sequence[float], rows: list[nn.GradientRow],
                  echo: Callable[[str], None]) -> None:
     """The gradients by autograd, by the delta rule and by PyTorch in one table."""
-    from deltagrad.nn.bridge import torch_gradients
+    from deltagrad.nn.pytorch import torch_gradients
 
     try:
         theirs = torch_gradients(model, x, y)

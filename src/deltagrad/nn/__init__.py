@@ -3,11 +3,13 @@
 from deltagrad.autograd.grading import CheckReport, CheckRow
 from deltagrad.autograd.text import format_table
 
-from . import datasets
+from . import datasets, init
+from .activations import ACTIVATIONS, Activation
 from .check import check_answers
 from .compiled import CompiledLoss, compile_loss
 from .inference import forward_floats, predict
-from .inits import STARTS, InitComparison, compare_inits
+from .init import INITS
+from .inits import STARTS, InitComparison, compare_inits, neuron_symmetry
 from .io import load, save
 from .losses import LOSSES, binary_cross_entropy, half_squared_error, hinge_loss, mse_loss
 from .manual import (
@@ -18,7 +20,7 @@ from .manual import (
     format_gradient_table,
     manual_backprop,
 )
-from .module import ACTIVATIONS, INITS, MLP, Layer, Module, Neuron, neuron_symmetry
+from .module import MLP, Layer, Module, Neuron, grads_kept
 from .optim import SGD, Adam, Optimizer
 from .train import History, TracingError, accuracy, fit
 
@@ -30,6 +32,7 @@ __all__ = [
     "InitComparison",
     "STARTS",
     "ACTIVATIONS",
+    "Activation",
     "LOSSES",
     "History",
     "INITS",
@@ -54,7 +57,9 @@ __all__ = [
     "forward_floats",
     "format_gradient_table",
     "format_table",
+    "grads_kept",
     "half_squared_error",
+    "init",
     "hinge_loss",
     "load",
     "manual_backprop",

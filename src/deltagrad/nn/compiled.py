@@ -6,6 +6,7 @@ import numbers
 from collections.abc import Callable, Sequence
 
 from deltagrad.autograd import CompiledGraph, Value, compile_graph
+from deltagrad.autograd.arguments import is_sequence, real
 
 from .module import MLP
 
@@ -39,16 +40,19 @@ class CompiledLoss:
         return self.graph.source
 
     def _row(self, x: object, y: object, where: str) -> list[float]:
-        if isinstance(x, (str, bytes)) or not isinstance(x, Sequence):
+        if not is_sequence(x):
             raise TypeError(f"{where}: x must be a sequence of {self.n_in} numbers, got {type(x).__name__}")
-        if len(x) != self.n_in:
-            raise ValueError(f"{where}: x needs one value per model input ({self.n_in}), got {len(x)}")
-        ys = [y] if isinstance(y, numbers.Real) else y
-        if isinstance(ys, (str, bytes)) or not isinstance(ys, Sequence):
+        if len(x) != self.n_in:  # type: ignore[arg-type]
+            raise ValueError(f"{where}: x needs one value per model input ({self.n_in}), got {len(x)}")  # type: ignore[arg-type]
+        single = isinstance(y, numbers.Real) and not isinstance(y, bool)
+        if not single and not is_sequence(y):
             raise TypeError(f"{where}: y must be a number or {self.n_out} numbers, got {type(y).__name__}")
+        ys = [y] if single else list(y)  # type: ignore[call-overload]
         if len(ys) != self.n_out:
             raise ValueError(f"{where}: y needs one value per model output ({self.n_out}), got {len(ys)}")
-        return [*x, *ys]
+        xs: list[object] = list(x)  # type: ignore[call-overload]
+        return [real(v, f"{where}: x[{j}]") for j, v in enumerate(xs)] + \
+            [real(v, f"{where}: y[{i}]") for i, v in enumerate(ys)]
 
     def __call__(self, x: Sequence[float], y: float | Sequence[float]) -> float:
         """The loss at one example; adds its gradient to the parameters' ``.grad``."""
@@ -57,6 +61,9 @@ class CompiledLoss:
     def accumulate(self, X: Sequence[Sequence[float]], Y: Sequence[float | Sequence[float]],
                    scale: float = 1.0) -> float:
         """``scale`` times the summed loss over (X, Y); adds ``scale`` times its gradient."""
+        if not is_sequence(X) or not is_sequence(Y):
+            raise TypeError(f"accumulate() expects lists of inputs and targets, got {type(X).__name__} and "
+                            f"{type(Y).__name__}")
         if len(X) != len(Y):
             raise ValueError(f"accumulate() got {len(X)} inputs but {len(Y)} targets")
         rows = [self._row(x, y, f"example {i}") for i, (x, y) in enumerate(zip(X, Y))]

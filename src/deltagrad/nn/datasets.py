@@ -10,7 +10,7 @@ import math
 import numbers
 from collections.abc import Callable
 
-from .module import RngLike, make_rng
+from .init import RngLike, make_rng
 
 Points = list[list[float]]
 Labels = list[int]

@@ -11,18 +11,15 @@ import numbers
 from collections.abc import Callable, Sequence
 
 from deltagrad.autograd import Value
-from deltagrad.autograd.ops import float_function
+from deltagrad.autograd.arguments import real, sequence
 
+from .activations import ACTIVATIONS
 from .module import MLP
 
 
-def _identity(x: float) -> float:
-    return x
-
-
 def activation_function(name: str) -> Callable[[float], float]:
-    """The float function of an activation name (``"linear"`` is the identity)."""
-    return _identity if name == "linear" else float_function(name)
+    """The float function of an activation name (`nn.ACTIVATIONS`; ``"linear"`` is the identity)."""
+    return ACTIVATIONS[name].floats()
 
 
 def forward_floats(model: MLP, x: Sequence[float]) -> tuple[list[list[float]], list[list[float]]]:
@@ -36,9 +33,15 @@ def predict(model: MLP, X: Sequence[Sequence[float]]) -> list[list[float]]:
     """The model's outputs for every row of ``X``, in plain floats (no graph is built)."""
     if not isinstance(model, MLP):
         raise TypeError(f"predict() expects an nn.MLP, got {type(model).__name__}")
+    rows = [check_row(x, model.sizes[0], f"X[{i}]") for i, x in enumerate(sequence(X, "X", what="rows"))]
     weights, biases, acts = model.weights(), model.biases(), _activations(model)
-    nin = model.sizes[0]
-    return [_forward(weights, biases, acts, check_row(x, nin))[1][-1] for x in X]
+    return [_forward(weights, biases, acts, x)[1][-1] for x in rows]
+
+
+def predict_rows(model: MLP, rows: Sequence[list[float]]) -> list[list[float]]:
+    """`predict` of rows already checked as floats (training checks its data once)."""
+    weights, biases, acts = model.weights(), model.biases(), _activations(model)
+    return [_forward(weights, biases, acts, x)[1][-1] for x in rows]
 
 
 def _activations(model: MLP) -> list[Callable[[float], float]]:
@@ -64,17 +67,11 @@ def _forward(weights: list[list[list[float]]], biases: list[list[float]],
 
 
 def check_row(values: object, n: int, what: str = "input") -> list[float]:
-    """``values`` as ``n`` floats (a lone number or Value counts as one), or TypeError/ValueError."""
-    items = [values] if isinstance(values, (numbers.Real, Value)) else values
-    if isinstance(items, (str, bytes)) or not isinstance(items, Sequence):
-        raise TypeError(f"{what} must be a list of {n} numbers, got {type(values).__name__}")
+    """``values`` as ``n`` floats: any sequence of real numbers (a NumPy row too; a lone
+    number or Value counts as one); TypeError for the wrong kind, ValueError for the wrong
+    length or a number too large for a float."""
+    single = isinstance(values, (numbers.Real, Value)) and not isinstance(values, bool)
+    items = sequence([values] if single else values, what, what="numbers")
     if len(items) != n:
         raise ValueError(f"expected {n} {what} value{'s' if n != 1 else ''}, got {len(items)}")
-    out = []
-    for i, v in enumerate(items):
-        if isinstance(v, Value):
-            v = v.data
-        if not isinstance(v, numbers.Real) or isinstance(v, bool):
-            raise TypeError(f"{what} {i} must be a number, got {type(v).__name__}: {v!r}")
-        out.append(float(v))
-    return out
+    return [real(v.data if isinstance(v, Value) else v, f"{what} {i}") for i, v in enumerate(items)]

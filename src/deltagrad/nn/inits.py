@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .losses import LOSSES
-from .module import MLP, neuron_symmetry
+from .module import MLP
 from .optim import SGD
 from .train import History, fit
 
@@ -75,16 +75,33 @@ def gradient_norm(model: MLP, X: Sequence[Sequence[float]], Y: Sequence[Any], lo
     """The Euclidean norm of the mean loss's gradient over the data set, leaving ``.grad`` as it was."""
     from deltagrad.autograd import Value
 
-    params = model.parameters()
-    saved = [p.grad for p in params]
-    try:
-        model.zero_grad()
+    with model.grads_kept() as params:
         total = Value.sum([loss(model(x), y) for x, y in zip(X, Y)]) * (1.0 / len(X))
         total.backward()
         return math.sqrt(sum(p.grad * p.grad for p in params))
-    finally:
-        for p, g in zip(params, saved):
-            p.grad = g
+
+
+def neuron_symmetry(model: MLP) -> list[float]:
+    """Per hidden layer, the largest difference between two neurons' incoming weights and biases.
+
+    ``0.0`` means the layer's neurons are clones: they compute the same output and get the
+    same update, so the layer acts as one neuron (the textbook's reason not to start at 0,
+    or at any equal weights). It is a difference of weights, so it has no unit.
+    """
+    if not isinstance(model, MLP):
+        raise TypeError(f"neuron_symmetry() expects an nn.MLP, got {type(model).__name__}")
+    hidden = model.layers[:-1]
+    if not hidden:
+        raise ValueError(f"neuron_symmetry() needs a model with a hidden layer, got {model!r}")
+    out = []
+    for layer in hidden:
+        rows = [[w.data for w in n.w] + [n.b.data] for n in layer.neurons]
+        worst = 0.0
+        for i in range(len(rows)):
+            for k in range(i + 1, len(rows)):
+                worst = max(worst, max(abs(a - b) for a, b in zip(rows[i], rows[k])))
+        out.append(worst)
+    return out
 
 
 def compare_inits(

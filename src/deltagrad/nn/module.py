@@ -4,66 +4,50 @@ Names follow the classic notation, layers numbered from 1 and indices from 0 as 
 lists: ``W1[0][1]`` is the weight into neuron 0 of layer 1 from input 1, ``b1[0]`` its bias.
 The forward pass labels what it creates (``x[0]``, ``z1[0]``, ``a1[0]``) so that a drawn
 graph reads like the textbook.
+
+Each class checks its arguments once, in the constructor the user called; a network builds
+its layers and neurons from numbers it has already checked. Saving and loading are in
+`nn.io`, the PyTorch conversion in `nn.pytorch`, the init schemes in `nn.init`.
 """
 
 from __future__ import annotations
 
-import json
-import math
+import contextlib
 import numbers
 import os
-import random
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from deltagrad.autograd import Value
-from deltagrad.autograd.files import atomic_write
+from deltagrad.autograd.arguments import is_sequence, real, whole
+from deltagrad.i18n import _
 
-FORMAT = "deltagrad.mlp"
-VERSION = 1
+from .activations import ACTIVATIONS, Activation, check_activation
+from .init import RngLike, check_init, check_init_scale, init_weights, make_rng
 
-ACTIVATIONS: dict[str, Callable[[Value], Value] | None] = {
-    "sigmoid": Value.sigmoid,
-    "tanh": Value.tanh,
-    "relu": Value.relu,
-    "linear": None,  # identity: a = z
-}
-INITS = ("uniform", "xavier", "he", "zeros")
-# Each activation's layer in torch.nn (None: no layer, the identity). One table for both ways.
-TORCH_ACTIVATIONS: dict[str, str | None] = {"sigmoid": "Sigmoid", "tanh": "Tanh", "relu": "ReLU", "linear": None}
-
-RngLike = int | random.Random | None
+# The most parameters an eager network may have: every forward pass makes about 3 Values
+# (~150 bytes each) per parameter, so 10^6 is about half a GB per example in the graph.
+MAX_PARAMETERS = 1_000_000
 
 
-def check_activation(name: object) -> str:
-    """Return ``name`` if it is a known activation, else raise ValueError listing them."""
-    if not isinstance(name, str) or name not in ACTIVATIONS:
-        raise ValueError(f"unknown activation {name!r}; expected one of {', '.join(ACTIVATIONS)}")
-    return name
+def _size(value: object, name: str) -> int:
+    return whole(value, name, low=1)
 
 
-def make_rng(rng: RngLike) -> random.Random:
-    """A `random.Random` from an int seed, an existing generator, or None (fresh entropy)."""
-    if isinstance(rng, random.Random):
-        return rng
-    if rng is None:
-        return random.Random()
-    if isinstance(rng, int) and not isinstance(rng, bool):
-        return random.Random(rng)
-    raise TypeError(f"rng must be an int seed, a random.Random or None, got {type(rng).__name__}")
-
-
-def _check_size(name: str, n: object) -> int:
-    if not isinstance(n, int) or isinstance(n, bool):
-        raise TypeError(f"{name} must be an int, got {type(n).__name__}: {n!r}")
-    if n < 1:
-        raise ValueError(f"{name} must be at least 1, got {n}")
-    return n
-
-
-def _is_number(x: object) -> bool:
-    return isinstance(x, numbers.Real) and not isinstance(x, Value)
+@contextlib.contextmanager
+def grads_kept(params: Iterable[Value]) -> Iterator[list[Value]]:
+    """Within the block the parameters' ``.grad`` start at 0; after it (also after an
+    error) each has its old ``.grad`` back. For a measurement that must not disturb training."""
+    kept = list(params)
+    saved = [p.grad for p in kept]
+    try:
+        for p in kept:
+            p.grad = 0.0
+        yield kept
+    finally:
+        for p, g in zip(kept, saved):
+            p.grad = g
 
 
 class Module:
@@ -81,6 +65,10 @@ class Module:
         """Set every parameter's ``.grad`` to 0."""
         for p in self.parameters():
             p.grad = 0.0
+
+    def grads_kept(self) -> contextlib.AbstractContextManager[list[Value]]:
+        """`grads_kept` of this module's parameters: ``.grad`` zeroed inside, restored after."""
+        return grads_kept(self.parameters())
 
     def state_dict(self) -> dict[str, float]:
         """Parameter name -> current value."""
@@ -117,7 +105,7 @@ class Module:
                 values.append(float(raw))
             except (OverflowError, ValueError, TypeError, ArithmeticError) as err:
                 raise ValueError(f"state dict value for {name} cannot be a float: {err}") from None
-        for (_, p), value in zip(params, values):  # everything is checked: now change
+        for (_name, p), value in zip(params, values):  # everything is checked: now change
             p.data = value
 
 
@@ -141,13 +129,26 @@ class Neuron(Module):
         layer, index: the neuron's place in a network, used in parameter names.
         init_scale: multiplies the initial weights (the bias starts at 0 whatever the init).
         """
-        _check_size("nin", nin)
-        self.activation = check_activation(activation)
-        self._act = ACTIVATIONS[activation]
-        scale = check_init_scale(init, init_scale)
-        weights = [w * scale for w in init_weights(init, nin, nout, make_rng(rng))]
+        n = _size(nin, "nin")
+        act = ACTIVATIONS[check_activation(activation)]
+        scheme = check_init(init)
+        scale = check_init_scale(scheme, init_scale)
+        width = _size(nout, "nout")
+        place = whole(layer, "layer", low=1), whole(index, "index", low=0)
+        self._build(init_weights(scheme, n, width, make_rng(rng), scale), 0.0, act, *place)
+
+    @classmethod
+    def _checked(cls, weights: list[float], bias: float, act: Activation, layer: int, index: int) -> Neuron:
+        """A neuron from numbers its caller has checked (no second check)."""
+        neuron = cls.__new__(cls)
+        neuron._build(weights, bias, act, layer, index)
+        return neuron
+
+    def _build(self, weights: list[float], bias: float, act: Activation, layer: int, index: int) -> None:
         self.w = [Value(w, label=f"W{layer}[{index}][{j}]") for j, w in enumerate(weights)]
-        self.b = Value(0.0, label=f"b{layer}[{index}]")  # biases do not cause symmetry
+        self.b = Value(bias, label=f"b{layer}[{index}]")  # biases start at 0: they do not cause symmetry
+        self.activation = act.name
+        self._act = act
         self.layer = layer
         self.index = index
 
@@ -161,8 +162,7 @@ class Neuron(Module):
 
     def __call__(self, x: Sequence[Value | float]) -> Value:
         """The neuron's activation for inputs ``x`` (labels ``z`` and ``a`` as in the textbook)."""
-        xs = _as_inputs(x, self.nin)
-        return self._forward(xs)
+        return self._forward(_as_inputs(x, self.nin))
 
     def _forward(self, xs: Sequence[Value]) -> Value:
         # z = w0 x0 + w1 x1 + ... + b, one n-ary sum node (same value as chained +)
@@ -170,7 +170,7 @@ class Neuron(Module):
         terms.append(self.b)
         z = Value.sum(terms)
         z.label = f"z{self.layer}[{self.index}]"
-        if self._act is None:
+        if self._act.identity:
             return z
         a = self._act(z)
         a.label = f"a{self.layer}[{self.index}]"
@@ -194,17 +194,25 @@ class Layer(Module):
         layer: int = 1,
         init_scale: float = 1.0,
     ) -> None:
-        _check_size("nin", nin)
-        _check_size("nout", nout)
-        check_init(init)
-        check_init_scale(init, init_scale)
+        n_in, n_out = _size(nin, "nin"), _size(nout, "nout")
+        act = ACTIVATIONS[check_activation(activation)]
+        scheme = check_init(init)
+        scale = check_init_scale(scheme, init_scale)
+        number = whole(layer, "layer", low=1)
         generator = make_rng(rng)
-        self.neurons = [
-            Neuron(nin, activation, generator, init=init, nout=nout, layer=layer, index=i,
-                   init_scale=init_scale)
-            for i in range(nout)
-        ]
-        self.activation = check_activation(activation)
+        weights = [init_weights(scheme, n_in, n_out, generator, scale) for _ in range(n_out)]
+        self._build(weights, [0.0] * n_out, act, number)
+
+    @classmethod
+    def _checked(cls, weights: list[list[float]], biases: list[float], act: Activation, layer: int) -> Layer:
+        """A layer from numbers its caller has checked (no second check)."""
+        made = cls.__new__(cls)
+        made._build(weights, biases, act, layer)
+        return made
+
+    def _build(self, weights: list[list[float]], biases: list[float], act: Activation, layer: int) -> None:
+        self.neurons = [Neuron._checked(row, b, act, layer, i) for i, (row, b) in enumerate(zip(weights, biases))]
+        self.activation = act.name
         self.layer = layer
 
     @property
@@ -231,6 +239,15 @@ class Layer(Module):
         return f"Layer(nin={self.nin}, nout={self.nout}, activation={self.activation!r})"
 
 
+def _check_parameter_count(sizes: Sequence[int]) -> None:
+    total = sum((sizes[k] + 1) * sizes[k + 1] for k in range(len(sizes) - 1))
+    if total > MAX_PARAMETERS:
+        raise ValueError(_(
+            "a network of sizes {sizes} has {total:,} parameters, more than the {limit:,} an eager network "
+            "may have (each forward pass builds about 3 graph values, ~450 bytes, per parameter); use "
+            "smaller layers").format(sizes=list(sizes), total=total, limit=MAX_PARAMETERS))
+
+
 class MLP(Module):
     """A multi-layer perceptron: layers of neurons, each fully connected to the previous."""
 
@@ -247,43 +264,37 @@ class MLP(Module):
         """Args:
         nouts: the width of every layer, the output layer last.
         output_activation: the last layer's activation; None means same as ``activation``.
-        init: ``"uniform"`` (U[-1, 1], the classic text), ``"xavier"``, ``"he"``, or
-            ``"zeros"`` (every weight 0: the symmetric start the textbook warns about).
+        init: ``"uniform"`` (U[-1, 1], the classic text), ``"xavier"``, ``"he"``,
+            ``"zeros"`` (every weight 0: the symmetric start the textbook warns about) or
+            ``"constant"`` (every weight 0.5: equal, so just as symmetric); see `nn.init`.
         rng: an int seed or a `random.Random`; the same seed gives the same weights.
         init_scale: multiplies every initial weight (default 1): ``init="uniform",
             init_scale=0.01`` is the textbook's "too small", ``10`` its "too large". Not
             allowed with ``init="zeros"``, where it would have no effect. Biases always
             start at 0: they do not cause the symmetry.
         """
-        _check_size("nin", nin)
-        if isinstance(nouts, (str, bytes)) or not isinstance(nouts, Sequence):
-            raise TypeError(f"nouts must be a list of layer widths, got {type(nouts).__name__}")
-        if len(nouts) == 0:
-            raise ValueError("nouts must name at least one layer, got an empty list")
-        sizes = [nin] + [_check_size(f"nouts[{i}]", n) for i, n in enumerate(nouts)]
-        check_activation(activation)
-        out_act = activation if output_activation is None else check_activation(output_activation)
-        check_init(init)
-        if init_scale is not None and init == "zeros":
+        sizes = _sizes(nin, nouts)
+        hidden = ACTIVATIONS[check_activation(activation)]
+        out_act = hidden if output_activation is None else \
+            ACTIVATIONS[check_activation(output_activation, "output_activation")]
+        scheme = check_init(init)
+        if init_scale is not None and scheme == "zeros":
             raise ValueError(f"init_scale={init_scale!r} has no effect with init='zeros' (0 times any scale is 0)")
-        scale = check_init_scale(init, 1.0 if init_scale is None else init_scale)
+        scale = check_init_scale(scheme, 1.0 if init_scale is None else init_scale)
         generator = make_rng(rng)
-        self.layers = [
-            Layer(
-                sizes[k],
-                sizes[k + 1],
-                out_act if k == len(nouts) - 1 else activation,
-                generator,
-                init=init,
-                layer=k + 1,
-                init_scale=scale,
-            )
-            for k in range(len(nouts))
-        ]
-        self.activation = activation
-        self.output_activation = out_act
-        self.init = init
+        weights = [[init_weights(scheme, sizes[k], sizes[k + 1], generator, scale) for _ in range(sizes[k + 1])]
+                   for k in range(len(sizes) - 1)]
+        self._build(weights, [[0.0] * n for n in sizes[1:]], hidden, out_act)
+        self.init = scheme
         self.init_scale = scale
+
+    def _build(self, weights: list[list[list[float]]], biases: list[list[float]], hidden: Activation,
+               out_act: Activation) -> None:
+        last = len(weights) - 1
+        self.layers = [Layer._checked(rows, bs, out_act if k == last else hidden, k + 1)
+                       for k, (rows, bs) in enumerate(zip(weights, biases))]
+        self.activation = hidden.name
+        self.output_activation = out_act.name
 
     @classmethod
     def from_weights(
@@ -293,18 +304,37 @@ class MLP(Module):
         activation: str = "sigmoid",
         output_activation: str | None = None,
     ) -> MLP:
-        """An MLP with the given weights (per layer, row i = weights into neuron i) and biases."""
-        check_activation(activation)
-        if output_activation is not None:
-            check_activation(output_activation)
-        sizes = check_weight_shapes(weights, biases)
-        model = cls(sizes[0], sizes[1:], activation, output_activation, rng=0)
-        for layer, rows, bs in zip(model.layers, weights, biases):
-            for neuron, row, b in zip(layer.neurons, rows, bs):
-                for w, value in zip(neuron.w, row):
-                    w.data = float(value)
-                neuron.b.data = float(b)
+        """An MLP with the given weights (per layer, row i = weights into neuron i) and biases.
+
+        Lists, tuples and NumPy arrays are all accepted; a weight that is not a real number
+        (``"a"``, None, True, a Value, 1j, a nested list) is a TypeError naming it.
+        """
+        from .io import weight_floats
+
+        hidden = ACTIVATIONS[check_activation(activation)]
+        out_act = hidden if output_activation is None else \
+            ACTIVATIONS[check_activation(output_activation, "output_activation")]
+        rows, bs = weight_floats(weights, biases)
+        _check_parameter_count([len(rows[0][0]), *(len(layer) for layer in rows)])
+        model = cls.__new__(cls)
+        model._build(rows, bs, hidden, out_act)
+        model.init = "uniform"
+        model.init_scale = 1.0
         return model
+
+    @classmethod
+    def from_dict(cls, data: object, source: str = "model description") -> MLP:
+        """The MLP a `to_dict` description gives (`nn.io.from_dict`)."""
+        from .io import from_dict
+
+        return from_dict(data, source)
+
+    @classmethod
+    def from_torch(cls, seq: Any) -> MLP:
+        """The MLP of a ``torch.nn.Sequential`` (`nn.pytorch.from_torch`)."""
+        from .pytorch import from_torch
+
+        return from_torch(seq)
 
     @property
     def sizes(self) -> list[int]:
@@ -330,114 +360,22 @@ class MLP(Module):
         return out[0] if len(out) == 1 else out
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON-ready description of the model: architecture and every weight."""
-        return {
-            "format": FORMAT,
-            "version": VERSION,
-            "sizes": self.sizes,
-            "activation": self.activation,
-            "output_activation": self.output_activation,
-            "weights": self.weights(),
-            "biases": self.biases(),
-        }
+        """The JSON-ready description of the model (`nn.io.to_dict`)."""
+        from .io import to_dict
 
-    @classmethod
-    def from_dict(cls, data: object, source: str = "model description") -> MLP:
-        """The MLP a `to_dict` description gives; ValueError naming ``source`` otherwise."""
-        if not isinstance(data, dict) or data.get("format") != FORMAT:
-            raise ValueError(f"{source} is not a deltagrad model (expected a JSON object with format {FORMAT!r})")
-        version = data.get("version")
-        if type(version) is not int or version != VERSION:
-            raise ValueError(f"{source}: unsupported version {version!r}, expected {VERSION}")
-        missing = [k for k in ("activation", "weights", "biases") if k not in data]
-        if missing:
-            raise ValueError(f"{source}: missing {', '.join(missing)}")
-        try:
-            check_activation(data["activation"])
-            out_act = data.get("output_activation")
-            if out_act is not None:
-                check_activation(out_act)
-            sizes = check_weight_shapes(data["weights"], data["biases"], finite=True)
-        except (TypeError, ValueError) as err:
-            raise ValueError(f"{source}: {err}") from None
-        if "sizes" in data and data["sizes"] != sizes:
-            raise ValueError(f"{source}: sizes {data['sizes']!r} do not match the weights ({sizes})")
-        return cls.from_weights(data["weights"], data["biases"], data["activation"], out_act)
-
-    def to_torch(self) -> Any:
-        """The same network as a ``torch.nn.Sequential`` of ``Linear`` and activation layers,
-        with the same weights in float64 (needs the ``torch`` extra)."""
-        from deltagrad.autograd.torch_bridge import import_torch
-
-        torch = import_torch()
-        layers: list[Any] = []
-        for layer in self.layers:
-            linear = torch.nn.Linear(layer.nin, layer.nout, dtype=torch.float64)
-            with torch.no_grad():
-                linear.weight.copy_(torch.tensor([[w.data for w in n.w] for n in layer.neurons], dtype=torch.float64))
-                linear.bias.copy_(torch.tensor([n.b.data for n in layer.neurons], dtype=torch.float64))
-            layers.append(linear)
-            name = TORCH_ACTIVATIONS[layer.activation]
-            if name is not None:
-                layers.append(getattr(torch.nn, name)())
-        return torch.nn.Sequential(*layers)
-
-    @classmethod
-    def from_torch(cls, seq: Any) -> MLP:
-        """The MLP of a ``torch.nn.Sequential`` of ``Linear`` layers, each followed by one of
-        ``nn.ACTIVATIONS`` (or by nothing: linear); ValueError naming the layer otherwise."""
-        from deltagrad.autograd.torch_bridge import import_torch
-
-        torch = import_torch()
-        if not isinstance(seq, torch.nn.Sequential):
-            raise ValueError(f"from_torch() expects a torch.nn.Sequential, got {type(seq).__name__}")
-        known = {v: k for k, v in TORCH_ACTIVATIONS.items() if v is not None}
-        modules = list(seq)
-        weights: list[list[list[float]]] = []
-        biases: list[list[float]] = []
-        acts: list[str] = []
-        k = 0
-        while k < len(modules):
-            module = modules[k]
-            if not isinstance(module, torch.nn.Linear):
-                raise ValueError(f"layer {k} ({type(module).__name__}) cannot be mapped: expected a Linear layer "
-                                 f"followed by one of {', '.join(known)}")
-            if module.bias is None:
-                raise ValueError(f"layer {k} (Linear) has no bias: deltagrad's neurons all have one")
-            if weights and module.in_features != len(weights[-1]):
-                raise ValueError(f"layer {k} (Linear) takes {module.in_features} inputs but the layer before gives "
-                                 f"{len(weights[-1])}")
-            weights.append(module.weight.detach().double().tolist())
-            biases.append(module.bias.detach().double().tolist())
-            act = "linear"
-            if k + 1 < len(modules) and not isinstance(modules[k + 1], torch.nn.Linear):
-                name = type(modules[k + 1]).__name__
-                if name not in known:
-                    raise ValueError(f"layer {k + 1} ({name}) cannot be mapped: deltagrad's activations are "
-                                     f"{', '.join(known)} (torch.nn names)")
-                act = known[name]
-                k += 1
-            acts.append(act)
-            k += 1
-        if not weights:
-            raise ValueError("from_torch() got an empty Sequential")
-        hidden = set(acts[:-1]) or {acts[-1]}
-        if len(hidden) > 1:
-            raise ValueError(f"the hidden layers use different activations ({', '.join(sorted(hidden))}): "
-                             "an nn.MLP has one hidden activation")
-        return cls.from_weights(weights, biases, hidden.pop(), acts[-1])
+        return to_dict(self)
 
     def save(self, path: str | os.PathLike[str]) -> Path:
-        """Write the architecture and weights to a strict JSON file, atomically.
+        """Write the model to a strict JSON file, atomically (`nn.io.save`)."""
+        from .io import save
 
-        Non-finite weights and biases (nan, inf) have no JSON form: ValueError naming them.
-        """
-        description = self.to_dict()
-        for name, p in self.named_parameters():
-            if not math.isfinite(p.data):
-                raise ValueError(f"cannot save a model with a non-finite parameter: {name} = {p.data!r}")
-        text = json.dumps(description, indent=2, allow_nan=False) + "\n"
-        return atomic_write(path, text.encode("utf-8"))
+        return save(self, path)
+
+    def to_torch(self) -> Any:
+        """The same network as a ``torch.nn.Sequential`` (`nn.pytorch.to_torch`)."""
+        from .pytorch import to_torch
+
+        return to_torch(self)
 
     def __repr__(self) -> str:
         acts = f"activation={self.activation!r}"
@@ -446,31 +384,23 @@ class MLP(Module):
         return f"MLP({self.sizes[0]}, {self.sizes[1:]}, {acts})"
 
 
-def check_init(name: object) -> str:
-    """Return ``name`` if it is a known initialisation, else raise ValueError listing them."""
-    if not isinstance(name, str) or name not in INITS:
-        raise ValueError(f"unknown init {name!r}; expected one of {', '.join(INITS)}")
-    return name
-
-
-def init_weights(init: str, nin: int, nout: int, rng: random.Random) -> list[float]:
-    """``nin`` initial weights for one neuron of a layer of ``nout`` neurons."""
-    check_init(init)
-    if init == "uniform":  # the classic text: U[-1, 1]
-        return [rng.uniform(-1.0, 1.0) for _ in range(nin)]
-    if init == "zeros":  # the symmetric start: every neuron of a layer the same
-        return [0.0] * nin
-    if init == "xavier":  # Glorot & Bengio 2010: U[-r, r], r = sqrt(6 / (fan_in + fan_out))
-        r = math.sqrt(6.0 / (nin + nout))
-        return [rng.uniform(-r, r) for _ in range(nin)]
-    std = math.sqrt(2.0 / nin)  # He et al. 2015: N(0, 2 / fan_in), for relu
-    return [rng.gauss(0.0, std) for _ in range(nin)]
+def _sizes(nin: object, nouts: object) -> list[int]:
+    """[nin, *nouts] as ints (``np.int64`` too), with the parameter count bounded."""
+    sizes = [_size(nin, "nin")]
+    if not is_sequence(nouts):
+        raise TypeError(_("nouts must be a list of layer widths, got {kind}").format(kind=type(nouts).__name__))
+    widths = list(nouts)  # type: ignore[call-overload]
+    if len(widths) == 0:
+        raise ValueError("nouts must name at least one layer, got an empty list")
+    sizes += [_size(n, f"nouts[{i}]") for i, n in enumerate(widths)]
+    _check_parameter_count(sizes)
+    return sizes
 
 
 def _as_inputs(x: object, nin: int, label_inputs: bool = False) -> list[Value]:
     """Check that ``x`` is ``nin`` numbers or Values; numbers become leaves ``x[j]``."""
-    if isinstance(x, (str, bytes)) or not isinstance(x, (Sequence, Iterator)):
-        if isinstance(x, (Value, numbers.Real)) and nin == 1:
+    if not is_sequence(x) and not isinstance(x, Iterator):
+        if isinstance(x, (Value, numbers.Real)) and not isinstance(x, bool) and nin == 1:
             x = [x]
         else:
             raise TypeError(f"expected a list of {nin} inputs, got {type(x).__name__}")
@@ -483,93 +413,8 @@ def _as_inputs(x: object, nin: int, label_inputs: bool = False) -> list[Value]:
             if label_inputs and not xj.label:
                 xj.label = f"x[{j}]"
             out.append(xj)
-        elif _is_number(xj):
-            out.append(Value(xj, label=f"x[{j}]"))
+        elif isinstance(xj, numbers.Real) and not isinstance(xj, bool):
+            out.append(Value(real(xj, f"input {j}"), label=f"x[{j}]"))
         else:
             raise TypeError(f"input {j} must be a number or a Value, got {type(xj).__name__}: {xj!r}")
-    return out
-
-
-def check_weight_shapes(weights: object, biases: object, *, finite: bool = False) -> list[int]:
-    """Layer sizes [nin, n1, ...] described by ``weights``/``biases``, or ValueError naming the layer.
-
-    With ``finite``, nan, inf and numbers too large for a float are refused too.
-    """
-    for name, value in (("weights", weights), ("biases", biases)):
-        if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
-            raise TypeError(f"{name} must be a list per layer, got {type(value).__name__}")
-    assert isinstance(weights, Sequence) and isinstance(biases, Sequence)
-    if len(weights) == 0:
-        raise ValueError("weights must describe at least one layer, got none")
-    if len(biases) != len(weights):
-        raise ValueError(f"weights describe {len(weights)} layers but biases {len(biases)}")
-    sizes: list[int] = []
-    for k, (rows, bs) in enumerate(zip(weights, biases), start=1):
-        if isinstance(rows, (str, bytes)) or not isinstance(rows, Sequence) or len(rows) == 0:
-            raise ValueError(f"layer {k}: weights must be a non-empty list of rows, got {rows!r}")
-        widths = set()
-        for i, row in enumerate(rows):
-            if isinstance(row, (str, bytes)) or not isinstance(row, Sequence) or len(row) == 0:
-                raise ValueError(f"layer {k}: row {i} must be a non-empty list of numbers, got {row!r}")
-            for j, w in enumerate(row):
-                _check_entry(w, f"layer {k}: W[{i}][{j}]", finite)
-            widths.add(len(row))
-        if len(widths) != 1:
-            raise ValueError(f"layer {k}: ragged weight rows of lengths {sorted(widths)}")
-        nin = widths.pop()
-        if sizes and nin != sizes[-1]:
-            raise ValueError(
-                f"layer {k}: rows have {nin} weights but layer {k - 1} has {sizes[-1]} outputs"
-            )
-        if not sizes:
-            sizes.append(nin)
-        if isinstance(bs, (str, bytes)) or not isinstance(bs, Sequence) or len(bs) != len(rows):
-            got = len(bs) if isinstance(bs, Sequence) else bs
-            raise ValueError(f"layer {k}: expected {len(rows)} biases, got {got!r}")
-        for i, b in enumerate(bs):
-            _check_entry(b, f"layer {k}: b[{i}]", finite)
-        sizes.append(len(rows))
-    return sizes
-
-
-def _check_entry(x: object, where: str, finite: bool) -> None:
-    if not _is_number(x) or isinstance(x, bool):
-        raise ValueError(f"{where} must be a number, got {x!r}")
-    try:
-        value = float(x)  # type: ignore[arg-type]
-    except OverflowError:
-        raise ValueError(f"{where} is too large for a float ({len(str(x))} digits)") from None
-    if finite and not math.isfinite(value):
-        raise ValueError(f"{where} must be a finite number, got {x!r}")
-
-
-def check_init_scale(init: str, scale: object) -> float:
-    """``scale`` as a float if it is a finite number > 0, else ValueError (TypeError for a non-number)."""
-    if isinstance(scale, bool) or not isinstance(scale, numbers.Real):
-        raise TypeError(f"init_scale must be a number, got {type(scale).__name__}: {scale!r}")
-    value = float(scale)
-    if not (math.isfinite(value) and value > 0.0):
-        raise ValueError(f"init_scale must be a finite number > 0, got {scale!r}")
-    return value
-
-
-def neuron_symmetry(model: MLP) -> list[float]:
-    """Per hidden layer, the largest difference between two neurons' incoming weights and biases.
-
-    ``0.0`` means the layer's neurons are clones: they compute the same output and get the
-    same update, so the layer acts as one neuron (the textbook's reason not to start at 0).
-    """
-    if not isinstance(model, MLP):
-        raise TypeError(f"neuron_symmetry() expects an nn.MLP, got {type(model).__name__}")
-    hidden = model.layers[:-1]
-    if not hidden:
-        raise ValueError(f"neuron_symmetry() needs a model with a hidden layer, got {model!r}")
-    out = []
-    for layer in hidden:
-        rows = [[w.data for w in n.w] + [n.b.data] for n in layer.neurons]
-        worst = 0.0
-        for i in range(len(rows)):
-            for k in range(i + 1, len(rows)):
-                worst = max(worst, max(abs(a - b) for a, b in zip(rows[i], rows[k])))
-        out.append(worst)
     return out

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import math
-import numbers
 from collections.abc import Iterable
 
 from deltagrad.autograd import Value
+from deltagrad.autograd.arguments import is_sequence, number_in_range
+from deltagrad.i18n import _
 
 
 def _check_params(params: Iterable[Value], name: str) -> list[Value]:
@@ -30,14 +31,7 @@ def _check_params(params: Iterable[Value], name: str) -> list[Value]:
 
 
 def _check_number(name: str, value: object, low: float, high: float, *, low_open: bool) -> float:
-    if not isinstance(value, numbers.Real) or isinstance(value, bool):
-        raise TypeError(f"{name} must be a number, got {type(value).__name__}: {value!r}")
-    v = float(value)
-    ok = (v > low if low_open else v >= low) and v < high and not math.isnan(v)
-    if not ok:
-        lo = "(" if low_open else "["
-        raise ValueError(f"{name} must be in {lo}{low}, {high}), got {value!r}")
-    return v
+    return number_in_range(value, name, low, high, low_open=low_open, high_open=True)
 
 
 class Optimizer:
@@ -89,10 +83,14 @@ class Adam(Optimizer):
         eps: float = 1e-8,
     ) -> None:
         super().__init__(params, lr)
-        if not isinstance(betas, (tuple, list)) or len(betas) != 2:
-            raise ValueError(f"betas must be a pair of numbers, got {betas!r}")
-        self.beta1 = _check_number("betas[0]", betas[0], 0.0, 1.0, low_open=False)
-        self.beta2 = _check_number("betas[1]", betas[1], 0.0, 1.0, low_open=False)
+        if not is_sequence(betas):  # a tuple, a list, a NumPy array
+            raise TypeError(_("betas must be a pair of numbers (beta1, beta2), got {kind}: {value!r}").format(
+                kind=type(betas).__name__, value=betas))
+        pair = list(betas)  # type: ignore[call-overload]
+        if len(pair) != 2:
+            raise ValueError(_("betas must be a pair of numbers (beta1, beta2), got {n}").format(n=len(pair)))
+        self.beta1 = _check_number("betas[0]", pair[0], 0.0, 1.0, low_open=False)
+        self.beta2 = _check_number("betas[1]", pair[1], 0.0, 1.0, low_open=False)
         self.eps = _check_number("eps", eps, 0.0, math.inf, low_open=True)
         self.m = [0.0] * len(self.params)
         self.v = [0.0] * len(self.params)

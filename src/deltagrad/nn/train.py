@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import numbers
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -10,11 +9,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from deltagrad.autograd import Value
+from deltagrad.autograd.arguments import real_sequence, sequence, whole
+from deltagrad.i18n import _
 
 from .compiled import compile_loss
-from .inference import predict
+from .inference import predict_rows
+from .init import RngLike, make_rng
 from .losses import LOSSES, LossFn, hinge_loss
-from .module import MLP, RngLike, make_rng
+from .module import MLP
 from .optim import Optimizer
 
 # How many examples `fit(compiled=True)` checks the replay against eager on, before training.
@@ -57,65 +59,56 @@ def accuracy(model: MLP, X: Sequence[Sequence[float]], Y: Sequence[Any]) -> floa
 
     One output with two label values (0/1 or -1/+1): the class is the label nearer to the
     output (threshold halfway between them). Several outputs: the largest output's index
-    must be the largest target's (one-hot targets).
+    must be the largest target's (one-hot targets). ValueError for no rows or for X and Y
+    of different lengths.
     """
-    outputs = predict(model, X)
+    if not isinstance(model, MLP):
+        raise TypeError(_("accuracy() expects an nn.MLP, got {kind}").format(kind=type(model).__name__))
+    xs, ys = check_data(model, X, Y, "accuracy()")
+    return _accuracy(model, predict_rows(model, xs), ys)
+
+
+def _accuracy(model: MLP, outputs: list[list[float]], ys: list[Any]) -> float | None:
+    """`accuracy` of outputs for targets already checked (floats, or lists of floats)."""
     if model.sizes[-1] == 1:
-        labels = sorted({float(y[0] if isinstance(y, Sequence) else y) for y in Y})
+        labels = sorted(set(ys))
         if len(labels) > 2:
             return None
         low, high = labels[0], labels[-1]
         threshold = (low + high) / 2.0
-        hits = 0
-        for out, y in zip(outputs, Y):
-            target = float(y[0] if isinstance(y, Sequence) else y)
-            guess = high if out[0] > threshold else low
-            hits += guess == target
-        return hits / len(Y)
+        hits = sum((high if out[0] > threshold else low) == target for out, target in zip(outputs, ys))
+        return float(hits / len(ys))
     hits = sum(max(range(len(o)), key=o.__getitem__) == max(range(len(y)), key=y.__getitem__)
-               for o, y in zip(outputs, Y))
-    return hits / len(Y)
+               for o, y in zip(outputs, ys))
+    return hits / len(ys)
 
 
-def _check_data(model: MLP, X: object, Y: object) -> tuple[list[list[float]], list[Any]]:
+def check_data(model: MLP, X: object, Y: object, caller: str = "fit()") -> tuple[list[list[float]], list[Any]]:
+    """(X, Y) as floats, checked once: rows of the model's input width, targets of its
+    output width (a number per row for one output). Lists, tuples and NumPy arrays alike;
+    TypeError for the wrong kind of thing, ValueError for wrong lengths, non-finite numbers
+    and numbers too large for a float."""
     nin, nout = model.sizes[0], model.sizes[-1]
-    for name, data in (("X", X), ("Y", Y)):
-        if isinstance(data, (str, bytes)) or not isinstance(data, Sequence):
-            raise TypeError(f"fit() {name} must be a list, got {type(data).__name__}")
-    assert isinstance(X, Sequence) and isinstance(Y, Sequence)
-    if len(X) == 0:
-        raise ValueError("fit() got no training examples (X is empty)")
-    if len(X) != len(Y):
-        raise ValueError(f"fit() got {len(X)} inputs but {len(Y)} targets")
-    xs: list[list[float]] = []
-    for i, x in enumerate(X):
-        if isinstance(x, (str, bytes)) or not isinstance(x, Sequence) or len(x) != nin:
-            got = len(x) if isinstance(x, Sequence) and not isinstance(x, str) else type(x).__name__
-            raise ValueError(f"fit() X[{i}] must have {nin} values (the model's inputs), got {got}")
-        for j, v in enumerate(x):
-            if not isinstance(v, numbers.Real) or isinstance(v, bool) or not math.isfinite(v):
-                raise ValueError(f"fit() X[{i}][{j}] must be a finite number, got {v!r}")
-        xs.append([float(v) for v in x])
+    rows_x = sequence(X, f"{caller} X", what="rows")
+    rows_y = sequence(Y, f"{caller} Y", what="targets")
+    if len(rows_x) == 0:
+        raise ValueError(_("{caller} got no training examples (X is empty)").format(caller=caller))
+    if len(rows_x) != len(rows_y):
+        raise ValueError(_("{caller} got {n_x} inputs but {n_y} targets").format(
+            caller=caller, n_x=len(rows_x), n_y=len(rows_y)))
+    xs = [real_sequence(x, f"{caller} X[{i}]", length=nin, finite=True) for i, x in enumerate(rows_x)]
     ys: list[Any] = []
-    for i, y in enumerate(Y):
-        values = [y] if isinstance(y, numbers.Real) else y
-        if isinstance(values, (str, bytes)) or not isinstance(values, Sequence) or len(values) != nout:
-            raise ValueError(f"fit() Y[{i}] must have {nout} value(s) (the model's outputs), got {y!r}")
-        for v in values:
-            if not isinstance(v, numbers.Real) or isinstance(v, bool) or not math.isfinite(v):
-                raise ValueError(f"fit() Y[{i}] must hold finite numbers, got {y!r}")
-        ys.append(float(values[0]) if nout == 1 else [float(v) for v in values])
+    for i, y in enumerate(rows_y):
+        single = isinstance(y, numbers.Real) and not isinstance(y, bool)
+        values = real_sequence([y] if single else y, f"{caller} Y[{i}]", length=nout, finite=True)
+        ys.append(values[0] if nout == 1 else values)
     return xs, ys
 
 
 def _check_positive_int(name: str, value: object, allow_none: bool = False) -> int | None:
     if value is None and allow_none:
         return None
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise TypeError(f"fit() {name} must be an int, got {type(value).__name__}: {value!r}")
-    if value < 1:
-        raise ValueError(f"fit() {name} must be at least 1, got {value}")
-    return value
+    return whole(value, f"fit() {name}", low=1)
 
 
 def fit(
@@ -148,7 +141,7 @@ def fit(
     """
     if not isinstance(model, MLP):
         raise TypeError(f"fit() expects an nn.MLP, got {type(model).__name__}")
-    xs, ys = _check_data(model, X, Y)
+    xs, ys = check_data(model, X, Y)
     if isinstance(loss, str):
         if loss not in LOSSES:
             raise ValueError(f"unknown loss {loss!r}; expected one of {', '.join(LOSSES)} or a function")
@@ -193,7 +186,7 @@ def fit(
             total += step([xs[i] for i in idx], [ys[i] for i in idx]) * len(idx)
             optimizer.step()
         mean_loss = total / len(xs)
-        acc = accuracy(model, xs, ys)
+        acc = _accuracy(model, predict_rows(model, xs), ys)
         history.loss.append(mean_loss)
         history.accuracy.append(acc)
         history.seconds.append(time.perf_counter() - started)
@@ -238,9 +231,11 @@ def _compiled_step(model: MLP, loss_fn: LossFn, xs: list[list[float]],
                    ys: list[Any]) -> Callable[[list[list[float]], list[Any]], float]:
     compiled = compile_loss(model, loss_fn)
     check_trace(model, loss_fn, compiled, xs[:TRACE_CHECKS], ys[:TRACE_CHECKS])
+    graph = compiled.graph  # the rows were checked once, by fit: replay them as they are
 
     def step(batch_x: list[list[float]], batch_y: list[Any]) -> float:
-        return compiled.accumulate(batch_x, batch_y, scale=1.0 / len(batch_x))
+        rows = [[*x, y] if isinstance(y, float) else [*x, *y] for x, y in zip(batch_x, batch_y)]
+        return graph.accumulate(rows, 1.0 / len(batch_x))
 
     return step
 
@@ -250,9 +245,7 @@ def check_trace(model: MLP, loss_fn: LossFn, compiled: Any, xs: list[list[float]
     a mismatch. The trace ran on placeholder zeros, so a loss that branches on ``.data``
     (``if out.data > 0``) gives another graph here. The parameters' ``.grad`` is left as it was.
     """
-    params = model.parameters()
-    saved = [p.grad for p in params]
-    try:
+    with model.grads_kept() as params:
         for i, (x, y) in enumerate(zip(xs, ys)):
             model.zero_grad()
             eager = loss_fn(model(x), y)
@@ -267,6 +260,3 @@ def check_trace(model: MLP, loss_fn: LossFn, compiled: Any, xs: list[list[float]
                         "graph depends on the data (an `if` on a Value's .data?), so it cannot be traced "
                         "once and replayed; see 'Compiled graphs' in the README, or train with compiled=False"
                     )
-    finally:
-        for p, g in zip(params, saved):
-            p.grad = g
