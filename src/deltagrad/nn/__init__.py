@@ -11,7 +11,7 @@ from .inference import forward_floats, predict
 from .init import INITS
 from .inits import STARTS, InitComparison, compare_inits, neuron_symmetry
 from .io import load, save
-from .losses import LOSSES, binary_cross_entropy, half_squared_error, hinge_loss, mse_loss
+from .losses import LOSSES, binary_cross_entropy, cross_entropy, half_squared_error, hinge_loss, mse_loss, softmax
 from .manual import (
     GradientRow,
     ManualBackprop,
@@ -51,6 +51,7 @@ __all__ = [
     "autograd_gradients",
     "binary_cross_entropy",
     "compile_loss",
+    "cross_entropy",
     "datasets",
     "compare_gradients",
     "fit",
@@ -67,4 +68,5 @@ __all__ = [
     "neuron_symmetry",
     "predict",
     "save",
+    "softmax",
 ]
