@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from deltagrad.autograd import Value
 from deltagrad.autograd.arguments import real, sequence
@@ -29,13 +30,18 @@ def forward_floats(model: MLP, x: Sequence[float]) -> tuple[list[list[float]], l
     return _forward(model.weights(), model.biases(), _activations(model), check_row(x, model.sizes[0]))
 
 
-def predict(model: MLP, X: Sequence[Sequence[float]]) -> list[list[float]]:
-    """The model's outputs for every row of ``X``, in plain floats (no graph is built)."""
+def predict(model: MLP, X: Sequence[Sequence[float]], *, outputs: bool = False) -> list[Any]:
+    """For every row of ``X``, in plain floats (no graph is built): the class index (the
+    largest output) for a model of several outputs, a multi-class classifier; the output
+    list ``[y]`` for a model of one output, or for any model with ``outputs=True``."""
     if not isinstance(model, MLP):
         raise TypeError(f"predict() expects an nn.MLP, got {type(model).__name__}")
     rows = [check_row(x, model.sizes[0], f"X[{i}]") for i, x in enumerate(sequence(X, "X", what="rows"))]
     weights, biases, acts = model.weights(), model.biases(), _activations(model)
-    return [_forward(weights, biases, acts, x)[1][-1] for x in rows]
+    results = [_forward(weights, biases, acts, x)[1][-1] for x in rows]
+    if outputs or model.sizes[-1] == 1:
+        return results
+    return [max(range(len(row)), key=row.__getitem__) for row in results]  # the first of equal largest
 
 
 def predict_rows(model: MLP, rows: Sequence[list[float]]) -> list[list[float]]:

@@ -120,6 +120,20 @@ def one_hot(index: int, n_classes: int) -> list[float]:
     return row
 
 
+def class_targets(Y: object, n_classes: int, caller: str = "fit()") -> list[Any]:
+    """Class indices as one-hot rows (rows of ``n_classes`` numbers pass through as they
+    are): how `fit` and `accuracy` take the targets of a classifier, so that eager and
+    compiled training build the same graph, with the target as k numbers."""
+    from deltagrad.autograd.arguments import is_sequence, sequence
+
+    rows = sequence(Y, f"{caller} Y", what="targets")
+    if n_classes < 2:
+        raise ValueError(_("cross_entropy needs a model with one output per class (at least 2), got {n}").format(
+            n=n_classes))
+    return [y if is_sequence(y) else one_hot(class_index(y, n_classes, f"{caller} Y[{i}]"), n_classes)
+            for i, y in enumerate(rows)]
+
+
 def _logits(logits: object, where: str) -> list[Value]:
     """One example's logits as Values: a sequence of at least two Values or numbers."""
     if isinstance(logits, (str, bytes)) or not isinstance(logits, Sequence):

@@ -15,7 +15,7 @@ from deltagrad.i18n import _
 from .compiled import compile_loss
 from .inference import predict_rows
 from .init import RngLike, make_rng
-from .losses import LOSSES, LossFn, hinge_loss
+from .losses import LOSSES, LossFn, class_targets, cross_entropy, hinge_loss
 from .module import MLP
 from .optim import Optimizer
 
@@ -59,11 +59,13 @@ def accuracy(model: MLP, X: Sequence[Sequence[float]], Y: Sequence[Any]) -> floa
 
     One output with two label values (0/1 or -1/+1): the class is the label nearer to the
     output (threshold halfway between them). Several outputs: the largest output's index
-    must be the largest target's (one-hot targets). ValueError for no rows or for X and Y
-    of different lengths.
+    must be the target's class index (or the largest entry's index of a one-hot target).
+    ValueError for no rows or for X and Y of different lengths.
     """
     if not isinstance(model, MLP):
         raise TypeError(_("accuracy() expects an nn.MLP, got {kind}").format(kind=type(model).__name__))
+    if model.sizes[-1] > 1:  # class indices as one-hot rows
+        Y = class_targets(Y, model.sizes[-1], "accuracy()")
     xs, ys = check_data(model, X, Y, "accuracy()")
     return _accuracy(model, predict_rows(model, xs), ys)
 
@@ -129,8 +131,9 @@ def fit(
 
     Args:
         loss: a per-example loss ``loss(output, target) -> Value`` or one of ``"hinge"``
-            (labels -1/+1, linear output), ``"mse"``, ``"half_squared_error"``; each batch
-            minimises the mean.
+            (labels -1/+1, linear output), ``"mse"``, ``"half_squared_error"``,
+            ``"binary_cross_entropy"``, ``"cross_entropy"`` (Y class indices, a linear
+            output of one logit per class); each batch minimises the mean.
         optimizer: built on ``model.parameters()``, e.g. ``nn.Adam(model.parameters(), 0.05)``.
         batch_size: None for the whole data set per step; else mini-batches, shuffled each
             epoch by ``rng`` (an int seed or `random.Random`), so a seed fixes the history.
@@ -141,6 +144,8 @@ def fit(
     """
     if not isinstance(model, MLP):
         raise TypeError(f"fit() expects an nn.MLP, got {type(model).__name__}")
+    if loss is cross_entropy or loss == "cross_entropy":  # class indices as one-hot rows
+        Y = class_targets(Y, model.sizes[-1], "fit()")
     xs, ys = check_data(model, X, Y)
     if isinstance(loss, str):
         if loss not in LOSSES:
