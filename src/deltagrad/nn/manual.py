@@ -9,6 +9,12 @@ For half squared error L = 1/2 sum_i (a_i - y_i)^2 over the outputs of layer n:
 with a_0 = x and f' written from the activation: sigmoid a (1 - a), tanh 1 - a^2,
 relu 1 if z > 0 else 0, linear 1.
 
+For cross-entropy with the softmax of the outputs, L = -ln p[y] with p = softmax(a_n)
+and y a class index, the output error is p - onehot(y) (with a linear output, a_n = z_n,
+this is the whole delta):
+
+    output layer:  delta_n[i] = (p[i] - [i = y]) * f'(z_n[i])
+
 This module is the independent hand derivation that autograd is checked against, so it
 deliberately does not read the op table (`autograd.ops`) or the engine: every activation
 and derivative here is written out again from the textbook. If the table had a wrong
@@ -23,10 +29,14 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from deltagrad.autograd.text import fixed, format_table
+from deltagrad.i18n import _
 
 from .inference import check_row
-from .losses import half_squared_error
+from .losses import class_index, cross_entropy, half_squared_error
 from .module import MLP
+
+# The losses the delta rule is written out for.
+MANUAL_LOSSES = ("half_squared_error", "cross_entropy")
 
 
 @dataclass
@@ -40,6 +50,8 @@ class ManualBackprop:
     loss: float
     deltas: list[list[float]]
     grads: dict[str, float] = field(default_factory=dict)
+    loss_name: str = "half_squared_error"
+    p: list[float] = field(default_factory=list)  # cross-entropy: softmax of the outputs; y is then one-hot
 
     def reference(self) -> dict[str, float]:
         """Label -> dL/d(node) by hand, for `viz.draw_dot(reference=...)`: every parameter's
@@ -80,6 +92,53 @@ def _delta(name: str, error: float, z: float, a: float) -> float:
     return error
 
 
+def _softmax(outputs: Sequence[float]) -> tuple[list[float], float]:
+    """(p, ln sum_j e^(o_j)) by hand: p[i] = e^(o_i - m) / sum_j e^(o_j - m) with m = max o,
+    so that no exponential overflows (the same p for any m)."""
+    m = max(outputs)
+    e = [math.exp(o - m) for o in outputs]
+    total = e[0]
+    for term in e[1:]:
+        total += term
+    return [ei / total for ei in e], m + math.log(total)
+
+
+def _check_loss(loss: object) -> str:
+    if not isinstance(loss, str):
+        raise TypeError(_("loss must be a name such as 'cross_entropy', got {kind}: {value!r}").format(
+            kind=type(loss).__name__, value=loss))
+    if loss not in MANUAL_LOSSES:
+        raise ValueError(_("the delta rule is written out for the losses {known}, got {value!r}").format(
+            known=", ".join(MANUAL_LOSSES), value=loss))
+    return loss
+
+
+def _targets(y: object, n_out: int, loss: str) -> list[float]:
+    """The target as floats: one per output, or for cross-entropy the one-hot row of a class index."""
+    if loss == "cross_entropy":
+        if n_out < 2:
+            raise ValueError(_("cross-entropy needs a model with one output per class (at least 2), got {n}").format(
+                n=n_out))
+        row = [0.0] * n_out
+        row[class_index(y, n_out)] = 1.0
+        return row
+    return _floats(y, n_out, "target")
+
+
+def _output_error(outputs: Sequence[float], ys: Sequence[float], loss: str) -> tuple[float, list[float], list[float]]:
+    """(L, dL/da_n, p): half squared error 1/2 sum (a - y)^2 with error a - y, or
+    cross-entropy -ln p[y] = ln sum_j e^(a_j) - a_y with error p - onehot(y)."""
+    if loss == "cross_entropy":
+        p, lse = _softmax(outputs)
+        target = ys.index(1.0)
+        return lse - outputs[target], [pi - t for pi, t in zip(p, ys)], p
+    terms = [0.5 * (a - t) ** 2 for a, t in zip(outputs, ys)]
+    total = terms[0]
+    for term in terms[1:]:
+        total += term
+    return total, [a - t for a, t in zip(outputs, ys)], []
+
+
 def _check_model(model: object) -> MLP:
     if not isinstance(model, MLP):
         raise TypeError(f"expected an nn.MLP, got {type(model).__name__}")
@@ -110,27 +169,30 @@ def _forward(
     return zs, activations
 
 
-def manual_backprop(model: MLP, x: Sequence[float], y: float | Sequence[float]) -> ManualBackprop:
-    """Forward pass, loss, deltas and gradients of ``model`` at ``(x, y)``, by hand."""
+def manual_backprop(model: MLP, x: Sequence[float], y: float | Sequence[float],
+                    loss: str = "half_squared_error") -> ManualBackprop:
+    """Forward pass, loss, deltas and gradients of ``model`` at ``(x, y)``, by hand.
+
+    ``loss`` is ``"half_squared_error"`` (y one number per output) or ``"cross_entropy"``
+    (y a class index, the softmax taken of the outputs: delta_n = p - onehot(y) times f').
+    """
     model = _check_model(model)
+    loss = _check_loss(loss)
     sizes = model.sizes
     xs = _floats(x, sizes[0], "input")
-    ys = _floats(y, sizes[-1], "target")
+    ys = _targets(y, sizes[-1], loss)
     weights, biases = model.weights(), model.biases()
     acts = [layer.activation for layer in model.layers]
 
     zs, activations = _forward(weights, biases, acts, xs)
 
     out = activations[-1]
-    loss_terms = [0.5 * (a - t) ** 2 for a, t in zip(out, ys)]
-    loss = loss_terms[0]
-    for term in loss_terms[1:]:
-        loss += term
+    loss_value, errors, p = _output_error(out, ys, loss)
 
     n = len(weights)
     deltas: list[list[float]] = [[] for _ in range(n)]
     deltas[-1] = [
-        _delta(acts[-1], a - t, z, a) for a, t, z in zip(out, ys, zs[-1])
+        _delta(acts[-1], error, z, a) for error, a, z in zip(errors, out, zs[-1])
     ]
     for l in range(n - 2, -1, -1):  # noqa: E741  (l is the textbook's layer index)
         above, w_above = deltas[l + 1], weights[l + 1]
@@ -151,7 +213,7 @@ def manual_backprop(model: MLP, x: Sequence[float], y: float | Sequence[float]) 
         for i, d in enumerate(deltas[l]):
             grads[f"b{l + 1}[{i}]"] = d
     # named_parameters order: per layer, weights row by row, then biases
-    return ManualBackprop(xs, ys, zs, activations, loss, deltas, grads)
+    return ManualBackprop(xs, ys, zs, activations, loss_value, deltas, grads, loss, p)
 
 
 class GradientRow(NamedTuple):
@@ -163,27 +225,34 @@ class GradientRow(NamedTuple):
     abs_diff: float
 
 
-def autograd_gradients(model: MLP, x: Sequence[float], y: float | Sequence[float]) -> dict[str, float]:
-    """dL/dp for every parameter by autograd, for half squared error; leaves ``.grad`` as it was."""
+def autograd_gradients(model: MLP, x: Sequence[float], y: float | Sequence[float],
+                       loss: str = "half_squared_error") -> dict[str, float]:
+    """dL/dp for every parameter by autograd, for half squared error or cross-entropy (y a
+    class index); leaves ``.grad`` as it was."""
     model = _check_model(model)
+    loss = _check_loss(loss)
     xs = _floats(x, model.sizes[0], "input")
-    ys = _floats(y, model.sizes[-1], "target")
+    ys = _targets(y, model.sizes[-1], loss)
     params = model.named_parameters()
     saved = [p.grad for _, p in params]
     try:
         model.zero_grad()
         pred = model(xs)
-        half_squared_error(pred, ys if len(ys) > 1 else ys[0]).backward()
+        if loss == "cross_entropy":
+            cross_entropy(pred, ys.index(1.0)).backward()
+        else:
+            half_squared_error(pred, ys if len(ys) > 1 else ys[0]).backward()
         return {name: p.grad for name, p in params}
     finally:
         for (_, p), g in zip(params, saved):
             p.grad = g
 
 
-def compare_gradients(model: MLP, x: Sequence[float], y: float | Sequence[float]) -> list[GradientRow]:
+def compare_gradients(model: MLP, x: Sequence[float], y: float | Sequence[float],
+                      loss: str = "half_squared_error") -> list[GradientRow]:
     """One row per parameter, in `named_parameters` order: autograd beside the delta rule."""
-    manual = manual_backprop(model, x, y).grads
-    auto = autograd_gradients(model, x, y)
+    manual = manual_backprop(model, x, y, loss).grads
+    auto = autograd_gradients(model, x, y, loss)
     return [GradientRow(name, g, manual[name], abs(g - manual[name])) for name, g in auto.items()]
 
 
@@ -203,7 +272,7 @@ def format_gradient_table(rows: Sequence[GradientRow], digits: int = 8) -> str:
 
 
 SECTIONS = ("forward", "deltas", "gradients", "updated")
-HAND_LOSSES = ("half_squared_error", "binary_cross_entropy")
+HAND_LOSSES = ("half_squared_error", "binary_cross_entropy", "cross_entropy")
 
 
 def bce_term(a: float, t: float) -> float:
@@ -226,14 +295,16 @@ def hand_values(
 ) -> dict[str, dict[str, float]]:
     """Every number of the seed's derivation, by the delta rule, per section.
 
-    ``forward`` holds ``z1[0]``, ``a1[0]``, ..., and ``L``; ``deltas`` ``delta1[0]``, ...;
+    ``forward`` holds ``z1[0]``, ``a1[0]``, ..., (for cross-entropy the softmax ``p[0]``,
+    ...) and ``L``; ``deltas`` ``delta1[0]``, ...;
     ``gradients`` and (with ``lr``) ``updated`` the parameters' names. With ``given`` (the
     same sections, e.g. a student's answers), each quantity is computed from the given
     values of the quantities before it where there are some: the number the right rule
     gives when fed those answers. The quantity's own given value is not used for itself.
 
-    ``loss`` is ``"half_squared_error"`` or ``"binary_cross_entropy"`` (with sigmoid outputs:
-    L = mean_i -(y_i ln a_i + (1 - y_i) ln(1 - a_i)), so delta_n[i] = (a_i - y_i) / n).
+    ``loss`` is ``"half_squared_error"``, ``"binary_cross_entropy"`` (with sigmoid outputs:
+    L = mean_i -(y_i ln a_i + (1 - y_i) ln(1 - a_i)), so delta_n[i] = (a_i - y_i) / n) or
+    ``"cross_entropy"`` (y a class index: p = softmax(a_n), delta_n[i] = (p[i] - [i = y]) f').
     """
     model = _check_model(model)
     if loss not in HAND_LOSSES:
@@ -245,7 +316,7 @@ def hand_values(
     fwd_given, delta_given = given.get("forward", {}), given.get("deltas", {})
     grad_given = given.get("gradients", {})
     xs = _floats(x, model.sizes[0], "input")
-    ys = _floats(y, model.sizes[-1], "target")
+    ys = _targets(y, model.sizes[-1], loss)
     weights, biases = model.weights(), model.biases()
     acts = [layer.activation for layer in model.layers]
     n = len(weights)
@@ -274,16 +345,26 @@ def hand_values(
         activations.append(a_row)
         prev = a_row
     bce = loss == "binary_cross_entropy"
-    terms = [bce_term(a, t) if bce else 0.5 * (a - t) ** 2 for a, t in zip(activations[-1], ys)]
-    total = terms[0]
-    for term in terms[1:]:
-        total += term
-    out["forward"]["L"] = total / len(terms) if bce else total
+    if bce:
+        terms = [bce_term(a, t) for a, t in zip(activations[-1], ys)]
+        total = terms[0]
+        for term in terms[1:]:
+            total += term
+        out["forward"]["L"] = total / len(terms)
+        errors = [a - t for a, t in zip(activations[-1], ys)]
+    else:
+        loss_value, errors, probs = _output_error(activations[-1], ys, loss)
+        if probs:  # cross-entropy: each p[i] from the given ones where there are some, and the error p - onehot
+            for i, p_i in enumerate(probs):
+                out["forward"][f"p[{i}]"] = p_i
+            probs = [use(fwd_given, f"p[{i}]", p_i) for i, p_i in enumerate(probs)]
+            errors = [p_i - t for p_i, t in zip(probs, ys)]
+        out["forward"]["L"] = loss_value
 
     deltas: list[list[float]] = [[] for _ in range(n)]
-    for i, (a, t, z) in enumerate(zip(activations[-1], ys, zs[-1])):
+    for i, (error, a, z) in enumerate(zip(errors, activations[-1], zs[-1])):
         # BCE through a sigmoid: dL/da * a (1 - a) = (a - t) / n, the f' cancels
-        d = (a - t) / len(ys) if bce else _delta(acts[-1], a - t, z, a)
+        d = error / len(ys) if bce else _delta(acts[-1], error, z, a)
         out["deltas"][f"delta{n}[{i}]"] = d
         deltas[-1].append(use(delta_given, f"delta{n}[{i}]", d))
     for l in range(n - 2, -1, -1):  # noqa: E741
