@@ -102,3 +102,50 @@ def test_reference_holds_gradients_and_deltas() -> None:
     ref = manual.reference()
     assert ref["z2[0]"] == manual.deltas[1][0] and ref["z1[1]"] == manual.deltas[0][1]
     assert ref["W1[0][1]"] == manual.grads["W1[0][1]"] and len(ref) == 9 + 3
+
+
+# -- cross-entropy with softmax: delta_n = softmax(z) - onehot(y) -----------------------------
+@pytest.mark.parametrize("sizes", [[2, 3, 3], [4, 5, 3], [3, 4, 4, 3]])
+@pytest.mark.parametrize("activation", ["sigmoid", "tanh", "relu"])
+@pytest.mark.parametrize("seed", range(4))
+def test_manual_softmax_delta_equals_autograd(sizes: list[int], activation: str, seed: int) -> None:
+    import random
+
+    gen = random.Random(seed)
+    model = nn.MLP(sizes[0], sizes[1:], activation=activation, output_activation="linear", rng=seed)
+    x = [gen.uniform(-2.0, 2.0) for _ in range(sizes[0])]
+    y = gen.randrange(sizes[-1])
+    manual = nn.manual_backprop(model, x, y, loss="cross_entropy")
+    out = model(x)
+    loss = nn.cross_entropy(out, y)
+    loss.backward()
+    assert close(manual.loss, loss.data)
+    # the output delta by hand is p - onehot(y), and autograd's dL/dz of the outputs is the same
+    p = [q.data for q in nn.softmax([v.data for v in out])]
+    assert manual.p == pytest.approx(p, rel=1e-12)
+    assert manual.deltas[-1] == pytest.approx([pi - (i == y) for i, pi in enumerate(manual.p)], rel=1e-15)
+    assert [v.grad for v in out] == pytest.approx(manual.deltas[-1], rel=1e-12, abs=1e-15)
+    for row in nn.compare_gradients(model, x, y, loss="cross_entropy"):
+        assert row.abs_diff <= 1e-12 * max(1.0, abs(row.autograd)), row
+    assert manual.y == [float(i == y) for i in range(sizes[-1])] and manual.loss_name == "cross_entropy"
+
+
+def test_manual_cross_entropy_is_stable_and_the_default_loss_is_unchanged() -> None:
+    model = nn.MLP.from_weights([[[400.0, 0.0], [0.0, 400.0], [-400.0, 0.0]]], [[0.0, 0.0, 0.0]],
+                                output_activation="linear")
+    manual = nn.manual_backprop(model, [2.5, -2.5], 2, loss="cross_entropy")  # logits 1000, -1000, -1000
+    assert manual.loss == 2000.0 and manual.deltas[0] == [1.0, 0.0, -1.0]
+    worked = nn.MLP.from_weights([W1, W2], [B1, B2])
+    assert nn.manual_backprop(worked, X, Y).loss == EXPECTED["L"]
+
+
+def test_manual_cross_entropy_errors() -> None:
+    model = nn.MLP(2, [3, 3], output_activation="linear", rng=0)
+    with pytest.raises(ValueError, match=r"target is 3, not a class index for 3 classes \(0 to 2\)"):
+        nn.manual_backprop(model, X, 3, loss="cross_entropy")
+    with pytest.raises(TypeError, match="class index"):
+        nn.compare_gradients(model, X, [0.0, 1.0, 0.0], loss="cross_entropy")
+    with pytest.raises(ValueError, match="written out for the losses half_squared_error, cross_entropy"):
+        nn.manual_backprop(model, X, 1, loss="hinge")
+    with pytest.raises(ValueError, match="one output per class"):
+        nn.manual_backprop(nn.MLP.from_weights([W1, W2], [B1, B2]), X, 0, loss="cross_entropy")
