@@ -17,18 +17,18 @@ $(VENV)/.installed: pyproject.toml | $(PY)
 	@touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e '.[test,plot]'
+	$(PY) -m pip install --quiet -e '.[test,plot,data]'
 	@touch $@ $(VENV)/.installed
 
 $(VENV)/.installed-lint: pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e '.[test,plot,lint]'
+	$(PY) -m pip install --quiet -e '.[test,plot,data,lint]'
 	@touch $@ $(VENV)/.installed $(VENV)/.installed-test
 
 # PyTorch for the parity tests and the bridge: the CPU build of 2.13.0 where it lies on
 # this machine's disk (a plain `pip install torch` would bring the CUDA build, ~5 GB).
 $(VENV)/.installed-torch: pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet 'torch==2.13.0' || $(PY) -m pip install --quiet torch
-	$(PY) -m pip install --quiet -e '.[test,plot,torch]'
+	$(PY) -m pip install --quiet -e '.[test,plot,data,torch]'
 	@touch $@ $(VENV)/.installed $(VENV)/.installed-test
 
 $(VENV)/.installed-notebook: pyproject.toml | $(PY)
