@@ -121,20 +121,20 @@ def test_load_csv_bad_files_say_what_is_wrong(tmp_path, text: str, message: str)
 
 
 def test_load_csv_refuses_what_is_not_a_small_regular_file(tmp_path, monkeypatch) -> None:
-    with pytest.raises(ValueError, match="is a folder"):
+    with pytest.raises(ValueError, match="is a folder, not a CSV file"):
         datasets.load_csv(tmp_path, target="y")
-    with pytest.raises(ValueError, match="no such file"):
+    with pytest.raises(FileNotFoundError, match="no such CSV file"):
         datasets.load_csv(tmp_path / "missing.csv", target="y")
     fifo = tmp_path / "fifo.csv"
     os.mkfifo(fifo)  # no writer: a blocking open would hang
-    with pytest.raises(ValueError, match="not a regular file"):
+    with pytest.raises(ValueError, match="is a FIFO .*only regular files are read"):
         datasets.load_csv(fifo, target="y")
-    with pytest.raises(ValueError, match="not a regular file"):
+    with pytest.raises(ValueError, match="is a device"):
         datasets.load_csv("/dev/zero", target="y")
     big = tmp_path / "big.csv"
     big.write_text("a,y\n" + "1,0\n" * 100)
     monkeypatch.setattr(datasets, "MAX_CSV_BYTES", 50)
-    with pytest.raises(ValueError, match="larger than 50 bytes"):
+    with pytest.raises(ValueError, match="holds more than 50 bytes"):
         datasets.load_csv(big, target="y")
     binary = tmp_path / "binary.csv"
     binary.write_bytes(b"a,y\n\xff\xfe,1\n")

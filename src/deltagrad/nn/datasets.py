@@ -11,16 +11,15 @@ for a numeric target of a CSV, with no class names).
 from __future__ import annotations
 
 import csv
-import errno
 import io
 import math
 import numbers
 import os
-import stat
 from collections.abc import Callable, Sequence
 from importlib import resources
 from typing import Any
 
+from deltagrad.autograd.files import read_text
 from deltagrad.i18n import _
 
 from .init import RngLike, make_rng
@@ -147,41 +146,6 @@ class DataUnavailableError(ImportError):
 Table = tuple[list[list[float]], list[Any], list[str]]
 
 
-def _read_bounded(path: str | os.PathLike[str], limit: int) -> bytes:
-    """At most ``limit`` bytes of a regular file; ValueError naming it for anything else
-    (a folder, a FIFO, a device) or for a larger file. Opened non-blocking, so a FIFO with
-    no writer cannot hang the open, and checked with fstat before a byte is read."""
-    name = os.fspath(path)
-    try:
-        fd = os.open(name, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
-    except IsADirectoryError:
-        raise ValueError(_("{path} is a folder, not a CSV file").format(path=name)) from None
-    except OSError as err:
-        if err.errno == errno.ENOENT:
-            raise ValueError(_("{path}: no such file").format(path=name)) from None
-        raise ValueError(_("cannot read {path}: {reason}").format(path=name, reason=err.strerror)) from None
-    try:
-        info = os.fstat(fd)
-        if stat.S_ISDIR(info.st_mode):
-            raise ValueError(_("{path} is a folder, not a CSV file").format(path=name))
-        if not stat.S_ISREG(info.st_mode):
-            raise ValueError(_("{path} is not a regular file (a device, FIFO or socket): refused").format(path=name))
-        chunks = []
-        total = 0
-        while total <= limit:
-            chunk = os.read(fd, min(1 << 20, limit + 1 - total))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            total += len(chunk)
-        if total > limit:
-            raise ValueError(_("{path} is larger than {limit:,} bytes: too large for a CSV data set").format(
-                path=name, limit=limit))
-        return b"".join(chunks)
-    finally:
-        os.close(fd)
-
-
 def _number_or_none(text: str) -> float | None:
     try:
         value = float(text)
@@ -227,9 +191,10 @@ def load_csv(path: str | os.PathLike[str], target: str | None = None, standardiz
             order) or as numbers (Y floats, no class names). By default: labels, unless
             every value is a number and they are not at most 20 whole numbers.
 
-    The file is untrusted: a regular file of at most 16 MB, UTF-8 (a BOM is allowed), any
-    line endings, quoted fields as in RFC 4180. Every problem is a ValueError that names the
-    file and, for a bad value, its line and column.
+    The file is untrusted: a regular file of at most 16 MB (`autograd.files.read_text`),
+    UTF-8 (a BOM is allowed), any line endings, quoted fields as in RFC 4180. Every problem
+    is a ValueError that names the file and, for a bad value, its line and column
+    (FileNotFoundError when there is no such file).
     """
     if not isinstance(path, (str, os.PathLike)):
         raise TypeError(_("load_csv() expects a path, got {kind}").format(kind=type(path).__name__))
@@ -239,12 +204,7 @@ def load_csv(path: str | os.PathLike[str], target: str | None = None, standardiz
     _check_bool("standardize", standardize)
     _check_bool("classes", classes, allow_none=True)
     name = os.fspath(path)
-    raw = _read_bounded(path, MAX_CSV_BYTES)
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        raise ValueError(_("{path} is not UTF-8 text (byte {at}): save it as UTF-8 CSV").format(
-            path=name, at=err.start)) from None
+    text = read_text(path, MAX_CSV_BYTES, what=_("CSV file"))
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         rows = [(reader.line_num, row) for row in reader if any(field.strip() for field in row)]

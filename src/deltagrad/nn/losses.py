@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from deltagrad.autograd import Value
+from deltagrad.autograd.arguments import is_sequence, sequence
 from deltagrad.i18n import _
 
 Scalar = Value | float
@@ -124,8 +125,6 @@ def class_targets(Y: object, n_classes: int, caller: str = "fit()") -> list[Any]
     """Class indices as one-hot rows (rows of ``n_classes`` numbers pass through as they
     are): how `fit` and `accuracy` take the targets of a classifier, so that eager and
     compiled training build the same graph, with the target as k numbers."""
-    from deltagrad.autograd.arguments import is_sequence, sequence
-
     rows = sequence(Y, f"{caller} Y", what="targets")
     if n_classes < 2:
         raise ValueError(_("cross_entropy needs a model with one output per class (at least 2), got {n}").format(
