@@ -28,8 +28,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from deltagrad.autograd.notation import show
 from deltagrad.autograd.text import fixed, format_table
-from deltagrad.i18n import _
+from deltagrad.i18n import _, localize_number
 
 from .inference import check_row
 from .losses import class_index, cross_entropy, half_squared_error
@@ -263,9 +264,9 @@ def format_gradient_table(rows: Sequence[GradientRow], digits: int = 8) -> str:
     """
     if not isinstance(digits, int) or isinstance(digits, bool) or not 1 <= digits <= 17:
         raise ValueError(f"digits must be an int from 1 to 17, got {digits!r}")
-    header = ("parameter", "autograd", "manual (delta rule)", "|difference|")
+    header = (_("parameter"), "autograd", _("manual (delta rule)"), _("|difference|"))
     body = [
-        (r.name, fixed(r.autograd, digits, sign=True), fixed(r.manual, digits, sign=True), f"{r.abs_diff:.1e}")
+        (show(r.name), fixed(r.autograd, digits, sign=True), fixed(r.manual, digits, sign=True), localize_number(f"{r.abs_diff:.1e}"))
         for r in rows
     ]
     return format_table(header, body)
