@@ -41,7 +41,7 @@ def test_demo_formulas_follow_the_activation_used() -> None:
     manual = nn.manual_backprop(model, [0.3, -0.4], [0.5])  # before the demo's SGD step
     demo.run_demo(model, [0.3, -0.4], [0.5], 0.1, None, echo=lines.append)
     text = "\n".join(lines)
-    assert "sigmoid" not in text and "1 - t^2" in text and "linear' = 1" in text
+    assert "sigmoid" not in text and "tanh'(z) = 1 - a^2" in text and "linear'(z) = 1" in text
     # the chain rule for a network with several paths: the deltas carry the sum
     assert "Following L back to W1[0][0]" in text
     assert "dL/dW1[0][0] = delta1[0] * x[0]" in text

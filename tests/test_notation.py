@@ -81,6 +81,8 @@ def test_names_inside_a_text() -> None:
     text = "dL/dW1[0][0] = delta1[0] * x[0];  L = 1/2 (y_hat - y)^2;  f'(z2[0]) = a2[0] (1 - a2[0])"
     assert show_text(text) == text
     assert show_text(text, "textbook") == (
-        "dL/dW₁₁⁽¹⁾ = δ₁⁽¹⁾ * x₁;  𝓛 = 1/2 (ŷ - y)^2;  f′(z₁⁽²⁾) = a₁⁽²⁾ (1 - a₁⁽²⁾)")
+        "dL/dW₁₁⁽¹⁾ = δ₁⁽¹⁾ · x₁;  𝓛 = 1/2 (ŷ - y)^2;  f′(z₁⁽²⁾) = a₁⁽²⁾ (1 - a₁⁽²⁾)")
     # words and numbers stay as they are
     assert show_text("a DISAGREE Loss 1e-9 0.5424", "textbook") == "a DISAGREE Loss 1e-9 0.5424"
+    # the d of a derivative is not part of the name; the L of dL stays, as the tutorial writes it
+    assert show_text("da2[0]/dz2[0] dL/dz1[0] dx", "textbook") == "da₁⁽²⁾/dz₁⁽²⁾ dL/dz₁⁽¹⁾ dx"

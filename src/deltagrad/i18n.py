@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import gettext
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from importlib import resources
 
@@ -102,6 +102,12 @@ def localize_number(text: str) -> str:
     """A number formatted by Python (``"0.5424"``, ``"-1.2e-05"``) written with the decimal
     mark of the language in use: ``"0,5424"`` in Russian. Only the decimal point changes."""
     return text.replace(".", ",") if get_language() == "ru" else text
+
+
+def join_numbers(texts: Iterable[str]) -> str:
+    """Numbers already formatted, as a list: ``0.5, -0.2``; in Russian ``0,5; -0,2``, since
+    there the comma is the decimal mark."""
+    return ("; " if get_language() == "ru" else ", ").join(texts)
 
 
 def _(message: str) -> str:

@@ -37,10 +37,11 @@ _LAYER = r"\d+|l(?:\+1|-1)?"
 _CODE = re.compile(
     rf"(?P<kind>delta|W|b|z|a)(?P<layer>{_LAYER})(?P<idx>(?:\[(?:{_INDEX})\])*)"
     rf"|(?P<plain>y_hat|x|y)(?P<pidx>(?:\[(?:{_INDEX})\])*)"
-    r"|(?P<loss>L)"
+    r"|(?P<loss>(?<!d)L)"
 )
-# A name inside a longer text: not glued to a word before it, except ``dL/dW1[0][0]``'s ``/d``.
-_IN_TEXT = re.compile(rf"(?:(?<=/d)|(?<![\w\]′'.]))(?:{_CODE.pattern})(?![\w\[])")
+# A name inside a longer text: not glued to a word before it, except the d of a derivative
+# (dL/dW1[0][0], da2[0]/dz2[0]); the L of dL stays, as the tutorial writes dL/dz₁⁽¹⁾.
+_IN_TEXT = re.compile(rf"(?:(?<=/d)|(?<=(?<!\w)d)|(?<![\w\]′'.]))(?:{_CODE.pattern})(?![\w\[])")
 _TEXTBOOK = re.compile(
     r"(?P<sym>ŷ|δ|W|b|z|a|x|y)(?P<sub>[₀₁₂₃₄₅₆₇₈₉ᵢⱼₖ,]*)(?:⁽(?P<sup>[⁰¹²³⁴⁵⁶⁷⁸⁹]+)⁾)?"
 )
@@ -178,8 +179,8 @@ def show(name: str, notation: str | None = None) -> str:
 
 def show_text(text: str, notation: str | None = None) -> str:
     """Every code name inside ``text`` written in ``notation`` (default: the one in use):
-    ``"dL/dW1[0][0] = delta1[0] * x[0]"`` -> ``"dL/dW₁₁⁽¹⁾ = δ₁⁽¹⁾ * x₁"``; ``f'`` becomes ``f′``."""
+    ``"dL/dW1[0][0] = delta1[0] * x[0]"`` -> ``"dL/dW₁₁⁽¹⁾ = δ₁⁽¹⁾ · x₁"``; ``f'`` becomes ``f′``."""
     chosen = _current if notation is None else check_notation(notation)
     if chosen == "code":
         return text
-    return _IN_TEXT.sub(_textbook_match, text).replace("f'", "f′")
+    return _IN_TEXT.sub(_textbook_match, text).replace("f'", "f′").replace(" * ", " · ")

@@ -10,10 +10,12 @@ from pathlib import Path
 from deltagrad import nn, viz
 from deltagrad.autograd import Value, topological_sort
 from deltagrad.autograd.compile import substitute
+from deltagrad.autograd.notation import get_notation, show, show_text
 from deltagrad.autograd.ops import OPS
 from deltagrad.autograd.text import fixed, format_table, significant
+from deltagrad.i18n import N_, _, join_numbers, localize_number, ngettext
 
-INSTALL_HINT = "install Graphviz: apt-get install graphviz, brew install graphviz, or https://graphviz.org/download/"
+INSTALL_HINT = N_("install Graphviz: apt-get install graphviz, brew install graphviz, or https://graphviz.org/download/")
 # A graph with more values than this is drawn as the network view instead: past it, the
 # boxes of a 2-page graph shrink below what a person can read.
 MAX_READABLE_NODES = 400
@@ -24,6 +26,51 @@ WORKED_BIASES = [[0.2, -0.1], [0.3]]
 WORKED_X = [0.5, -0.2]
 WORKED_Y = [1.0]
 WORKED_LR = 0.1
+
+# The general formulas, in each notation: symbols, not words, so they are not translated.
+FORMULAS = {
+    "code": {
+        "forward": "z = W a_prev + b,  a = f(z)",
+        "delta": "delta = dL/dz",
+        "output": "delta{n}[i] = (a{n}[i] - y[i]) * f'(z{n}[i])",
+        "hidden": "delta_l[i] = (sum_k W_l+1[k][i] * delta_l+1[k]) * f'(z_l[i])",
+        "gradients": "dL/dW_l[i][j] = delta_l[i] * a_l-1[j],  dL/db_l[i] = delta_l[i]",
+        "update": "p <- p - eta * dL/dp",
+        "eta": "eta",
+        "loss": "L = 1/2 (y_hat - y)^2",
+        "dloss": "dL/dy_hat = y_hat - y",
+    },
+    "textbook": {
+        "forward": "z⁽ˡ⁾ = W⁽ˡ⁾ a⁽ˡ⁻¹⁾ + b⁽ˡ⁾,  a⁽ˡ⁾ = f(z⁽ˡ⁾)",
+        "delta": "δ = dL/dz",
+        "output": "δᵢ⁽{n}⁾ = (aᵢ⁽{n}⁾ − yᵢ) · f′(zᵢ⁽{n}⁾)",
+        "hidden": "δᵢ⁽ˡ⁾ = (Σₖ Wₖᵢ⁽ˡ⁺¹⁾ δₖ⁽ˡ⁺¹⁾) · f′(zᵢ⁽ˡ⁾)",
+        "gradients": "dL/dWᵢⱼ⁽ˡ⁾ = δᵢ⁽ˡ⁾ · aⱼ⁽ˡ⁻¹⁾,  dL/dbᵢ⁽ˡ⁾ = δᵢ⁽ˡ⁾",
+        "update": "p ← p − η · dL/dp",
+        "eta": "η",
+        "loss": "𝓛 = ½ (ŷ − y)²",
+        "dloss": "dL/dŷ = ŷ − y",
+    },
+}
+
+
+def _formula(key: str, **values: object) -> str:
+    """One of `FORMULAS` in the notation in use, with the layer number filled in."""
+    text = FORMULAS[get_notation()][key]
+    if get_notation() == "textbook":
+        sup = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+        return text.replace("{n}", str(values.get("n", "")).translate(sup))
+    return text.format(**values) if values else text
+
+
+def _g(x: float) -> str:
+    """A short number (``{:g}``) with the language's decimal mark: 0.1, in Russian 0,1."""
+    return localize_number(f"{x:g}")
+
+
+def _numbers(values: Sequence[float], write: Callable[[float], str] = _g) -> str:
+    """``[0.5, -0.2]``; in Russian ``[0,5; -0,2]`` (the comma is the decimal mark there)."""
+    return "[" + join_numbers(write(v) for v in values) + "]"
 
 
 def worked_model() -> nn.MLP:
@@ -56,17 +103,17 @@ def _indent(text: str) -> str:
 
 
 def _describe(model: nn.MLP) -> str:
-    parts = [f"{model.sizes[0]} inputs"]
+    n = model.sizes[0]
+    parts = [ngettext("{count} input", "{count} inputs", n).format(count=n)]
     for layer in model.layers:
         parts.append(f"{layer.nout} {layer.activation}")
     return " -> ".join(parts)
 
 
 def _derivative_text(activation: str) -> str:
-    """f'(z) of an activation, from the op table (``linear``: 1)."""
-    if activation == "linear":
-        return "linear' = 1"
-    return OPS[activation].text
+    """f'(z) of an activation in the neuron's names, from the op table: ``sigmoid'(z) = a (1 - a)``."""
+    prime = "′" if get_notation() == "textbook" else "'"
+    return f"{activation}{prime}(z) = {_fprime_text(activation, 'z', 'a')}"
 
 
 def run_demo(
@@ -92,13 +139,16 @@ def run_demo(
     """
     n_layers = len(model.layers)
     out_name = f"a{n_layers}"
-    echo("deltagrad demo: one step of gradient descent, by autograd and by the delta rule")
+    echo(_("deltagrad demo: one step of gradient descent, by autograd and by the delta rule"))
     echo("")
-    echo(f"Network   {_describe(model)}   ({len(model.parameters())} parameters)")
-    y_text = f"{y[0]:g}" if len(y) == 1 else str(list(y))
-    echo(f"Inputs    x = {list(x)}, target y = {y_text}")
-    echo(f"Loss      L = 1/2 (y_hat - y)^2{' summed over outputs' if len(y) > 1 else ''},"
-         f" so dL/dy_hat = y_hat - y;  learning rate eta = {lr:g}")
+    n_params = len(model.parameters())
+    echo(ngettext("Network   {network}   ({count} parameter)", "Network   {network}   ({count} parameters)",
+                  n_params).format(network=_describe(model), count=n_params))
+    y_text = _g(y[0]) if len(y) == 1 else _numbers(y)
+    echo(_("Inputs    x = {x}, target y = {y}").format(x=_numbers(x), y=y_text))
+    loss_line = (_("Loss      {loss}, so {dloss};  learning rate {eta} = {lr}") if len(y) == 1
+                 else _("Loss      {loss} summed over outputs, so {dloss};  learning rate {eta} = {lr}"))
+    echo(loss_line.format(loss=_formula("loss"), dloss=_formula("dloss"), eta=_formula("eta"), lr=_g(lr)))
     echo("")
 
     # autograd: forward, loss, backward; data leaves labelled so the pictures show x and y
@@ -111,38 +161,41 @@ def run_demo(
     loss.backward()
     manual = nn.manual_backprop(model, x, y)
 
-    echo("Forward pass  (z = W a_prev + b,  a = f(z))")
-    cells = [(layer, i, f"z{layer + 1}[{i}]", _r(z), f"a{layer + 1}[{i}] = {model.layers[layer].activation}(z)", _r(a))
+    echo(_("Forward pass  ({formula})").format(formula=_formula("forward")))
+    first = 1 if get_notation() == "textbook" else 0  # the tutorial counts neurons from 1
+    cells = [(layer, i, show(f"z{layer + 1}[{i}]"), _r(z),
+              f"{show(f'a{layer + 1}[{i}]')} = {model.layers[layer].activation}(z)", _r(a))
              for layer in range(n_layers) for i, (z, a) in enumerate(zip(manual.z[layer], manual.a[layer]))]
     # names padded and numbers right-aligned inside each cell, so that the = signs line up
     # in every column however long the names get (z1[10])
     w = [max(len(str(c[k])) for c in cells) for k in range(2, 6)]
-    rows = [[f"layer {layer + 1}, neuron {i}", f"{zn:<{w[0]}} = {zv:>{w[1]}}", f"{an:<{w[2]}} = {av:>{w[3]}}"]
+    rows = [[_("layer {layer}, neuron {neuron}").format(layer=layer + 1, neuron=i + first),
+             f"{zn:<{w[0]}} = {zv:>{w[1]}}", f"{an:<{w[2]}} = {av:>{w[3]}}"]
             for layer, i, zn, zv, an, av in cells]
-    echo(_indent(format_table(["", "pre-activation", "activation"], rows)))
-    outputs = ", ".join(_r(a) for a in manual.a[-1])
-    echo(f"  y_hat = {out_name} = {outputs}")
-    echo(f"  L = {_r(manual.loss)}")
+    echo(_indent(format_table(["", _("pre-activation"), _("activation")], rows)))
+    outputs = join_numbers(_r(a) for a in manual.a[-1])
+    echo(show_text(f"  y_hat = {out_name} = {outputs}"))
+    echo(show_text(f"  L = {_r(manual.loss)}"))
     echo("")
 
-    echo("Deltas by hand  (delta = dL/dz)")
-    last = n_layers
-    echo(f"  output:  delta{last}[i] = (a{last}[i] - y[i]) * f'(z{last}[i])")
+    echo(_("Deltas by hand  ({formula})").format(formula=_formula("delta")))
+    echo(_("  output:  {formula}").format(formula=_formula("output", n=n_layers)))
     if n_layers > 1:
-        echo("  hidden:  delta_l[i] = (sum_k W_l+1[k][i] * delta_l+1[k]) * f'(z_l[i])")
+        echo(_("  hidden:  {formula}").format(formula=_formula("hidden")))
     used = dict.fromkeys(layer.activation for layer in model.layers)
-    echo(f"  f':      {';  '.join(_derivative_text(a) for a in used)}")
+    echo(show_text(_("  f':      {formulas}").format(formulas=";  ".join(_derivative_text(a) for a in used))))
     for layer in range(n_layers - 1, -1, -1):
-        values = ", ".join(significant(d, 4) for d in manual.deltas[layer])
-        echo(f"  delta{layer + 1} = [{values}]")
+        echo(show_text(f"  delta{layer + 1} = {_numbers(manual.deltas[layer], lambda d: significant(d, 4))}"))
     echo("")
 
-    echo("Gradients: autograd beside the delta rule")
-    echo("  dL/dW_l[i][j] = delta_l[i] * a_l-1[j],  dL/db_l[i] = delta_l[i]")
+    echo(_("Gradients: autograd beside the delta rule"))
+    echo("  " + _formula("gradients"))
     grad_rows = nn.compare_gradients(model, x, y)
     echo(_indent(nn.format_gradient_table(grad_rows, digits=6)))
     worst = max(r.abs_diff for r in grad_rows)
-    echo(f"  largest difference: {worst:.1e}  ({'agree' if worst <= 1e-9 else 'DISAGREE'} within 1e-9)")
+    verdict = (_("  largest difference: {worst}  (agree within {tolerance})") if worst <= 1e-9
+               else _("  largest difference: {worst}  (DISAGREE by more than {tolerance})"))
+    echo(verdict.format(worst=localize_number(f"{worst:.1e}"), tolerance="1e-9"))
     echo("")
     if torch:
         _torch_table(model, x, y, grad_rows, echo)
@@ -160,12 +213,13 @@ def run_demo(
     opt = nn.SGD(model.parameters(), lr=lr)
     opt.step()
     after = model.state_dict()
-    echo(f"SGD step  p <- p - eta * dL/dp  (eta = {lr:g})")
+    echo(_("SGD step  {formula}  ({eta} = {lr})").format(formula=_formula("update"), eta=_formula("eta"), lr=_g(lr)))
     grads = {r.name: r.autograd for r in grad_rows}
     step_rows = [
-        [name, fixed(before[name], 6), fixed(grads[name], 6, sign=True), fixed(after[name], 6)] for name in before
+        [show(name), fixed(before[name], 6), fixed(grads[name], 6, sign=True), fixed(after[name], 6)]
+        for name in before
     ]
-    echo(_indent(format_table(["parameter", "before", "dL/dp", "after"], step_rows)))
+    echo(_indent(format_table([_("parameter"), _("before"), "dL/dp", _("after")], step_rows)))
     echo("")
     for note in notes:
         echo(note)
@@ -177,12 +231,12 @@ def _chain_rule(model: nn.MLP, manual: nn.ManualBackprop) -> list[str]:
     n = len(model.layers)
     weights = model.weights()
     x0 = manual.x[0]
-    lines = ["Following L back to W1[0][0] (the chain rule along the graph)"]
+    lines = [show_text(_("Following L back to W1[0][0] (the chain rule along the graph)"))]
     fprimes = [_fprime(model.layers[k].activation, manual.z[k][0]) for k in range(n)]
     if all(layer.nout == 1 for layer in model.layers[1:]):
         # one path: every factor of the product along it, as the textbook writes it
         factors = [f"dL/da{n}[0]", f"da{n}[0]/dz{n}[0]"]
-        numbers = [f"({_r(manual.a[-1][0])} - {manual.y[0]:g})", _r(fprimes[-1])]
+        numbers = [f"({_r(manual.a[-1][0])} - {_g(manual.y[0])})", _r(fprimes[-1])]
         product = (manual.a[-1][0] - manual.y[0]) * fprimes[-1]
         for k in range(n - 1, 0, -1):  # back through layer k+1's weight into layer k
             w = weights[k][0][0]
@@ -192,16 +246,20 @@ def _chain_rule(model: nn.MLP, manual: nn.ManualBackprop) -> list[str]:
         factors.append("dz1[0]/dW1[0][0]")
         numbers.append(_r(x0))
         product *= x0
-        lines.append(f"  dL/dW1[0][0] = {' * '.join(factors)}")
-        lines.append(f"               = {' * '.join(numbers)} = {significant(product, 4)}")
+        head = show_text(f"  dL/dW1[0][0] = {' * '.join(factors)}")
+        lines.append(head)
+        indent = " " * (head.index("=") - 1)
+        lines.append(show_text(f"{indent} = {' * '.join(numbers)} = {significant(product, 4)}"))
     else:
         # several paths: the deltas carry their sum, layer by layer
-        lines.append(f"  delta{n}[0] = (a{n}[0] - y[0]) * f'(z{n}[0]) = {significant(manual.deltas[-1][0], 4)}")
+        lines.append(show_text(f"  delta{n}[0] = (a{n}[0] - y[0]) * f'(z{n}[0])"
+                               f" = {significant(manual.deltas[-1][0], 4)}"))
         for k in range(n - 1, 0, -1):
-            lines.append(f"  delta{k}[0] = (sum_k W{k + 1}[k][0] * delta{k + 1}[k]) * f'(z{k}[0])"
-                         f" = {significant(manual.deltas[k - 1][0], 4)}   (sum over every path through layer {k + 1})")
-        lines.append(f"  dL/dW1[0][0] = delta1[0] * x[0] = {significant(manual.deltas[0][0], 4)} * {_r(x0)}"
-                     f" = {significant(manual.grads['W1[0][0]'], 4)}")
+            total = show_text(f"  delta{k}[0] = (sum_k W{k + 1}[k][0] * delta{k + 1}[k]) * f'(z{k}[0])"
+                              f" = {significant(manual.deltas[k - 1][0], 4)}")
+            lines.append(total + _("   (sum over every path through layer {layer})").format(layer=k + 1))
+        lines.append(show_text(f"  dL/dW1[0][0] = delta1[0] * x[0] = {significant(manual.deltas[0][0], 4)}"
+                               f" * {_r(x0)} = {significant(manual.grads['W1[0][0]'], 4)}"))
     lines.append("")
     return lines
 
@@ -226,9 +284,10 @@ def _pictures(model: nn.MLP, loss: Value, inputs: list[Value], targets: list[Val
         except viz.GraphvizNotFoundError as err:
             missing.append(what)
             if len(missing) == 1:
-                notes.append(f"Not rendered: {str(err).split(';')[0]}; {INSTALL_HINT}")
+                notes.append(_("Not rendered: {reason}; {hint}").format(reason=str(err).split(";")[0],
+                                                                         hint=_(INSTALL_HINT)))
         except (viz.GraphTooLargeError, viz.RenderError) as err:
-            notes.append(f"{what} not rendered: {err}")
+            notes.append(_("{picture} not rendered: {reason}").format(picture=what, reason=err))
         return None
 
     if readable:
@@ -236,33 +295,37 @@ def _pictures(model: nn.MLP, loss: Value, inputs: list[Value], targets: list[Val
         dot_source = target.with_suffix(".dot")
         graph = viz.draw_dot(loss, params=params, inputs=inputs + targets, reference=reference,
                              highlight=params[0], rankdir=rankdir)
-        picture = attempt("Graph", lambda: viz.save_picture(graph, target, n_nodes=n_nodes))
+        picture = attempt(_("Graph"), lambda: viz.save_picture(graph, target, n_nodes=n_nodes))
         if picture is not None:
-            notes.append(f"Graph written to {picture}  (DOT source: {dot_source})")
-            notes.append("  every box: name, data, grad, manual (green: autograd matches the delta rule);"
-                         " bold: the chain from L to W1[0][0]")
+            notes.append(_("Graph written to {picture}  (DOT source: {source})").format(picture=picture,
+                                                                                       source=dot_source))
+            notes.append(show_text(_("  every box: name, data, grad, manual (green: autograd matches the delta rule);"
+                                     " bold: the chain from L to W1[0][0]")))
     else:
-        notes.append(f"The computation graph has {n_nodes} values, too many to read in one picture "
-                     f"(more than {MAX_READABLE_NODES}): drawing the network view only")
+        notes.append(_("The computation graph has {count} values, too many to read in one picture "
+                       "(more than {limit}): drawing the network view only").format(count=n_nodes,
+                                                                                   limit=MAX_READABLE_NODES))
     if sum(model.sizes) <= viz.network.MAX_NEURONS:
         net = viz.draw_network(model, x, y, reference=reference, rankdir="LR")
-        network = attempt("Network view", lambda: viz.save_picture(net, out_dir / f"network.{fmt}"))
+        network = attempt(_("Network view"), lambda: viz.save_picture(net, out_dir / f"network.{fmt}"))
         if network is not None:
-            notes.append(f"Network view written to {network}  (z, a and delta per neuron, w and dL/dw per edge)")
+            notes.append(show_text(_("Network view written to {picture}  (z, a and delta per neuron, w and dL/dw"
+                                     " per edge)").format(picture=network)))
     if html and readable:
         def save_page() -> Path:
             step = viz.stepper(loss, params=params, inputs=inputs + targets, reference=reference, update=lr,
                                rankdir=rankdir)
             return step.save(out_dir / "backprop.html")
 
-        page = attempt("Step-by-step page", save_page)
+        page = attempt(_("Step-by-step page"), save_page)
         if page is not None:
-            notes.append(f"Step-by-step page written to {page}  (open it in a browser: Next, Play or the arrow keys)")
+            notes.append(_("Step-by-step page written to {page}  (open it in a browser: Next, Play or the arrow"
+                           " keys)").format(page=page))
     elif html:
-        notes.append("No step-by-step page: the graph is too big to step through")
+        notes.append(_("No step-by-step page: the graph is too big to step through"))
     if missing:
-        notes.append(f"  the DOT sources are in {out_dir} (graph.dot, network.dot); "
-                     f"not drawn: {', '.join(missing)}")
+        notes.append(_("  the DOT sources are in {folder} (graph.dot, network.dot); not drawn: {pictures}").format(
+            folder=out_dir, pictures=", ".join(missing)))
     return picture, dot_source, network, page, notes
 
 
@@ -274,15 +337,17 @@ def _torch_table(model: nn.MLP, x: Sequence[float], y: Sequence[float], rows: li
     try:
         theirs = torch_gradients(model, x, y)
     except ImportError as err:
-        echo(f"No PyTorch column: {err}")
+        echo(_("No PyTorch column: {reason}").format(reason=err))
         echo("")
         return
-    table = [[r.name, fixed(r.autograd, 8, sign=True), fixed(r.manual, 8, sign=True),
-              fixed(theirs[r.name], 8, sign=True), f"{abs(r.autograd - theirs[r.name]):.1e}"] for r in rows]
-    echo("The same gradients by autograd, by the delta rule and by PyTorch (float64)")
-    echo(_indent(format_table(["parameter", "autograd", "delta rule", "pytorch", "|autograd - pytorch|"], table)))
+    table = [[show(r.name), fixed(r.autograd, 8, sign=True), fixed(r.manual, 8, sign=True),
+              fixed(theirs[r.name], 8, sign=True), localize_number(f"{abs(r.autograd - theirs[r.name]):.1e}")]
+             for r in rows]
+    echo(_("The same gradients by autograd, by the delta rule and by PyTorch (float64)"))
+    echo(_indent(format_table([_("parameter"), "autograd", _("delta rule"), "pytorch", "|autograd - pytorch|"],
+                              table)))
     worst = max(abs(r.autograd - theirs[r.name]) for r in rows)
-    echo(f"  largest difference from PyTorch: {worst:.1e}")
+    echo(_("  largest difference from PyTorch: {worst}").format(worst=localize_number(f"{worst:.1e}")))
     echo("")
 
 
@@ -325,23 +390,24 @@ def generated_backward(model: nn.MLP, x: Sequence[float], y: Sequence[float]) ->
         if kind == "a":
             if layer == n_layers:
                 return f"dL/da{layer}[{i}] = a{layer}[{i}] - y"
-            return f"dL/da{layer}[{i}] = sum_k W{layer + 1}[k][{i}] delta{layer + 1}[k]  (so far)"
+            return f"dL/da{layer}[{i}] = sum_k W{layer + 1}[k][{i}] delta{layer + 1}[k]  " + _("(so far)")
         if kind == "W":
             return f"dL/dW{layer}[{i}][{j}] = delta{layer}[{i}] * {prev}[{j}]"
         return f"dL/db{layer}[{i}] = delta{layer}[{i}]"
 
     loads = [f"v{plan.index[id(v)]} = {v.label}" for v in [*xs, *ys, *model.parameters()]]
-    lines = ["inputs and parameters: " + ", ".join(loads), "forward (one statement per node):"]
+    lines = [_("inputs and parameters: {loads}").format(loads=", ".join(loads)),
+             _("forward (one statement per node):")]
     lines += ["  " + line for line in plan.forward]
-    lines.append("backward (g<i> = dL/dv<i>), beside the delta rule it reproduces:")
+    lines.append(_("backward (g<i> = dL/dv<i>), beside the delta rule it reproduces:"))
     rows = []
     for statement in plan.backward:
         j = int(statement.split(" ", 1)[0][1:])  # "g21 = ..." -> 21
         node = plan.order[j]
-        rows.append((statement, f"{meaning(node)} = {fixed(node.grad, 6, sign=True)}"))
+        rows.append((statement, show_text(f"{meaning(node)} = {fixed(node.grad, 6, sign=True)}")))
     for k, p in enumerate(model.parameters()):
         g = plan.grad_names[plan.index[id(p)]]
-        rows.append((f"_P[{k}].grad += {g}", f"{meaning(p)} = {fixed(p.grad, 6, sign=True)}"))
+        rows.append((f"_P[{k}].grad += {g}", show_text(f"{meaning(p)} = {fixed(p.grad, 6, sign=True)}")))
     width = max(len(code) for code, _ in rows)
     lines += [f"  {code.ljust(width)}   # {note}" for code, note in rows]
     for p, old in zip(model.parameters(), saved):
