@@ -266,7 +266,8 @@ def format_gradient_table(rows: Sequence[GradientRow], digits: int = 8) -> str:
         raise ValueError(f"digits must be an int from 1 to 17, got {digits!r}")
     header = (_("parameter"), "autograd", _("manual (delta rule)"), _("|difference|"))
     body = [
-        (show(r.name), fixed(r.autograd, digits, sign=True), fixed(r.manual, digits, sign=True), localize_number(f"{r.abs_diff:.1e}"))
+        (show(r.name), fixed(r.autograd, digits, sign=True), fixed(r.manual, digits, sign=True),
+         localize_number(f"{r.abs_diff:.1e}"))
         for r in rows
     ]
     return format_table(header, body)
