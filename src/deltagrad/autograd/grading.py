@@ -328,8 +328,8 @@ def _diagnose(label: str, yours: float, right: float, contributions: list[float]
                                      "of them: sum every path (fan-in).").format(
                                          label=label, n=len(contributions), size=len(subset))
     if abs(yours - right) <= 0.01 * abs(right):
-        return "rounding", _("{label} = {yours} is within 1% of the right value but not within the tolerance: "
+        return "rounding", _("{label} = {yours} is within {band} of the right value but not within the tolerance: "
                              "keep more digits in the steps before it.").format(
-                                 label=label, yours=significant(yours, 6))
+                                 band="1%", label=label, yours=significant(yours, 6))
     return None, _("{label} = {yours} is wrong, and no common slip explains it.").format(
         label=label, yours=significant(yours, 6))

@@ -280,7 +280,8 @@ def diagnose(ctx: _Context, section: str, name: str, yours: float, tol: Toleranc
             found[slip.code] = slip.message
     codes = [c for c in order if c in found]
     if codes and abs(yours - right) <= ROUNDING_BAND * abs(right):  # as near as a rounding slip: say so too
-        found["rounding"] = _("it is also within 1% of the right value: too few digits kept would give it too.")
+        found["rounding"] = _("it is also within {band} of the right value: too few digits kept would give it "
+                              "too.").format(band="1%")
         codes.append("rounding")
     if codes:
         if len(codes) == 1:
@@ -292,9 +293,9 @@ def diagnose(ctx: _Context, section: str, name: str, yours: float, tol: Toleranc
         detail = " ".join(found[c] for c in codes)
         return codes, _("{name}: {codes}: {detail}").format(name=name, codes=either, detail=detail)
     if abs(yours - right) <= ROUNDING_BAND * abs(right):
-        return ["rounding"], _("{name} = {yours} is within 1% of the right value but not within the tolerance "
+        return ["rounding"], _("{name} = {yours} is within {band} of the right value but not within the tolerance "
                                "({tolerance}): keep more digits in the steps before it.").format(
-                                   name=name, yours=significant(yours, 6), tolerance=tol.describe())
+                                   band="1%", name=name, yours=significant(yours, 6), tolerance=tol.describe())
     return [], _("{name} = {yours} is wrong, and no common slip explains the difference: work it out again "
                  "from {formula}.").format(name=name, yours=significant(yours, 6),
                                            formula=formula(ctx.model, section, name, lr=ctx.lr, loss=ctx.loss))
