@@ -55,6 +55,12 @@ def test_translations_keep_every_placeholder() -> None:
             assert _fields(text) == _fields(ids[-1]) or _fields(text) == _fields(ids[0]), (entry.id, text)
 
 
+def test_babel_finds_no_error_in_the_catalog() -> None:
+    """What `pybabel compile` checks (format placeholders, plural forms), as a test."""
+    problems = [f"{message.id!r}: {'; '.join(map(str, errors))}" for message, errors in russian().check()]
+    assert not problems, problems
+
+
 def _key(text: str | tuple[str, ...] | list[str]) -> str | tuple[str, ...]:
     return text if isinstance(text, str) else tuple(text)
 
