@@ -13,6 +13,8 @@ from collections.abc import Mapping
 
 from deltagrad.autograd import Value
 from deltagrad.autograd.ops import UNARY
+from deltagrad.autograd.text import parse_number
+from deltagrad.i18n import _
 
 _BINARY = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
 MAX_LENGTH = 2_000  # characters of an expression
@@ -115,10 +117,16 @@ def parse_assignments(items: list[str]) -> dict[str, float]:
         if name in out:
             raise ExpressionError(f"{name} is given twice")
         try:
-            value = float(text)
+            value = parse_number(text)  # 0.5, or 0,5 with the decimal comma of Russian textbooks
         except ValueError:
-            raise ExpressionError(f"{name}={text!r}: expected a number") from None
-        if not math.isfinite(value):
-            raise ExpressionError(f"{name}={text}: expected a finite number")
+            try:  # inf, nan and 1e999 are numbers to float(), but not finite ones
+                infinite = not math.isfinite(float(text.replace(",", ".")))
+            except ValueError:
+                infinite = False
+            if infinite:
+                raise ExpressionError(_("{name}={text}: expected a finite number").format(
+                    name=name, text=text)) from None
+            raise ExpressionError(_("{name}={text}: expected a number such as 0.5 or 0,5").format(
+                name=name, text=repr(text))) from None
         out[name] = value
     return out
