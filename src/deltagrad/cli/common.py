@@ -12,6 +12,7 @@ from typing import Any, NoReturn
 
 from deltagrad import nn, viz
 from deltagrad.autograd.files import check_writable
+from deltagrad.autograd.text import parse_number
 from deltagrad.i18n import _
 
 from . import walkthrough as demo
@@ -50,13 +51,16 @@ class Version(argparse.Action):
 
 
 def number(text: str) -> float:
+    """A number typed on the command line: 0.5, or 0,5 with the decimal comma."""
     try:
-        value = float(text)
-    except (ValueError, OverflowError):
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-    if not math.isfinite(value):
-        raise argparse.ArgumentTypeError(f"expected a finite number, got {text!r}")
-    return value
+        return parse_number(text)
+    except ValueError:
+        try:  # inf, nan and 1e999 are numbers to float(), but not finite ones
+            infinite = not math.isfinite(float(text.replace(",", ".")))
+        except ValueError:
+            infinite = False
+        message = _("expected a finite number, got {text}") if infinite else _("expected a number, got {text}")
+        raise argparse.ArgumentTypeError(message.format(text=repr(text))) from None
 
 
 def bounded(low: float, high: float, *, low_open: bool = False) -> Callable[[str], float]:
