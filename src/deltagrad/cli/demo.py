@@ -6,6 +6,8 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from deltagrad.i18n import _
+
 from . import walkthrough as demo
 from .common import PICTURE_FORMATS, UsageError, check_folder, model_from_args, number, positive
 
@@ -14,8 +16,8 @@ def register(sub: Any) -> None:
     """Add ``deltagrad demo`` to the subcommands."""
     p = sub.add_parser(
         "demo",
-        help="walk through one backprop step of the 2-2-1 network and draw its graph",
-        description=(
+        help=_("walk through one backprop step of the 2-2-1 network and draw its graph"),
+        description=_(
             "Walk through one step of gradient descent on the classic 2-2-1 sigmoid network "
             "(or the network of --weights): forward pass, loss, the gradients by autograd "
             "beside the hand-derived delta rule, the SGD update, and two pictures: the "
@@ -23,21 +25,21 @@ def register(sub: Any) -> None:
         ),
     )
     p.add_argument("--out", type=Path, default=Path("build/demo"), metavar="DIR",
-                   help="folder for the pictures and their DOT source (default: %(default)s)")
-    p.add_argument("--format", choices=PICTURE_FORMATS, default="svg", help="picture format (default: %(default)s)")
+                   help=_("folder for the pictures and their DOT source (default: %(default)s)"))
+    p.add_argument("--format", choices=PICTURE_FORMATS, default="svg", help=_("picture format (default: %(default)s)"))
     p.add_argument("--rankdir", choices=["TB", "LR"], default="TB",
-                   help="layout of the graph: top to bottom or left to right (default: %(default)s)")
+                   help=_("layout of the graph: top to bottom or left to right (default: %(default)s)"))
     p.add_argument("--weights", type=Path, metavar="FILE.json",
-                   help="a model file (from model.save) instead of the 2-2-1 example")
-    p.add_argument("--x", type=number, nargs="+", metavar="X", help="the input values")
-    p.add_argument("--y", type=number, nargs="+", metavar="Y", help="the target value(s)")
-    p.add_argument("--lr", type=positive, default=demo.WORKED_LR, help="learning rate (default: %(default)s)")
+                   help=_("a model file (from model.save) instead of the 2-2-1 example"))
+    p.add_argument("--x", type=number, nargs="+", metavar="X", help=_("the input values"))
+    p.add_argument("--y", type=number, nargs="+", metavar="Y", help=_("the target value(s)"))
+    p.add_argument("--lr", type=positive, default=demo.WORKED_LR, help=_("learning rate (default: %(default)s)"))
     p.add_argument("--html", action="store_true",
-                   help="also write backprop.html, a page that steps through the forward and backward pass")
+                   help=_("also write backprop.html, a page that steps through the forward and backward pass"))
     p.add_argument("--torch", action="store_true",
-                   help="also print PyTorch's gradients beside autograd's and the delta rule's (torch extra)")
+                   help=_("also print PyTorch's gradients beside autograd's and the delta rule's (torch extra)"))
     p.add_argument("--show-code", action="store_true",
-                   help="also print the code compile_graph generates, beside the delta rule it reproduces")
+                   help=_("also print the code compile_graph generates, beside the delta rule it reproduces"))
     p.set_defaults(run=run)
 
 
@@ -54,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(str(err)) from None
     if code is not None:
         print()
-        print("The compiled graph: compile_graph(L, inputs, params) writes this Python, and its")
-        print("backward pass is the delta rule, line by line (values at the example above):")
+        print(_("The compiled graph: compile_graph(L, inputs, params) writes this Python, and its\n"
+                "backward pass is the delta rule, line by line (values at the example above):"))
         print(code)
     return 0
