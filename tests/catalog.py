@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -91,3 +92,39 @@ def wait_or_fail(problems: list[str], what: str) -> None:
     if in_ci():
         pytest.fail(message)
     pytest.skip(message)
+
+
+_PLACEHOLDER = re.compile(r"\{[^{}]*\}|%\(\w+\)[a-z]|%[a-z]")
+_WORD = re.compile(r"[A-Za-z]{2,}")
+
+
+def english_fragments() -> dict[str, str]:
+    """The English words of every msgid, cut at its placeholders: fragment -> msgid.
+
+    A fragment is kept when it has at least two English words and the Russian translation
+    of its message does not carry it too (``apt-get install graphviz`` stays as it is).
+    """
+    catalog = russian()
+    out: dict[str, str] = {}
+    for message in extracted().values():
+        entry = catalog.get(message.id)
+        strings = () if entry is None else entry.string if isinstance(entry.string, tuple) else (entry.string,)
+        for text in (message.id, message.plural or ""):
+            for piece in _PLACEHOLDER.split(text):
+                fragment = " ".join(piece.split()).strip(" ,;:.()")
+                if len(_WORD.findall(fragment)) >= 2 and not any(fragment in " ".join(s.split()) for s in strings):
+                    out.setdefault(fragment, message.id)
+    return out
+
+
+def untranslated_lines(output: str) -> list[tuple[str, str]]:
+    """The lines of ``output`` that hold an English fragment of a msgid: (line, msgid)."""
+    fragments = english_fragments()
+    found = []
+    for line in output.splitlines():
+        flat = " ".join(line.split())
+        for fragment, msgid in fragments.items():
+            if fragment in flat:
+                found.append((line, msgid))
+                break
+    return found

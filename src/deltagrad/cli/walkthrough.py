@@ -396,7 +396,7 @@ def generated_backward(model: nn.MLP, x: Sequence[float], y: Sequence[float]) ->
         return f"dL/db{layer}[{i}] = delta{layer}[{i}]"
 
     loads = [f"v{plan.index[id(v)]} = {v.label}" for v in [*xs, *ys, *model.parameters()]]
-    lines = [_("inputs and parameters: {loads}").format(loads=", ".join(loads)),
+    lines = [show_text(_("inputs and parameters: {loads}").format(loads=", ".join(loads))),
              _("forward (one statement per node):")]
     lines += ["  " + line for line in plan.forward]
     lines.append(_("backward (g<i> = dL/dv<i>), beside the delta rule it reproduces:"))
