@@ -7,6 +7,7 @@ from . import datasets, init
 from .activations import ACTIVATIONS, Activation
 from .check import check_answers
 from .compiled import CompiledLoss, compile_loss
+from .exercise import Exercise
 from .inference import forward_floats, predict
 from .init import INITS
 from .inits import STARTS, InitComparison, compare_inits, neuron_symmetry
@@ -28,6 +29,7 @@ __all__ = [
     "CheckReport",
     "CheckRow",
     "check_answers",
+    "Exercise",
     "compare_inits",
     "InitComparison",
     "STARTS",
