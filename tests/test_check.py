@@ -105,7 +105,7 @@ def test_reference_for_the_picture() -> None:
     ({"deltas": {"delta3[0]": 1.0}}, ValueError, "did you mean"),
     ({"deltas": {"delta2[0]": "x"}}, ValueError, "not a number: 'x'"),
     ({"deltas": {"delta2[0]": [1]}}, TypeError, "must be a number"),
-    ({"deltas": {"delta2[0]": 10**400}}, ValueError, "401 digits overflows"),
+    ({"deltas": {"delta2[0]": 10**400}}, ValueError, "too large for a float \\(401 digits"),
     ({"deltas": {"delta2[0]": True}}, TypeError, "must be a number"),
     ({"updated": {"b2[0]": 0.3}}, ValueError, "needs the learning rate"),
     ([1, 2], TypeError, "mapping"),
@@ -275,9 +275,8 @@ def _planted(model: nn.MLP, x: list[float], y: list[float], lr: float, loss: str
             out += [("gradients", f"b{l + 1}[{i}]", "sign", -d), ("gradients", f"b{l + 1}[{i}]", "factor-2", 2 * d)]
     for name, p in model.named_parameters():
         g = grads[name]
-        out += [("updated", name, "update-sign", p.data + lr * g),
-                ("updated", name, "missing-learning-rate", p.data - g),
-                ("updated", name, "rounding", (p.data - lr * g) * 1.004)]
+        out += [("updated", name, "update-sign", p.data + lr * g),  # (rounding an update: test_exercise)
+                ("updated", name, "missing-learning-rate", p.data - g)]
     return out
 
 
@@ -333,9 +332,9 @@ def test_numpy_and_overflowing_answers() -> None:
     row = nn.check_answers(worked(), X, Y, {"deltas": {"delta2[0]": np.float32(-0.0832)}}).rows[0]
     assert row.verdict == "ok" and isinstance(row.yours, float)
     assert nn.check_answers(worked(), X, Y, {"deltas": {"delta2[0]": "-0,0832"}}).rows[0].verdict == "ok"
-    with pytest.raises(ValueError, match="401 digits overflows"):
+    with pytest.raises(ValueError, match="too large for a float \\(401 digits"):
         nn.check_answers(worked(), X, Y, {"deltas": {"delta2[0]": 10**400}})
-    with pytest.raises(ValueError, match="lr.*401 digits"):
+    with pytest.raises(ValueError, match="lr is too large for a float \\(401 digits"):
         nn.check_answers(worked(), X, Y, {}, lr=10**400)
 
 
@@ -344,7 +343,7 @@ def test_significant_figures_and_bad_entries_graded_one_by_one() -> None:
         "delta2[0]": "abc"}}, sig=3, strict=False, revealed=["forward/L"])
     assert [(r.name, r.verdict) for r in report.rows] == [("a1[0]", "ok"), ("a1[1]", "wrong"), ("L", "revealed"),
                                                           ("delta2[0]", "unreadable")]
-    assert report.tolerance.describe() == "3 significant figures" and not report.ok
+    assert report.tolerance.describe().startswith("3 significant figures") and not report.ok
     assert nn.check_answers(worked(), X, Y, {"forward": {"a1[0]": 0.5423}}, sig=4).rows[0].verdict == "wrong"
     with pytest.raises(ValueError, match="unknown answer 'forward/q'"):
         nn.check_answers(worked(), X, Y, {}, revealed=["forward/q"])

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 
 from deltagrad.i18n import _
 
-from .engine import Value, as_float, topological_sort
+from .arguments import real
+from .engine import Value, topological_sort
 from .text import did_you_mean, format_table, significant
 
 MAX_SUBSETS = 12  # terms of a sum whose subsets are tried for missing-term (2^12 sums at most)
@@ -48,24 +49,27 @@ class Tolerance:
             raise ValueError(_("sig must be from 1 to {most} significant figures, got {value!r}").format(
                 most=MAX_SIG, value=self.sig))
 
-    def allowed(self, right: float) -> float:
+    def allowed(self, right: float, step: float | None = None) -> float:
         """The largest |yours - right| that is still right: half a unit in the ``sig``-th
-        significant figure of ``right``, or ``atol + rtol |right|``."""
+        significant figure of ``right``, or ``atol + rtol |right|``. With ``step`` (an
+        updated parameter's change, -lr * grad) the figures are the change's: an update of
+        0.1 by -0.00062 is right as 0.10062, not as 0.1."""
         if self.sig is None:
             return self.atol + self.rtol * abs(right)
-        if right == 0.0 or not math.isfinite(right):
+        size = abs(right) if step is None else abs(step)
+        if size == 0.0 or not math.isfinite(size):
             return self.atol
-        unit = 10.0 ** (math.floor(math.log10(abs(right))) - self.sig + 1)
+        unit = 10.0 ** (math.floor(math.log10(size)) - self.sig + 1)
         return 0.5 * unit * (1 + 1e-9)  # the slack keeps 0.1235 right for 0.12345 at 3 figures
 
-    def ok(self, yours: float, right: float) -> bool:
-        """``yours`` is right for ``right``."""
-        return abs(yours - right) <= self.allowed(right)
+    def ok(self, yours: float, right: float, step: float | None = None) -> bool:
+        """``yours`` is right for ``right`` (an update's with its ``step``)."""
+        return abs(yours - right) <= self.allowed(right, step)
 
     def describe(self) -> str:
         """The tolerance in words, for legends and reports."""
         if self.sig is not None:
-            return _("{sig} significant figures").format(sig=self.sig)
+            return _("{sig} significant figures (of the change, for an updated value)").format(sig=self.sig)
         return _("within {rtol:g} relative, {atol:g} absolute").format(rtol=self.rtol, atol=self.atol)
 
     def to_dict(self) -> dict[str, float | int | None]:
@@ -86,10 +90,10 @@ def partial_sums(terms: Sequence[float]) -> Iterator[tuple[tuple[int, ...], floa
             yield subset, total
 
 
-def follows(yours: float, followed: float, right: float, tol: Tolerance) -> bool:
+def follows(yours: float, followed: float, right: float, tol: Tolerance, step: float | None = None) -> bool:
     """``yours`` is wrong, but is what the right rule gives from the student's own earlier
     answers (``followed``), and those made a difference."""
-    return tol.ok(yours, followed) and not tol.ok(followed, right)
+    return tol.ok(yours, followed, step) and not tol.ok(followed, right, step)
 
 
 def follows_row(section: str, name: str, yours: float, right: float, rows: Sequence[CheckRow], node: str,
@@ -122,11 +126,8 @@ def answer_number(value: object, where: str) -> float | None:
     if isinstance(value, bool) or not isinstance(value, numbers.Real) or isinstance(value, Value):
         raise TypeError(_("{where} must be a number (or null for no answer), got {kind}: {value!r}").format(
             where=where, kind=type(value).__name__, value=value))
-    try:
-        number = as_float(value)
-    except ValueError as err:
-        raise ValueError(_("{where}: {error}").format(where=where, error=err)) from None
-    if number is None or not math.isfinite(number):
+    number = real(value, where)  # ValueError naming the size of 10**400
+    if not math.isfinite(number):
         raise ValueError(_("{where} must be a finite number, got {value!r}").format(where=where, value=value))
     return number
 

@@ -181,12 +181,13 @@ def check_answers(model: MLP, x: Sequence[float], y: float | Sequence[float], an
         if answered is None:
             continue
         yours = answered
-        if tol.ok(yours, right):
+        step = _step(section, name, correct, lr)
+        if tol.ok(yours, right, step):
             rows.append(CheckRow(section, name, yours, right, "ok", None,
                                  _("{name} = {right} is right.").format(name=name, right=significant(right, 6)),
                                  node, field_))
             continue
-        if follows(yours, follow[section][name], right, tol):
+        if follows(yours, follow[section][name], right, tol, step):
             rows.append(follows_row(section, name, yours, right, rows, node, field_))
             continue
         gradient_right = section == "updated" and tol.ok(given.get("gradients", {}).get(name, math.nan),
@@ -196,6 +197,11 @@ def check_answers(model: MLP, x: Sequence[float], y: float | Sequence[float], an
                              with_value(slip, right), node, field_, tuple(codes[1:]), slip))
     first = next((r for r in rows if r.verdict == "wrong"), None)
     return CheckReport(rows, first, dict(correct["gradients"]), tol)
+
+
+def _step(section: str, name: str, correct: dict[str, dict[str, float]], lr: float | None) -> float | None:
+    """An updated parameter's change, -lr * grad, whose figures the answer is held to; None elsewhere."""
+    return -lr * correct["gradients"][name] if section == "updated" and lr is not None else None
 
 
 def _revealed(revealed: Iterable[str]) -> list[str]:
@@ -273,13 +279,15 @@ def diagnose(ctx: _Context, section: str, name: str, yours: float, tol: Toleranc
     """Every diagnosis whose slip gives ``yours`` (the likeliest first: `DIAGNOSES` order,
     the update's own first in the update), and the slip in words, without the right value."""
     right = ctx.correct[section][name]
+    step = _step(section, name, ctx.correct, ctx.lr)
     order = UPDATE_ORDER if section == "updated" else DIAGNOSES
     found: dict[str, str] = {}
     for slip in _slips(ctx, section, name, gradient_right=gradient_right):
-        if slip.code != "rounding" and slip.code not in found and tol.ok(yours, slip.value):
+        if slip.code != "rounding" and slip.code not in found and tol.ok(yours, slip.value, step):
             found[slip.code] = slip.message
     codes = [c for c in order if c in found]
-    if codes and abs(yours - right) <= ROUNDING_BAND * abs(right):  # as near as a rounding slip: say so too
+    band = ROUNDING_BAND * abs(right if step is None else step)
+    if codes and abs(yours - right) <= band:  # as near as a rounding slip: say so too
         found["rounding"] = _("it is also within {band} of the right value: too few digits kept would give it "
                               "too.").format(band="1%")
         codes.append("rounding")
@@ -292,7 +300,7 @@ def diagnose(ctx: _Context, section: str, name: str, yours: float, tol: Toleranc
             either = _("{first} or {second}").format(first=either, second=word)
         detail = " ".join(found[c] for c in codes)
         return codes, _("{name}: {codes}: {detail}").format(name=name, codes=either, detail=detail)
-    if abs(yours - right) <= ROUNDING_BAND * abs(right):
+    if abs(yours - right) <= ROUNDING_BAND * abs(right):  # an update rounded to the value's figures too
         return ["rounding"], _("{name} = {yours} is within {band} of the right value but not within the tolerance "
                                "({tolerance}): keep more digits in the steps before it.").format(
                                    band="1%", name=name, yours=significant(yours, 6), tolerance=tol.describe())
@@ -421,9 +429,6 @@ def _slips(ctx: _Context, section: str, name: str, *, gradient_right: bool) -> l
                 out.append(Slip("missing-term", total * f_i, _(
                     "the sum over the next layer leaves out the term(s) {terms} of {what}.").format(
                         terms=left_out, what=what)))
-        if not hse and layer == n and len(ctx.y) > 1:
-            out.append(Slip("missing-term", error, _(
-                "the 1/{n} of the mean over the outputs is missing: delta = (a - y) / {n}.").format(n=len(ctx.y))))
         if with_fprime:
             out.append(Slip("missing-activation-derivative", error, _(
                 "the factor f'(z{layer}[{i}]) is missing: the delta is ({what}) * f'(z), and for {act} "

@@ -1,0 +1,255 @@
+"""Exercises: one problem of the tutorial's kind, as plain data, and seeded variants of it.
+
+An `Exercise` is a network's weights and biases, one input, its target and the learning
+rate; `Exercise.generate(seed)` draws a variant like the tutorial's (one-decimal weights,
+no zeros), checked to be gradable: every slip the checker knows changes every answer by
+more than the tolerance, no two slips give the same wrong number, and no delta is tiny.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import numbers
+import random
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from deltagrad.autograd.arguments import choice, is_sequence, real, real_sequence, sequence, whole
+from deltagrad.autograd.grading import CheckReport, Tolerance
+from deltagrad.autograd.text import significant
+from deltagrad.i18n import _
+
+from .check import ROUNDING_BAND, Question, Slip, check_answers, questions, slip_table
+from .io import check_weight_shapes
+from .manual import HAND_LOSSES, hand_values
+from .module import MLP
+
+FORMAT = "deltagrad-exercise"
+VERSION = 1
+MAX_WIDTH = 16  # neurons in a layer of an exercise
+MAX_LAYERS = 4  # weight layers of an exercise
+MAX_ID = 200  # characters of an exercise's id
+HIDDEN = ("sigmoid", "tanh", "relu")  # the hidden activations `generate` draws for
+MAX_GENERATED = (3, 3, 2)  # the largest sizes `generate` makes, one hidden layer
+MIN_DELTA = 1e-4  # no delta (and no answer) of a generated variant is smaller than this
+MAX_DRAWS = 2000  # redraws before `generate` gives up
+ACTIVATION_NAMES = ("sigmoid", "tanh", "relu", "linear")
+
+
+class Exercise:
+    """One problem: ``weights`` and ``biases`` (nested as in `MLP.from_weights`), the input
+    ``x``, the target ``y``, the learning rate ``lr``; ``sig`` is the number of significant
+    figures an answer must match. ``sizes`` is read from the weights, e.g. ``[2, 2, 1]``."""
+
+    def __init__(self, weights: Sequence[Sequence[Sequence[float]]], biases: Sequence[Sequence[float]],
+                 x: Sequence[float], y: float | Sequence[float], lr: float, *, activation: str = "sigmoid",
+                 output_activation: str = "sigmoid", loss: str = "half_squared_error", sig: int = 3,
+                 id: str = "") -> None:  # noqa: A002  (the issue's name)
+        sizes = check_weight_shapes(weights, biases, finite=True)
+        if len(sizes) - 1 > MAX_LAYERS or max(sizes) > MAX_WIDTH:
+            raise ValueError(_("an exercise has at most {layers} layers of at most {width} neurons, got sizes "
+                               "{sizes}").format(layers=MAX_LAYERS, width=MAX_WIDTH, sizes=sizes))
+        self.sizes: list[int] = sizes
+        self.weights: list[list[list[float]]] = [[[float(w) for w in row] for row in layer] for layer in weights]
+        self.biases: list[list[float]] = [[float(b) for b in layer] for layer in biases]
+        self.activation: str = choice(activation, "activation", ACTIVATION_NAMES)
+        self.output_activation: str = choice(output_activation, "output_activation", ACTIVATION_NAMES)
+        self.loss: str = choice(loss, "loss", HAND_LOSSES)
+        if self.loss == "binary_cross_entropy" and self.output_activation != "sigmoid":
+            raise ValueError(_("binary_cross_entropy needs output_activation='sigmoid', got {act!r}").format(
+                act=self.output_activation))
+        self.x: list[float] = _reals(x, "x", sizes[0])
+        self.y: list[float] = _reals(y if _is_sequence(y) else [y], "y", sizes[-1])
+        if self.loss == "binary_cross_entropy" and not all(0.0 <= t <= 1.0 for t in self.y):
+            raise ValueError(_("binary_cross_entropy targets must be in [0, 1], got y = {y}").format(y=self.y))
+        self.lr: float = real(lr, "lr", finite=True)
+        if not self.lr > 0:
+            raise ValueError(_("lr must be a positive number, got {lr!r}").format(lr=lr))
+        self.sig: int = whole(sig, "sig", low=1, high=15)
+        if not isinstance(id, str):
+            raise TypeError(_("id must be a str, got {kind}: {value!r}").format(kind=type(id).__name__, value=id))
+        if len(id) > MAX_ID:
+            raise ValueError(_("id must be at most {n} characters, got {got}").format(n=MAX_ID, got=len(id)))
+        self.id: str = id
+
+    # --- plain data ---
+
+    def to_dict(self) -> dict[str, Any]:
+        """The exercise as JSON data, with its format and version."""
+        return {"format": FORMAT, "version": VERSION, "id": self.id, "sizes": list(self.sizes),
+                "weights": self.weights, "biases": self.biases, "x": self.x, "y": self.y, "lr": self.lr,
+                "activation": self.activation, "output_activation": self.output_activation, "loss": self.loss,
+                "sig": self.sig}
+
+    @classmethod
+    def from_dict(cls, d: object) -> Exercise:
+        """The exercise `to_dict` wrote: TypeError for the wrong kind of thing, ValueError for
+        another format or version, a missing or unknown key, or a problem that fails validation."""
+        if not isinstance(d, Mapping):
+            raise TypeError(_("an exercise must be a JSON object, got {kind}").format(kind=type(d).__name__))
+        if d.get("format") != FORMAT:
+            raise ValueError(_("not a deltagrad exercise: format is {got!r}, expected {want!r}").format(
+                got=d.get("format"), want=FORMAT))
+        version = d.get("version")
+        if version != VERSION or isinstance(version, bool):
+            raise ValueError(_("exercise version {got!r} is not supported (this deltagrad reads version "
+                               "{want})").format(got=version, want=VERSION))
+        keys = {"format", "version", "id", "sizes", "weights", "biases", "x", "y", "lr", "activation",
+                "output_activation", "loss", "sig"}
+        required = keys - {"id", "sizes", "activation", "output_activation", "loss", "sig"}
+        missing = sorted(required - set(d))
+        if missing:
+            raise ValueError(_("the exercise lacks {keys}").format(keys=", ".join(missing)))
+        unknown = sorted(str(k) for k in set(d) - keys)
+        if unknown:
+            raise ValueError(_("the exercise has unknown keys {keys}").format(keys=", ".join(unknown)))
+        ex = cls(d["weights"], d["biases"], d["x"], d["y"], d["lr"],
+                 activation=d.get("activation", "sigmoid"), output_activation=d.get("output_activation", "sigmoid"),
+                 loss=d.get("loss", "half_squared_error"), sig=d.get("sig", 3), id=d.get("id", ""))
+        if "sizes" in d and d["sizes"] != ex.sizes:
+            raise ValueError(_("the exercise says sizes {said} but its weights have sizes {sizes}").format(
+                said=d["sizes"], sizes=ex.sizes))
+        return ex
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Exercise) and self.to_dict() == other.to_dict()
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, compared by value
+
+    def __repr__(self) -> str:
+        size = "-".join(map(str, self.sizes))
+        return (f"Exercise({size}, activation={self.activation!r}, loss={self.loss!r}, lr={self.lr:g}, "
+                f"sig={self.sig}, id={self.id!r})")
+
+    # --- the problem ---
+
+    def model(self) -> MLP:
+        """A fresh network with the exercise's weights and biases."""
+        return MLP.from_weights(self.weights, self.biases, self.activation, self.output_activation)
+
+    @property
+    def tolerance(self) -> Tolerance:
+        """When an answer is right: to ``sig`` significant figures."""
+        return Tolerance(sig=self.sig)
+
+    def questions(self) -> list[Question]:
+        """Every answer, (section, name), in the tutorial's order."""
+        return questions(self.model(), self.lr)
+
+    def expected(self) -> dict[str, dict[str, float]]:
+        """Every right value, nested as ``deltagrad check --template``: ``forward`` (with
+        ``L``), ``deltas``, ``gradients`` and ``updated``, names in the tutorial's order."""
+        values = hand_values(self.model(), self.x, self.y, lr=self.lr, loss=self.loss)
+        out: dict[str, dict[str, float]] = {}
+        for section, name in self.questions():
+            out.setdefault(section, {})[name] = values[section][name]
+        return out
+
+    def template(self) -> dict[str, dict[str, None]]:
+        """The blank answers: every name of `expected`, each None."""
+        return {s: dict.fromkeys(names) for s, names in self.expected().items()}
+
+    def check(self, answers: Mapping[str, Any], **kwargs: Any) -> CheckReport:
+        """Grade ``answers`` (nested as `expected`): the `CheckReport` of `nn.check_answers`,
+        to the exercise's significant figures. ``kwargs`` go to `check_answers`
+        (``revealed=``, ``strict=``)."""
+        return check_answers(self.model(), self.x, self.y, answers, lr=self.lr, sig=self.sig, loss=self.loss,
+                             **kwargs)
+
+    def slips(self) -> dict[Question, tuple[float, list[Slip]]]:
+        """For every question: the right value and what each slip gives from the right
+        earlier values (see `nn.check.slip_table`)."""
+        return slip_table(self.model(), self.x, self.y, lr=self.lr, loss=self.loss)
+
+    def problems(self) -> list[str]:
+        """Why the exercise is not gradable (empty when it is): a slip that changes an
+        answer by no more than the tolerance, two slips with the same wrong number, or a
+        delta (any answer) smaller than 1e-4."""
+        tol = self.tolerance
+        gradients = self.expected()["gradients"]
+        out: list[str] = []
+        for (section, name), (right, slips) in self.slips().items():
+            where = f"{section}/{name}"
+            if abs(right) < MIN_DELTA or not math.isfinite(right):
+                out.append(_("{where} = {value} is smaller than {least}").format(
+                    where=where, value=significant(right, 3), least=MIN_DELTA))
+                continue
+            step = -self.lr * gradients[name] if section == "updated" else None
+            size = abs(right if step is None else step)
+            real_slips = [s for s in slips if s.code != "rounding" and not _same(s.value, right)]
+            for s in real_slips:
+                if abs(s.value - right) <= max(tol.allowed(right, step), ROUNDING_BAND * size):
+                    out.append(_("{where}: the slip {code} changes it by too little").format(where=where,
+                                                                                              code=s.code))
+            for i, a in enumerate(real_slips):
+                for b in real_slips[i + 1:]:
+                    if a.code != b.code and (tol.ok(a.value, b.value, step) or tol.ok(b.value, a.value, step)):
+                        out.append(_("{where}: the slips {a} and {b} give the same number").format(
+                            where=where, a=a.code, b=b.code))
+        return out
+
+    @classmethod
+    def generate(cls, seed: int | str, sizes: Sequence[int] = (2, 2, 1), activation: str = "sigmoid",
+                 loss: str = "half_squared_error", decimals: int = 1) -> Exercise:
+        """A gradable variant like the tutorial's, the same for the same arguments on every
+        machine: weights and biases of ``decimals`` digits in [-0.9, 0.9] and never 0, x of
+        one decimal (never 0), y 0 or 1, lr 0.1 or 0.5. A variant that is not gradable (see
+        `problems`) is redrawn from the same generator. ``seed`` is an int or a str (a class
+        seed and a student's id)."""
+        if isinstance(seed, bool) or not isinstance(seed, (numbers.Integral, str)):
+            raise TypeError(_("seed must be a whole number or a str, got {kind}: {value!r}").format(
+                kind=type(seed).__name__, value=seed))
+        seed = int(seed) if isinstance(seed, numbers.Integral) else seed
+        shape = _generated_sizes(sizes)
+        activation = choice(activation, "activation", HIDDEN)
+        loss = choice(loss, "loss", HAND_LOSSES)
+        decimals = whole(decimals, "decimals", low=1, high=3)
+        rng = random.Random(seed)  # never the global generator: the same variant everywhere
+        scale = 10**decimals
+        steps = [k for k in range(-9 * scale // 10, 9 * scale // 10 + 1) if k != 0]
+        tenths = [k for k in range(-9, 10) if k != 0]
+        for _draw in range(MAX_DRAWS):
+            weights = [[[rng.choice(steps) / scale for _j in range(shape[l])] for _i in range(shape[l + 1])]
+                       for l in range(len(shape) - 1)]  # noqa: E741
+            biases = [[rng.choice(steps) / scale for _i in range(shape[l + 1])] for l in range(len(shape) - 1)]  # noqa: E741
+            x = [rng.choice(tenths) / 10 for _j in range(shape[0])]
+            y = [float(rng.choice((0, 1))) for _k in range(shape[-1])]
+            lr = rng.choice((0.1, 0.5))
+            ex = cls(weights, biases, x, y, lr, activation=activation, output_activation="sigmoid", loss=loss)
+            if not ex.problems():
+                ex.id = _fingerprint(ex)
+                return ex
+        raise ValueError(_("no gradable variant found in {n} draws for sizes {sizes}, {act}, {loss}: try more "
+                           "decimals or another seed").format(n=MAX_DRAWS, sizes=shape, act=activation, loss=loss))
+
+
+def _same(a: float, b: float) -> bool:
+    """The slip gives the right number itself (relu's f' = 1 where z > 0): no slip there."""
+    return abs(a - b) <= 1e-12 * max(abs(a), abs(b), 1e-300)
+
+
+def _fingerprint(ex: Exercise) -> str:
+    """A short id that names the problem's numbers (the page keys its progress by it)."""
+    data = ex.to_dict()
+    data.pop("id")
+    return "ex-" + hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:12]
+
+
+def _is_sequence(value: object) -> bool:
+    return is_sequence(value)
+
+
+def _reals(values: object, name: str, n: int) -> list[float]:
+    return real_sequence(values, name, length=n, finite=True)
+
+
+def _generated_sizes(sizes: object) -> list[int]:
+    """``sizes`` as `generate` makes them: one hidden layer, from 1-1-1 up to 3-3-2."""
+    items = sequence(sizes, "sizes")
+    shape = [whole(s, f"sizes[{i}]", low=1) for i, s in enumerate(items)]
+    if len(shape) != len(MAX_GENERATED) or any(s > m for s, m in zip(shape, MAX_GENERATED)):
+        raise ValueError(_("generate() makes sizes from 2-2-1 up to 3-3-2 (one hidden layer), got {sizes}").format(
+            sizes="-".join(map(str, shape))))
+    return shape
