@@ -30,6 +30,7 @@ from deltagrad.autograd.grading import (
     partial_sums,
     with_value,
 )
+from deltagrad.autograd.notation import canonical_name
 from deltagrad.autograd.text import did_you_mean, significant
 from deltagrad.i18n import _
 
@@ -108,7 +109,12 @@ def check_shape(answers: object, known: Mapping[str, Sequence[str]], lr: float |
         if not isinstance(values, Mapping):
             raise TypeError(_("answers[{section!r}] must be a mapping of name -> number, got {kind}").format(
                 section=section, kind=type(values).__name__))
-        for name, value in values.items():
+        for written, value in values.items():
+            # W₁₂⁽¹⁾ and W1[0][1] are one key: the tutorial's symbols or the code's names
+            name = canonical_name(written) if isinstance(written, str) else written
+            if name != written and name in values:
+                raise ValueError(_("{name} is given twice in {section!r}: as {written} and as {name}").format(
+                    name=name, section=section, written=written))
             if name not in known[section]:
                 raise ValueError(_("unknown name {name!r} in {section!r}{hint}").format(
                     name=name, section=section, hint=did_you_mean(name, list(known[section]))))
