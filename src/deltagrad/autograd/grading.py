@@ -16,6 +16,7 @@ from deltagrad.i18n import _
 
 from .arguments import real
 from .engine import Value, topological_sort
+from .notation import show, show_text
 from .text import did_you_mean, format_table, significant
 
 MAX_SUBSETS = 12  # terms of a sum whose subsets are tried for missing-term (2^12 sums at most)
@@ -196,11 +197,11 @@ class CheckReport:
         marks = {"ok": "✓", "wrong": "✗", "follows": "→", "unreadable": "?", "revealed": "◌"}
         lines: list[str] = []
         if values:
-            body = [[r.section, r.name, _yours(r), significant(r.correct, 6), marks[r.verdict],
+            body = [[r.section, show(r.name), _yours(r), significant(r.correct, 6), marks[r.verdict],
                      _codes(r)] for r in self.rows]
             lines.append(format_table([_("section"), _("name"), _("yours"), _("correct"), "", _("diagnosis")], body))
         else:
-            body = [[r.section, r.name, _yours(r), marks[r.verdict], _codes(r)] for r in self.rows]
+            body = [[r.section, show(r.name), _yours(r), marks[r.verdict], _codes(r)] for r in self.rows]
             lines.append(format_table([_("section"), _("name"), _("yours"), "", _("diagnosis")], body))
         right = sum(r.verdict == "ok" for r in self.rows)
         lines.append("")
@@ -212,7 +213,7 @@ class CheckReport:
             if r.verdict != "ok" and r is not self.first_mistake:
                 lines.append(_("{name} ({section}): {hint}").format(name=r.name, section=r.section,
                                                                      hint=_hint(r, values)))
-        return "\n".join(lines)
+        return "\n".join(lines[:1] + [show_text(line) for line in lines[1:]])  # names in the notation in use
 
 
 def _yours(row: CheckRow) -> str:
