@@ -17,9 +17,10 @@ import importlib
 from typing import Any
 
 from .autograd import Value, grad
+from .autograd.notation import set_notation
 from .i18n import set_language
 
-__all__ = ["Value", "__version__", "autograd", "cli", "grad", "nn", "set_language", "viz"]
+__all__ = ["Value", "__version__", "autograd", "cli", "grad", "nn", "set_language", "set_notation", "viz"]
 
 _SUBPACKAGES = frozenset({"autograd", "nn", "viz", "cli"})
 

@@ -179,8 +179,9 @@ def show(name: str, notation: str | None = None) -> str:
 
 def show_text(text: str, notation: str | None = None) -> str:
     """Every code name inside ``text`` written in ``notation`` (default: the one in use):
-    ``"dL/dW1[0][0] = delta1[0] * x[0]"`` -> ``"dL/dW₁₁⁽¹⁾ = δ₁⁽¹⁾ · x₁"``; ``f'`` becomes ``f′``."""
+    ``"dL/dW1[0][0] = delta1[0] * x[0]"`` -> ``"dL/dW₁₁⁽¹⁾ = δ₁⁽¹⁾ · x₁"``; ``f'`` becomes ``f′``, ``*`` ``·`` and ``sum_k`` ``Σₖ``."""
     chosen = _current if notation is None else check_notation(notation)
     if chosen == "code":
         return text
-    return _IN_TEXT.sub(_textbook_match, text).replace("f'", "f′").replace(" * ", " · ")
+    text = _IN_TEXT.sub(_textbook_match, text)
+    return text.replace("f'", "f′").replace(" * ", " · ").replace("sum_k ", "Σₖ ")
