@@ -179,7 +179,8 @@ def show(name: str, notation: str | None = None) -> str:
 
 def show_text(text: str, notation: str | None = None) -> str:
     """Every code name inside ``text`` written in ``notation`` (default: the one in use):
-    ``"dL/dW1[0][0] = delta1[0] * x[0]"`` -> ``"dL/dW₁₁⁽¹⁾ = δ₁⁽¹⁾ · x₁"``; ``f'`` becomes ``f′``, ``*`` ``·`` and ``sum_k`` ``Σₖ``."""
+    ``"dL/dW1[0][0] = delta1[0] * x[0]"`` -> ``"dL/dW₁₁⁽¹⁾ = δ₁⁽¹⁾ · x₁"``. In the tutorial's
+    notation ``f'`` is also ``f′``, ``*`` is ``·`` and ``sum_k`` is ``Σₖ``."""
     chosen = _current if notation is None else check_notation(notation)
     if chosen == "code":
         return text
