@@ -1,16 +1,18 @@
-"""Compile a traced graph into straight-line Python: one float statement per node.
+"""Compile a traced graph into straight-line code: one float statement per node.
 
 Training rebuilds the same graph for every example. `compile_graph` walks a graph once and
-writes a Python function that replays it on new numbers with no `Value` objects: the
-forward pass, one statement per node, then the backward pass, one statement per gradient
+writes a function that replays it on new numbers with no `Value` objects: the forward
+pass, one statement per node, then the backward pass, one statement per gradient
 contribution, in the same order and with the same formulas as `Value.backward`, so the
 results are identical to eager mode.
 
 Like ``torch.jit.trace``, this records the operations that ran: the graph must come from
 code whose shape does not depend on the data (no ``if x.data > 0`` choosing between ops).
 ``relu``'s derivative is chosen at replay time from the replayed value, so relu is fine.
-Every op's forward and local derivatives are the op table's expressions (`autograd.ops`),
-pasted in with the replay's variable names: the same formulas the engine evaluates.
+Every op's forward and local derivatives are its rule in the engine, read once with
+symbolic operands (`autograd.trace`) and written out with the replay's variable names:
+the same formulas the engine evaluates. The writing is done by an emitter: Python
+(``g.source``, what the replay runs) or JavaScript (``g.javascript``, for a page).
 
 Labels reach the generated code only as sanitized comments and numbers only as float
 literals, so no label or value can change what the code does.
@@ -18,24 +20,25 @@ literals, so no label or value can change what the code does.
 
 from __future__ import annotations
 
-import math
-import numbers
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from .engine import Value, topological_sort
-from .limits import GraphTooLargeError, check_graph_size
-from .ops import GATES, HELPERS, OPS
+from deltagrad.i18n import _
 
-# The helpers the generated code calls: the op table's own, so the formulas are the same.
-_NAMESPACE: dict[str, Any] = dict(HELPERS)
+from .engine import Value, to_float, topological_sort
+from .limits import GraphTooLargeError, check_graph_size
+from .ops import _INF, _NAN, GATES, HELPERS, OPS
+from .trace import JAVASCRIPT, PYTHON, Emitter, form_of, operand_names, template
+
+# The names the generated Python calls: the op rules' own helpers, so the formulas are the same.
+_NAMESPACE: dict[str, Any] = {**HELPERS, "_INF": _INF, "_NAN": _NAN}
 # Python's compiler recurses once per ``+`` of a long expression: a sum of more terms than
 # this is written as several statements, ``v = a + b + ...`` then ``v = v + ...``, which
 # adds in the same left-to-right order, so the value is the same to the bit.
 SUM_CHUNK = 200
 MAX_NODES = 2_000_000
-__all__ = ["MAX_NODES", "CompiledGraph", "GraphTooLargeError", "compile_graph"]
+__all__ = ["MAX_NODES", "CompiledGraph", "GraphTooLargeError", "compile_graph", "load_source"]
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
@@ -46,12 +49,7 @@ def substitute(expr: str, names: Mapping[str, str]) -> str:
 
 def literal(x: float) -> str:
     """A float as Python source that evaluates to exactly that float."""
-    if math.isnan(x):
-        return "_NAN"
-    if math.isinf(x):
-        return "_INF" if x > 0 else "(-_INF)"
-    text = repr(float(x))  # repr round-trips: float(repr(x)) == x
-    return f"({text})" if text.startswith("-") else text
+    return PYTHON.literal(x)
 
 
 def comment(node: Value) -> str:
@@ -95,46 +93,53 @@ def check_leaves(name: str, values: object, index: dict[int, int], allow_unused:
 
 
 class CompiledGraph:
-    """A graph replayed as generated Python code; call it with new input values.
+    """A graph replayed as generated code; call it with new input values.
 
     ``g(values)`` returns the root's value for ``values`` (one number per input, in order),
     adds d(root)/d(param) to each param's ``.grad`` (reading params' current ``.data``) and
-    leaves d(root)/d(input) in ``g.grad_inputs``. ``g.source`` is the generated code.
+    leaves d(root)/d(input) in ``g.grad_inputs``.
+
+    ``g.source`` is the generated Python that this runs. ``g.javascript`` is the same
+    replay in JavaScript: one function expression ``(function (x, p, rt) {...})`` taking
+    the inputs' and the params' numbers (arrays, in compile order) and the runtime object
+    (`deltagrad.autograd.javascript_runtime`, the global ``deltagrad_runtime``), and
+    returning ``{value, params: [dL/dp...], inputs: [dL/dx...]}``; it changes nothing.
+    ``g.javascript_with(nodes)`` also returns ``values`` and ``grads`` of the given nodes.
     """
 
     def __init__(self, root: Value, inputs: Sequence[Value], params: Sequence[Value] = (),
                  *, input_grads: bool = True, allow_unused: bool = False, max_nodes: int = MAX_NODES) -> None:
         order, index = index_graph(root, "compile_graph()", max_nodes,
-                                   "compile_graph writes a statement or two per value",
-                                   "raise max_nodes to compile it anyway (about 20 us and 1 KB a value)")
+                                   _("compile_graph writes a statement or two per value"),
+                                   _("raise max_nodes to compile it anyway (about 20 us and 1 KB a value)"))
         self.inputs = check_leaves("inputs", inputs, index, allow_unused)
         self.params = check_leaves("params", params, index, allow_unused)
         seen: set[int] = set()
         for v in self.inputs + self.params:
             if id(v) in seen:
-                raise ValueError(f"compile_graph(): {v!r} is given twice among inputs and params")
+                raise ValueError(_("compile_graph(): {value!r} is given twice among inputs and params").format(value=v))
             seen.add(id(v))
         self.input_grads = input_grads
         self.grad_inputs: tuple[float, ...] = (0.0,) * len(self.inputs)
         self.n_nodes = len(order)
         self._plan = _Plan(order, index, self.inputs, self.params, input_grads)
         self.source = self._plan.function("forward_backward", batch=False)
-        self._call = _build(self.source, "forward_backward")
+        self._call = load_source(self.source, "forward_backward")
         self._batch: Any = None
+        self._javascript: str | None = None
 
     def _check_row(self, values: object, where: str) -> list[float]:
         """``values`` as a list of floats, one per input, or TypeError/ValueError."""
         if isinstance(values, (str, bytes, Value)) or not isinstance(values, Iterable):
-            raise TypeError(f"{where} must be a sequence of {len(self.inputs)} numbers, "
-                            f"got {type(values).__name__}")
+            raise TypeError(_("{where} must be a sequence of {n} numbers, got {kind}").format(
+                where=where, n=len(self.inputs), kind=type(values).__name__))
         row = list(values)  # any iterable: a list, a tuple, a NumPy array
         if len(row) != len(self.inputs):
-            raise ValueError(f"{where} needs one value per input ({len(self.inputs)}), got {len(row)}")
+            raise ValueError(_("{where} needs one value per input ({n}), got {got}").format(
+                where=where, n=len(self.inputs), got=len(row)))
         for k, v in enumerate(row):
             if type(v) is not float:
-                if not isinstance(v, numbers.Real) or isinstance(v, bool):
-                    raise TypeError(f"{where}[{k}] must be a real number, got {type(v).__name__}: {v!r}")
-                row[k] = float(v)
+                row[k] = to_float(v, f"{where}[{k}]")  # ValueError names a number too large
         return row
 
     def __call__(self, values: Sequence[float]) -> float:
@@ -151,13 +156,13 @@ class CompiledGraph:
         anything changes; the parameters' ``.data`` is read once, at the start.
         """
         if isinstance(rows, (str, bytes)) or not isinstance(rows, Iterable):
-            raise TypeError(f"accumulate() rows must be a sequence of rows, got {type(rows).__name__}")
+            raise TypeError(_("accumulate() rows must be a sequence of rows, got {kind}").format(
+                kind=type(rows).__name__))
         checked = [self._check_row(r, f"rows[{i}]") for i, r in enumerate(rows)]
-        if not isinstance(scale, numbers.Real) or isinstance(scale, bool):
-            raise TypeError(f"accumulate() scale must be a number, got {type(scale).__name__}")
+        factor = to_float(scale, "accumulate() scale")
         if self._batch is None:
-            self._batch = _build(self._plan.function("accumulate", batch=True), "accumulate")
-        return float(self._batch(checked, self.params, float(scale)))
+            self._batch = load_source(self._plan.function("accumulate", batch=True), "accumulate")
+        return float(self._batch(checked, self.params, factor))
 
     @property
     def plan(self) -> _Plan:
@@ -169,6 +174,30 @@ class CompiledGraph:
     def batch_source(self) -> str:
         """The generated code of `accumulate`: the same body inside a loop over rows."""
         return self._plan.function("accumulate", batch=True)
+
+    @property
+    def javascript(self) -> str:
+        """The replay as one JavaScript function expression (see the class docstring)."""
+        if self._javascript is None:
+            self._javascript = self._plan.javascript()
+        return self._javascript
+
+    def javascript_with(self, nodes: Sequence[Value]) -> str:
+        """`javascript`, whose result also has ``values`` and ``grads``: each of ``nodes``'
+        value and d(root)/d(node), in the order given (for a page that shows them)."""
+        if isinstance(nodes, (Value, str, bytes, set, frozenset, dict)) or not isinstance(nodes, Iterable):
+            raise TypeError(_("javascript_with() nodes must be a list of Values of the graph, got {kind}").format(
+                kind=type(nodes).__name__))
+        wanted = list(nodes)
+        for k, v in enumerate(wanted):
+            if not isinstance(v, Value):
+                raise TypeError(_("javascript_with() nodes[{k}] must be a Value, got {kind}").format(
+                    k=k, kind=type(v).__name__))
+            if id(v) not in self._plan.index:
+                raise ValueError(_("javascript_with() nodes[{k}] ({value!r}) is not in the graph").format(k=k, value=v))
+        plan = _Plan(self._plan.order, self._plan.index, self.inputs, self.params, self.input_grads,
+                     extra=wanted)
+        return plan.javascript(wanted)
 
     def __repr__(self) -> str:
         return (f"CompiledGraph({self.n_nodes} nodes, {len(self.inputs)} inputs, "
@@ -194,17 +223,58 @@ def compile_graph(root: Value, inputs: Sequence[Value], params: Sequence[Value] 
                          max_nodes=max_nodes)
 
 
-def _build(source: str, name: str) -> Any:
+def load_source(source: str, name: str) -> Any:
+    """Run Python source that deltagrad generated and return its function ``name``.
+
+    The only place the package executes code: the replay `_Plan` writes, and the program
+    `torch_source` writes. Labels reach that code only as sanitised comments.
+    """
     namespace = dict(_NAMESPACE)
-    exec(compile(source, f"<deltagrad compiled {name}>", "exec"), namespace)  # noqa: S102
+    exec(compile(source, f"<deltagrad generated {name}>", "exec"), namespace)  # noqa: S102
     return namespace[name]
 
 
+_ONE = 1.0
+
+
+class _Formats:
+    """Per op, form and emitter: the value and local derivatives as format strings, so that
+    writing a node is a ``str.format`` (a tree is rendered once per op, not per node)."""
+
+    def __init__(self) -> None:
+        self._cache: dict[tuple[str, str, str], tuple[str, list[str], list[bool]]] = {}
+
+    def get(self, node: Value, emitter: Emitter) -> tuple[str, list[str], list[bool]]:
+        form = form_of(node)
+        key = (node.op, form, emitter.name)
+        found = self._cache.get(key)
+        if found is None:
+            op = OPS[node.op]
+            t = template(op, form)
+            names = {name: "{" + name + "}" for name in ("x", "y", "out")}
+            names.update({f"x{k}": "{x" + str(k) + "}" for k in range(len(node.inputs))})
+            value = emitter.render(t.value, names)
+            locals_ = []
+            ones = []
+            for tree in t.locals:
+                one = tree.kind == "const" and tree.args[0] == _ONE
+                text = emitter.render(tree, names)
+                locals_.append(text if _NAME.fullmatch(text.replace("{", "").replace("}", "")) else f"({text})")
+                ones.append(one)
+            found = (value, locals_, ones)
+            self._cache[key] = found
+        return found
+
+
+_FORMATS = _Formats()
+
+
 class _Plan:
-    """The statements of a graph's replay: forward, then backward."""
+    """The statements of a graph's replay: forward, then backward (Python in ``forward`` and
+    ``backward``; `javascript` writes the same statements in JavaScript)."""
 
     def __init__(self, order: list[Value], index: dict[int, int], inputs: list[Value],
-                 params: list[Value], input_grads: bool) -> None:
+                 params: list[Value], input_grads: bool, extra: Sequence[Value] = ()) -> None:
         self.order = order
         self.index = index
         self.input_pos = {id(v): k for k, v in enumerate(inputs)}
@@ -212,10 +282,12 @@ class _Plan:
         self.inputs = inputs
         self.params = params
         self.input_grads = input_grads
+        forced = {id(v) for v in extra}
         n = len(order)
         # live: depends on an input or a param, so it must be recomputed at every replay
         live = [False] * n
-        # needs: lies on a path to an input or param whose gradient is wanted
+        # needs: lies on a path to an input or param whose gradient is wanted (or to a node
+        # of ``extra``, whose gradient a page shows)
         needs = [False] * n
         for i, node in enumerate(order):
             if id(node) in self.input_pos:
@@ -227,56 +299,61 @@ class _Plan:
                 ops = [index[id(c)] for c in node.inputs]
                 live[i] = any(live[j] for j in ops)
                 needs[i] = any(needs[j] for j in ops)
+            if id(node) in forced:
+                needs[i] = True
         self.live = live
         self.needs = needs
-        self.forward = self._forward()
-        self.backward, self.grad_names = self._backward()
+        self.forward = [f"{target} = {expr}{note}" for target, expr, note in self._forward(PYTHON)]
+        python_backward, self.grad_names, self.assigned = self._backward(PYTHON)
+        self.backward = [f"{target} = {expr}" for target, expr in python_backward]
 
-    def value(self, node: Value) -> str:
+    def value(self, node: Value, emitter: Emitter = PYTHON) -> str:
         """The expression of a node's value: its variable, or a literal for a constant."""
         i = self.index[id(node)]
-        return f"v{i}" if self.live[i] else literal(node.data)
+        return f"v{i}" if self.live[i] else emitter.literal(node.data)
 
-    def _forward(self) -> list[str]:
+    def _args(self, node: Value, emitter: Emitter) -> list[str]:
+        args = [self.value(c, emitter) for c in node.inputs]
+        if node.const is not None:
+            args.append(emitter.literal(node.const))
+        return args
+
+    def _forward(self, emitter: Emitter) -> list[tuple[str, str, str]]:
+        """(variable, expression, comment) per statement of the forward pass."""
         lines = []
         for i, node in enumerate(self.order):
             if not self.live[i] or not node.op:
                 continue  # constants are literals; inputs and params are loaded separately
-            args = [self.value(c) for c in node.inputs]
-            c = node.const
-            if c is not None:
-                args.append(literal(c))
+            args = self._args(node, emitter)
             if node.op == "+":  # n-ary: left to right, in statements of SUM_CHUNK terms
                 first, rest = args[:SUM_CHUNK], args[SUM_CHUNK:]
-                lines.append(f"v{i} = {' + '.join(first)}{comment(node)}")
+                lines.append((f"v{i}", " + ".join(first), comment(node)))
                 for k in range(0, len(rest), SUM_CHUNK):
-                    lines.append(f"v{i} = v{i} + {' + '.join(rest[k:k + SUM_CHUNK])}")
+                    lines.append((f"v{i}", f"v{i} + {' + '.join(rest[k:k + SUM_CHUNK])}", ""))
                 continue
-            names = dict(zip(("x", "y"), args))
-            lines.append(f"v{i} = {substitute(OPS[node.op].value, names)}{comment(node)}")
+            value, _locals, _ones = _FORMATS.get(node, emitter)
+            names = operand_names(OPS[node.op], args)
+            lines.append((f"v{i}", value.format_map(names), comment(node)))
         return lines
 
-    def _local(self, node: Value, k: int) -> str:
-        """d(node)/d(operand k), evaluated at replay time from the op table's expression."""
-        spec = OPS[node.op]
+    def _local(self, node: Value, k: int, emitter: Emitter) -> tuple[str, bool]:
+        """d(node)/d(operand k) as source evaluated at replay time, and whether it is 1."""
         if node.op == "+":
-            return "1.0"
-        i = self.index[id(node)]
-        args = [self.value(c) for c in node.inputs]
-        if node.const is not None:
-            args.append(literal(node.const))
-        local = substitute(spec.local[k], {"x": args[0], "y": args[-1], "out": f"v{i}"})
-        return local if _NAME.fullmatch(local) or local == "1.0" else f"({local})"
+            return "1.0", True
+        _value, locals_, ones = _FORMATS.get(node, emitter)
+        names = operand_names(OPS[node.op], self._args(node, emitter))
+        names["out"] = f"v{self.index[id(node)]}"
+        return locals_[k].format_map(names), ones[k]
 
-    def _backward(self) -> tuple[list[str], dict[int, str]]:
+    def _backward(self, emitter: Emitter) -> tuple[list[tuple[str, str]], dict[int, str], dict[int, list[int]]]:
         """Gradient statements in `Value.backward`'s order: nodes last to first, operands in order.
 
         A node's gradient is a name: its own ``g{i}``, or an alias of another name when its
         only contribution so far is exactly that name (d(a + b)/da = 1 needs no statement).
         """
-        lines: list[str] = []
+        lines: list[tuple[str, str]] = []
         grad: dict[int, str] = {len(self.order) - 1: "_seed"}  # d(root)/d(root) = 1 (or the scale)
-        self.assigned: dict[int, list[int]] = {}  # node -> indices of the lines that assign g<node>
+        assigned: dict[int, list[int]] = {}  # node -> indices of the lines that assign g<node>
         for i in range(len(self.order) - 1, -1, -1):
             node = self.order[i]
             if not node.op or not self.needs[i]:
@@ -286,10 +363,10 @@ class _Plan:
                 j = self.index[id(child)]
                 if not self.needs[j]:
                     continue
-                local = self._local(node, k)
+                local, one = self._local(node, k, emitter)
                 if node.op in GATES:  # selects: an inf or nan gradient stays out when off
-                    term = f"({g} if {local} else 0.0)"
-                elif local == "1.0":
+                    term = emitter_gate(emitter, g, local)
+                elif one:
                     term = g  # g * 1.0 == g, bit for bit
                 else:
                     term = f"{g} * {local}"
@@ -297,13 +374,13 @@ class _Plan:
                     if term.isidentifier():
                         grad[j] = term
                         continue
-                    line = f"g{j} = {term}"
+                    expr = term
                 else:
-                    line = f"g{j} = {grad[j]} + {term}"
-                self.assigned.setdefault(j, []).append(len(lines))
-                lines.append(line)
+                    expr = f"{grad[j]} + {term}"
+                assigned.setdefault(j, []).append(len(lines))
+                lines.append((f"g{j}", expr))
                 grad[j] = f"g{j}"
-        return lines, grad
+        return lines, grad, assigned
 
     def _grad_name(self, v: Value) -> str:
         i = self.index.get(id(v))
@@ -354,3 +431,64 @@ class _Plan:
         out += [f"    _P[{k}].grad += _G{k}" for k, _ in param_grads]
         out.append("    return _total * _seed")
         return "\n".join(out) + "\n"
+
+    def javascript(self, extra: Sequence[Value] | None = None) -> str:
+        """The replay as a JavaScript function expression ``(function (x, p, rt) {...})``;
+        with ``extra``, its result also has their ``values`` and ``grads``."""
+        js = JAVASCRIPT
+        declared: set[str] = set()
+
+        def assign(target: str, expr: str, note: str = "") -> str:
+            keyword = "" if target in declared else "let "
+            declared.add(target)
+            return f"  {keyword}{target} = {expr};{note}"
+
+        lines = [f"// generated by deltagrad's compile_graph from {len(self.order)} nodes",
+                 "(function (x, p, rt) {", '  "use strict";']
+        for k, v in enumerate(self.inputs):
+            if id(v) in self.index:
+                lines.append(assign(f"v{self.index[id(v)]}", f"x[{k}]", _js_comment(v)))
+        for k, v in enumerate(self.params):
+            if id(v) in self.index:
+                lines.append(assign(f"v{self.index[id(v)]}", f"p[{k}]", _js_comment(v)))
+        lines.append("  // forward: one statement per node")
+        lines += [assign(target, expr, _js_comment_text(note)) for target, expr, note in self._forward(js)]
+        lines.append("  // backward: g<i> = d(root)/d(v<i>), contributions in Value.backward's order")
+        lines.append(assign("_seed", "1"))
+        backward, grads, _assigned = self._backward(js)
+        lines += [assign(target, expr) for target, expr in backward]
+
+        def grad_of(v: Value) -> str:
+            i = self.index.get(id(v))
+            return "0" if i is None else grads.get(i, "0")
+
+        root = self.value(self.order[-1], js)
+        params = ", ".join(grad_of(v) for v in self.params)
+        inputs = ", ".join(grad_of(v) if self.input_grads else "0" for v in self.inputs)
+        result = f"value: {root}, params: [{params}], inputs: [{inputs}]"
+        if extra is not None:
+            values = ", ".join(self.value(v, js) for v in extra)
+            result += f", values: [{values}], grads: [{', '.join(grad_of(v) for v in extra)}]"
+        lines.append(f"  return {{{result}}};")
+        lines.append("})")
+        return "\n".join(lines) + "\n"
+
+
+def emitter_gate(emitter: Emitter, g: str, local: str) -> str:
+    """A gate's term: ``g`` where the local derivative is not 0, else exactly 0."""
+    if emitter is JAVASCRIPT:
+        return f"({local} !== 0 ? {g} : 0)"
+    return f"({g} if {local} else 0.0)"
+
+
+def _js_comment(node: Value) -> str:
+    return _js_comment_text(comment(node))
+
+
+def _js_comment_text(note: str) -> str:
+    """A Python trailing comment as a JavaScript one; no markup characters (the code may sit
+    inside a page's script element)."""
+    if not note:
+        return ""
+    text = note.replace("  # ", "", 1)
+    return "  // " + "".join("?" if ch in "<>&" else ch for ch in text)

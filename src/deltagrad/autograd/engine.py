@@ -1,13 +1,23 @@
 """The scalar `Value`: every operation records its operands and local derivatives.
 
-The primitive ops and their derivatives are declared once, in the op table
-(`autograd.ops.OPS`); `Value` gets one method per entry (``exp``, ``sigmoid``, ...,
-and the operators ``+ * **``), built from the entry's expressions when this module is
-imported. A node keeps its operands and their local derivatives d(node)/d(operand) in its
-own slots, ``_a, _da`` and ``_b, _db`` (an n-ary sum keeps tuples in ``_a, _da``): no
-closure and no extra container per node, so a graph is plain data with no reference
-cycles and one object per operation for Python's garbage collector to look at. A number on
-either side of an operator is folded into the node as ``const`` instead of becoming a leaf.
+Each op is a method below (``Value.__mul__``, ``Value.tanh``, ...), in micrograd's shape:
+the value, then the local derivative d(out)/d(operand) right under it, written once as
+ordinary Python. That same code serves every reader: `backward` multiplies the floats it
+stores; `deltagrad.autograd.trace` reads each method once with symbolic operands, which
+gives the source `compile_graph` writes (so the replay computes exactly these floats) and
+the derivative on `Value`s that `grad(create_graph=True)` differentiates again. The text
+for people (``text``, ``local_text``, ``symbol``) is in the op table, `autograd.ops.OPS`.
+
+A node keeps its operands and their local derivatives in its own slots, ``_a, _da`` and
+``_b, _db`` (an n-ary node keeps tuples in ``_a, _da``): no closure and no extra container
+per node, so a graph is plain data with no reference cycles and one object per operation
+for Python's garbage collector to look at. Each method builds its node inline (what
+`Value._make` does, written out: a call would cost a tenth of the forward pass). A number
+on either side of an operator is folded into the node as ``const`` instead of becoming a
+leaf.
+
+Both `backward` and `grad` use the numbers of the forward pass: the local derivatives are
+computed when a node is made, so a ``.data`` changed afterwards is not seen by either.
 """
 
 from __future__ import annotations
@@ -15,21 +25,43 @@ from __future__ import annotations
 import gc
 import numbers
 import threading
-from collections.abc import Callable, Iterable, Sequence
-from typing import TYPE_CHECKING, Any, Union
+from collections.abc import Iterable, Sequence
+from typing import Any, Union
 
-from .ops import GATES, HELPERS, OPS, Op
+from deltagrad.i18n import _
 
-_div: Callable[[float, float], float] = HELPERS["_div"]  # a / b with IEEE results for b = 0
+from .ops import (
+    GATES,
+    OPS,
+    Op,
+    _abs,
+    _cos,
+    _div,
+    _exp,
+    _exponent_grad,
+    _log,
+    _logsumexp,
+    _pow,
+    _power_rule,
+    _relu,
+    _sigmoid,
+    _sign,
+    _sin,
+    _softplus,
+    _sqrt,
+    _step,
+    _tanh,
+)
 
 Number = int | float
 Operand = Union["Value", int, float]  # noqa: UP007  (a forward reference)
 
 
 def as_float(x: object) -> float | None:
-    """Return ``x`` as a float if it is a real number (not a Value, not a bool), else None.
+    """``x`` as a float if it is a real number (not a Value, not a bool), else None.
 
-    ValueError for an int too large for a float, naming its size.
+    The one conversion of a number that comes in: an int, a Fraction or a NumPy scalar too
+    large for a float raises ValueError naming its size (never a bare OverflowError).
     """
     if type(x) is float:
         return x  # the common case: no conversion, no new object
@@ -37,11 +69,29 @@ def as_float(x: object) -> float | None:
         try:
             return float(x)
         except OverflowError:
-            digits = len(str(abs(int(x)))) if isinstance(x, numbers.Integral) else "many"
-            raise ValueError(
-                f"{type(x).__name__} of {digits} digits overflows a float (largest about 1.8e308)"
-            ) from None
+            raise ValueError(_("{kind} of {size} overflows a float (largest about 1.8e308)").format(
+                kind=type(x).__name__, size=_size(x))) from None
     return None
+
+
+def _size(x: numbers.Real) -> str:
+    """How large a number is, without printing all of it: "401 digits", "about 10^400"."""
+    if isinstance(x, numbers.Integral):
+        return _("{n} digits").format(n=len(str(abs(int(x)))))
+    if isinstance(x, numbers.Rational):
+        digits = len(str(abs(int(x.numerator)))) - len(str(int(x.denominator)))
+        return _("about 10^{exponent}").format(exponent=digits)
+    return _("a magnitude past 1e308")
+
+
+def to_float(x: object, what: str) -> float:
+    """``x`` as a float: TypeError naming ``what`` for anything but a real number,
+    ValueError for one too large for a float."""
+    value = as_float(x)
+    if value is None:
+        raise TypeError(_("{what} must be a real number, got {kind}: {value!r}").format(
+            what=what, kind=type(x).__name__, value=x))
+    return value
 
 
 class Value:
@@ -58,31 +108,20 @@ class Value:
     label: str
     op: str
     const: float | None
-    _a: Any  # first operand (a Value), the operands of an n-ary sum (a tuple), or None
-    _da: Any  # d(self)/d(_a); None for an n-ary sum, whose local derivatives are all 1
+    _a: Any  # first operand (a Value), the operands of an n-ary node (a tuple), or None
+    _da: Any  # d(self)/d(_a); for an n-ary node a tuple, or None for a sum (all 1)
     _b: Value | None  # second operand of a binary op
-    _db: float  # d(self)/d(_b)
+    _db: Any  # d(self)/d(_b)
     _mark: Any  # scratch for one pass: the sort's progress mark, then backward's running sum
-
-    if TYPE_CHECKING:  # made from the op table below; declared here for type checkers
-        def exp(self) -> Value: ...
-        def log(self) -> Value: ...
-        def sigmoid(self) -> Value: ...
-        def tanh(self) -> Value: ...
-        def relu(self) -> Value: ...
-        def softplus(self) -> Value: ...
-        def __add__(self, other: Operand) -> Value: ...
-        def __mul__(self, other: Operand) -> Value: ...
-        def __pow__(self, other: Operand) -> Value: ...
 
     def __init__(self, data: Number, label: str = "") -> None:
         value = as_float(data)
         if value is None:
-            raise TypeError(
-                f"Value() expects a real number (int, float, ...), got {type(data).__name__}: {data!r}"
-            )
+            raise TypeError(_("Value() expects a real number (int, float, ...), got {kind}: {value!r}").format(
+                kind=type(data).__name__, value=data))
         if not isinstance(label, str):
-            raise TypeError(f"Value label must be a str, got {type(label).__name__}: {label!r}")
+            raise TypeError(_("Value label must be a str, got {kind}: {value!r}").format(
+                kind=type(label).__name__, value=label))
         self.data = value
         self.grad = 0.0
         self.label = label
@@ -98,23 +137,306 @@ class Value:
         a: Any,
         da: Any,
         b: Value | None = None,
-        db: float = 0.0,
+        db: Any = 0.0,
         const: float | None = None,
     ) -> Value:
         """An interior node: ``data`` made by ``op`` from operand ``a`` (and ``b``), with the
         local derivatives ``da`` = d(node)/da and ``db``; no checks (inputs are trusted)."""
         out = _new(Value)
         out.data = data
-        out.grad = 0.0
-        out.label = ""
         out.op = op
-        out.const = const
         out._a = a
         out._da = da
         out._b = b
         out._db = db
+        out.const = const
+        out.grad = 0.0
+        out.label = ""
         out._mark = None
         return out
+
+    # -- the primitive ops: each one's value, then its local derivatives ---------------------
+    def __add__(self, other: Operand) -> Value:
+        """x + y (a number is folded into the node as ``const``)."""
+        x = self.data
+        if isinstance(other, Value):
+            b, y, const = other, other.data, None
+        else:
+            c = as_float(other)  # a number: folded into the node as const, not a leaf
+            if c is None:
+                return NotImplemented
+            b, y, const = None, c, c
+        out = x + y
+        d_x, d_y = 1.0, 1.0  # d(x + y)/dx = 1, d(x + y)/dy = 1
+        node = _new(Value)  # Value._make(...), written out: this is the hot path
+        node.data = out
+        node.op = "+"
+        node._a = self
+        node._da = d_x
+        node._b = b
+        node._db = d_y
+        node.const = const
+        node.grad = 0.0
+        node.label = ""
+        node._mark = None
+        return node
+
+    def __mul__(self, other: Operand) -> Value:
+        """x * y (a number is folded into the node as ``const``)."""
+        x = self.data
+        if isinstance(other, Value):
+            b, y, const = other, other.data, None
+        else:
+            c = as_float(other)  # a number: folded into the node as const, not a leaf
+            if c is None:
+                return NotImplemented
+            b, y, const = None, c, c
+        out = x * y
+        d_x, d_y = y, x  # d(x y)/dx = y, d(x y)/dy = x
+        node = _new(Value)  # Value._make(...), written out: this is the hot path
+        node.data = out
+        node.op = "*"
+        node._a = self
+        node._da = d_x
+        node._b = b
+        node._db = d_y
+        node.const = const
+        node.grad = 0.0
+        node.label = ""
+        node._mark = None
+        return node
+
+    def __truediv__(self, other: Operand) -> Value:
+        """x / y, a true division (not x * (1/y)), with IEEE results at zeros and subnormals."""
+        x = self.data
+        if isinstance(other, Value):
+            b, y, const = other, other.data, None
+        else:
+            c = as_float(other)  # a number: folded into the node as const, not a leaf
+            if c is None:
+                return NotImplemented
+            b, y, const = None, c, c
+        out = _div(x, y)
+        d_x = _div(1.0, y)  # d(x / y)/dx = 1/y
+        d_y = _div(-out, y) if b is not None else 0.0  # d(x / y)/dy = -x/y^2 = -(x/y)/y
+        node = _new(Value)  # Value._make(...), written out: this is the hot path
+        node.data = out
+        node.op = "/"
+        node._a = self
+        node._da = d_x
+        node._b = b
+        node._db = d_y
+        node.const = const
+        node.grad = 0.0
+        node.label = ""
+        node._mark = None
+        return node
+
+    def __pow__(self, other: Operand) -> Value:
+        """x ** y, with IEEE results (inf, nan) instead of exceptions."""
+        x = self.data
+        if isinstance(other, Value):
+            b, y, const = other, other.data, None
+        else:
+            c = as_float(other)  # a number: folded into the node as const, not a leaf
+            if c is None:
+                return NotImplemented
+            b, y, const = None, c, c
+        out = _pow(x, y)
+        d_x = _power_rule(x, y)  # d(x^y)/dx = y x^(y-1) (0 for y = 0, as PyTorch)
+        d_y = _exponent_grad(x, y, out) if b is not None else 0.0  # d(x^y)/dy = x^y ln x
+        node = _new(Value)  # Value._make(...), written out: this is the hot path
+        node.data = out
+        node.op = "**"
+        node._a = self
+        node._da = d_x
+        node._b = b
+        node._db = d_y
+        node.const = const
+        node.grad = 0.0
+        node.label = ""
+        node._mark = None
+        return node
+
+    def exp(self) -> Value:
+        """e ** x (inf on overflow)."""
+        x = self.data
+        out = _exp(x)
+        d_x = out  # d exp(x)/dx = exp(x)
+        node = _new(Value)  # Value._make(...), written out: this is the hot path
+        node.data = out
+        node.op = "exp"
+        node._a = self
+        node._da = d_x
+        node._b = None
+        node._db = 0.0
+        node.const = None
+        node.grad = 0.0
+        node.label = ""
+        node._mark = None
+        return node
+
+    def log(self) -> Value:
+        """Natural logarithm: -inf at 0 and nan below 0, as in IEEE 754."""
+        x = self.data
+        out = _log(x)
+        d_x = _div(1.0, x)  # d ln(x)/dx = 1/x
+        node = _new(Value)  # Value._make(...), written out: this is the hot path
+        node.data = out
+        node.op = "log"
+        node._a = self
+        node._da = d_x
+        node._b = None
+        node._db = 0.0
+        node.const = None
+        node.grad = 0.0
+        node.label = ""
+        node._mark = None
+        return node
+
+    def sigmoid(self) -> Value:
+        """1 / (1 + e^-x), computed without overflow over the whole float range."""
+        x = self.data
+        out = _sigmoid(x)
+        d_x = out * (1.0 - out)  # d sigmoid(x)/dx = s (1 - s)
+        node = _new(Value)  # Value._make(...), written out: this is the hot path
+        node.data = out
+        node.op = "sigmoid"
+        node._a = self
+        node._da = d_x
+        node._b = None
+        node._db = 0.0
+        node.const = None
+        node.grad = 0.0
+        node.label = ""
+        node._mark = None
+        return node
+
+    def tanh(self) -> Value:
+        """Hyperbolic tangent."""
+        x = self.data
+        out = _tanh(x)
+        d_x = 1.0 - out * out  # d tanh(x)/dx = 1 - tanh(x)^2
+        node = _new(Value)  # Value._make(...), written out: this is the hot path
+        node.data = out
+        node.op = "tanh"
+        node._a = self
+        node._da = d_x
+        node._b = None
+        node._db = 0.0
+        node.const = None
+        node.grad = 0.0
+        node.label = ""
+        node._mark = None
+        return node
+
+    def relu(self) -> Value:
+        """max(0, x); the derivative at 0 is taken as 0, and nan passes through."""
+        x = self.data
+        out = _relu(x)
+        d_x = _step(x)  # 1 if x > 0 else 0: a gate, it selects the gradient
+        node = _new(Value)  # Value._make(...), written out: this is the hot path
+        node.data = out
+        node.op = "relu"
+        node._a = self
+        node._da = d_x
+        node._b = None
+        node._db = 0.0
+        node.const = None
+        node.grad = 0.0
+        node.label = ""
+        node._mark = None
+        return node
+
+    def softplus(self) -> Value:
+        """ln(1 + e^x), stable for large |x|; its derivative is sigmoid(x)."""
+        x = self.data
+        out = _softplus(x)
+        d_x = _sigmoid(x)  # d softplus(x)/dx = sigmoid(x)
+        node = _new(Value)  # Value._make(...), written out: this is the hot path
+        node.data = out
+        node.op = "softplus"
+        node._a = self
+        node._da = d_x
+        node._b = None
+        node._db = 0.0
+        node.const = None
+        node.grad = 0.0
+        node.label = ""
+        node._mark = None
+        return node
+
+    def sqrt(self) -> Value:
+        """The square root: nan below 0, as in IEEE 754."""
+        x = self.data
+        out = _sqrt(x)
+        d_x = _div(0.5, out)  # d sqrt(x)/dx = 1 / (2 sqrt(x)), inf at 0
+        node = _new(Value)  # Value._make(...), written out: this is the hot path
+        node.data = out
+        node.op = "sqrt"
+        node._a = self
+        node._da = d_x
+        node._b = None
+        node._db = 0.0
+        node.const = None
+        node.grad = 0.0
+        node.label = ""
+        node._mark = None
+        return node
+
+    def abs(self) -> Value:
+        """The absolute value |x|; its derivative at 0 is taken as 0, as torch.sign."""
+        x = self.data
+        out = _abs(x)
+        d_x = _sign(x)  # d |x|/dx = sign(x)
+        node = _new(Value)  # Value._make(...), written out: this is the hot path
+        node.data = out
+        node.op = "abs"
+        node._a = self
+        node._da = d_x
+        node._b = None
+        node._db = 0.0
+        node.const = None
+        node.grad = 0.0
+        node.label = ""
+        node._mark = None
+        return node
+
+    def sin(self) -> Value:
+        """The sine (nan at +-inf)."""
+        x = self.data
+        out = _sin(x)
+        d_x = _cos(x)  # d sin(x)/dx = cos(x)
+        node = _new(Value)  # Value._make(...), written out: this is the hot path
+        node.data = out
+        node.op = "sin"
+        node._a = self
+        node._da = d_x
+        node._b = None
+        node._db = 0.0
+        node.const = None
+        node.grad = 0.0
+        node.label = ""
+        node._mark = None
+        return node
+
+    def cos(self) -> Value:
+        """The cosine (nan at +-inf)."""
+        x = self.data
+        out = _cos(x)
+        d_x = -_sin(x)  # d cos(x)/dx = -sin(x)
+        node = _new(Value)  # Value._make(...), written out: this is the hot path
+        node.data = out
+        node.op = "cos"
+        node._a = self
+        node._da = d_x
+        node._b = None
+        node._db = 0.0
+        node.const = None
+        node.grad = 0.0
+        node.label = ""
+        node._mark = None
+        return node
 
     # -- structure -------------------------------------------------------------------
     @property
@@ -134,7 +456,7 @@ class Value:
         if a is None:
             return ()
         if type(a) is tuple:  # an n-ary sum: d(sum)/d(term) = 1, not stored per node
-            return (1.0,) * len(a)
+            return (1.0,) * len(a) if self._da is None else self._da  # type: ignore[no-any-return]
         return (self._da,) if self._b is None else (self._da, self._db)
 
     @property
@@ -171,13 +493,11 @@ class Value:
                 continue
             c = as_float(term)
             if c is None:
-                raise TypeError(
-                    f"Value.sum() term {i} must be a Value or a real number, "
-                    f"got {type(term).__name__}: {term!r}"
-                )
+                raise TypeError(_("Value.sum() term {i} must be a Value or a real number, got {kind}: {value!r}")
+                                .format(i=i, kind=type(term).__name__, value=term))
             const = c if const is None else const + c
         if not values:
-            raise ValueError("Value.sum() needs at least one Value among its terms, got none")
+            raise ValueError(_("Value.sum() needs at least one Value among its terms, got none"))
         if const is not None:
             total += const
         if len(values) <= 2:  # the ordinary one- or two-operand node
@@ -185,7 +505,12 @@ class Value:
             return _make(total, "+", values[0], 1.0, b, 1.0, const)
         return _make(total, "+", tuple(values), None, None, 0.0, const)  # d/dterm = 1: see local_grads
 
-    # -- derived operations ----------------------------------------------------------------
+    @staticmethod
+    def logsumexp(values: Iterable[Operand]) -> Value:
+        """ln(e^x_1 + ... + e^x_n) as one node: `deltagrad.autograd.logsumexp`."""
+        return logsumexp(values)
+
+    # -- derived operations: written with the primitives, by identities exact in IEEE ------
     def __neg__(self) -> Value:
         return self * -1.0  # -a = a * (-1)
 
@@ -198,7 +523,7 @@ class Value:
         c = as_float(other)
         if c is None:
             return NotImplemented
-        return self + (-c)  # a - c = a + (-c), exact in IEEE arithmetic
+        return self + (-c)  # a - c = a + (-c)
 
     def __rsub__(self, other: Operand) -> Value:
         if as_float(other) is None:
@@ -208,18 +533,11 @@ class Value:
     def __rmul__(self, other: Operand) -> Value:
         return self * other  # c a = a c
 
-    def __truediv__(self, other: Operand) -> Value:
-        if isinstance(other, Value):
-            return self * other**-1.0  # a / b = a * b^-1
+    def __rtruediv__(self, other: Operand) -> Value:
         c = as_float(other)
         if c is None:
             return NotImplemented
-        return self * _div(1.0, c)  # a / c = a * (1/c)
-
-    def __rtruediv__(self, other: Operand) -> Value:
-        if as_float(other) is None:
-            return NotImplemented
-        return self**-1.0 * other  # c / a = a^-1 * c
+        return Value(c) / self  # c / a: the numerator becomes a leaf, the division stays true
 
     def __rpow__(self, other: Operand) -> Value:
         c = as_float(other)
@@ -228,35 +546,100 @@ class Value:
         return Value(c) ** self  # c ** a: the base becomes a leaf so that d/da is recorded
 
     # -- differentiation -------------------------------------------------------------------
-    def backward(self) -> None:
-        """Add d(self)/d(node) to ``.grad`` of every node of the graph, self included.
+    def backward(self, gradient: float = 1.0) -> None:
+        """Add ``gradient`` times d(self)/d(node) to ``.grad`` of every node, self included.
 
-        The pass's gradients are summed in each node's scratch slot and added to ``.grad``
-        once per node, so calling it twice adds exactly the same amount again. A relu that was off passes
-        exactly 0 on (it selects, it does not multiply), so an inf gradient does not become
-        nan there. The graph has no reference cycles, so the cyclic garbage collector is
-        paused while the pass runs (it would walk the whole live graph, again and again).
+        ``gradient`` is the seed dL/d(self), as in ``torch.Tensor.backward(gradient)``. The
+        pass uses the local derivatives stored when each node was made, that is, the
+        numbers of the forward pass. Its gradients are summed in each node's scratch slot
+        and added to ``.grad`` once per node, so calling it twice adds exactly the same
+        amount again. A relu that was off passes exactly 0 on (it selects, it does not
+        multiply), so an inf gradient does not become nan there. The graph has no reference
+        cycles, so the cyclic garbage collector is paused while the pass runs (it would
+        walk the whole live graph, again and again).
         """
-        reverse_pass(self)
+        reverse_pass(self, seed=to_float(gradient, "backward() gradient"))
 
 
-def reverse_pass(root: Value, wanted: Sequence[Value] = (), accumulate: bool = True) -> list[float]:
+def logsumexp(values: Iterable[Operand]) -> Value:
+    """ln(e^x_1 + ... + e^x_n) as one node, stable for any x: the largest x is shifted out.
+
+    Numbers among ``values`` become constant leaves. The local derivative for x_i is
+    e^(x_i - out), the softmax, which sums to 1.
+    """
+    terms = _operands(values, "logsumexp()")
+    xs = [t.data for t in terms]
+    out = _logsumexp(xs)  # m + ln sum e^(x_i - m), m = max x_i
+    d_xs = tuple([_exp(x - out) for x in xs])  # d out/dx_i = e^(x_i - out), the softmax
+    node = _new(Value)
+    node.data = out
+    node.op = "logsumexp"
+    node._a = terms
+    node._da = d_xs
+    node._b = None
+    node._db = 0.0
+    node.const = None
+    node.grad = 0.0
+    node.label = ""
+    node._mark = None
+    return node
+
+
+def _operands(values: object, who: str) -> tuple[Value, ...]:
+    """``values`` as a tuple of Values (numbers as constant leaves): TypeError, ValueError."""
+    if isinstance(values, (str, bytes, Value, set, frozenset, dict)) or not isinstance(values, Iterable):
+        raise TypeError(_("{who} expects a list of Values, got {kind}").format(who=who, kind=type(values).__name__))
+    out = []
+    for i, v in enumerate(values):
+        if not isinstance(v, Value):
+            v = Value(to_float(v, f"{who} values[{i}]"))
+        out.append(v)
+    if not out:
+        raise ValueError(_("{who} needs at least one value, got none").format(who=who))
+    return tuple(out)
+
+
+class _GCPause:
+    """The cyclic GC paused while any reverse pass runs, and restored by the last one.
+
+    Passes from several threads overlap: a count of running passes, under a lock, so that
+    the state seen by the first pass to start is the state the last one to end restores.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._running = 0
+        self._was_enabled = False
+
+    def __enter__(self) -> None:
+        with self._lock:
+            if self._running == 0:
+                self._was_enabled = gc.isenabled()
+                gc.disable()
+            self._running += 1
+
+    def __exit__(self, *exc: object) -> None:
+        with self._lock:
+            self._running -= 1
+            if self._running == 0 and self._was_enabled:
+                gc.enable()
+
+
+_GC_PAUSE = _GCPause()
+
+
+def reverse_pass(root: Value, wanted: Sequence[Value] = (), accumulate: bool = True,
+                 seed: float = 1.0) -> list[float]:
     """`Value.backward`'s pass, with the cyclic GC paused (and restored in ``finally``).
 
-    Returns d(root)/d(v) for each of ``wanted`` (0.0 where root does not depend on it);
-    with ``accumulate=False`` no ``.grad`` changes (for `autograd.grad`).
+    Returns ``seed`` times d(root)/d(v) for each of ``wanted`` (0.0 where root does not
+    depend on it); with ``accumulate=False`` no ``.grad`` changes (for `autograd.grad`).
     """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        with _SORT_LOCK:
-            for v in wanted:
-                v._mark = _ABSENT  # still there after the pass: not in the graph
-            _backward(root, accumulate)
-            return [0.0 if v._mark is _ABSENT else v._mark for v in wanted]
-    finally:
-        if enabled:
-            gc.enable()
+    with _GC_PAUSE, _SORT_LOCK:
+        for v in wanted:
+            v._mark = _ABSENT  # still there after the pass: not in the graph
+        _backward(root, accumulate, seed)
+        return [0.0 if v._mark is _ABSENT else v._mark for v in wanted]
 
 
 _ABSENT = object()
@@ -266,7 +649,7 @@ _new = object.__new__
 _make = Value._make
 
 
-def _backward(root: Value, accumulate: bool = True) -> None:
+def _backward(root: Value, accumulate: bool = True, seed: float = 1.0) -> None:
     """The reverse pass: adds each node's gradient to its ``.grad`` (with ``accumulate``),
     and leaves it in the node's ``_mark`` slot either way (where `autograd.grad` reads it).
 
@@ -278,7 +661,7 @@ def _backward(root: Value, accumulate: bool = True) -> None:
     with _SORT_LOCK:
         order = _order(root)
         emitted = root._mark  # the marker _order left on every node
-        root._mark = 1.0  # d(root)/d(root)
+        root._mark = seed  # dL/d(root)
         for node in reversed(order):
             g = node._mark  # left there: the next sort treats a number as "not visited"
             if accumulate:
@@ -294,10 +677,16 @@ def _backward(root: Value, accumulate: bool = True) -> None:
                 a._mark = g * node._da if t is emitted else t + g * node._da
                 t = b._mark
                 b._mark = g * node._db if t is emitted else t + g * node._db
-            elif type(a) is tuple:  # an n-ary sum: every local derivative is 1, and g * 1.0 is g
-                for child in a:
-                    t = child._mark
-                    child._mark = g if t is emitted else t + g
+            elif type(a) is tuple:
+                das = node._da
+                if das is None:  # an n-ary sum: every local derivative is 1, and g * 1.0 is g
+                    for child in a:
+                        t = child._mark
+                        child._mark = g if t is emitted else t + g
+                else:
+                    for child, da in zip(a, das):
+                        t = child._mark
+                        child._mark = g * da if t is emitted else t + g * da
             else:
                 da = node._da
                 # a gate that is off (relu) passes exactly 0, whatever g is: inf * 0 is nan
@@ -360,67 +749,6 @@ def _order(root: Value) -> list[Value]:
 def topological_sort(root: Value) -> list[Value]:
     """Every node reachable from ``root`` once, each after all of its inputs (no recursion)."""
     if not isinstance(root, Value):
-        raise TypeError(f"topological_sort() expects a Value, got {type(root).__name__}")
+        raise TypeError(_("topological_sort() expects a Value, got {kind}").format(kind=type(root).__name__))
     return _order(root)
 
-
-# -- the op table's methods ------------------------------------------------------------------
-def method_source(op: Op) -> str:
-    """The source of the `Value` method made from ``op``'s table entry (shown for readers).
-
-    The node is built inline (what `Value._make` does) rather than by a call: this is the
-    hot path of every forward pass.
-    """
-    name, method = op.name, op.method_name
-    locals_ = op.local
-
-    def node(indent: str, da: str, b: str, db: str, const: str) -> str:
-        return (
-            f"{indent}node = _new(Value)\n"
-            f"{indent}node.data = out\n"
-            f"{indent}node.grad = 0.0\n"
-            f"{indent}node.label = ''\n"
-            f"{indent}node.op = {name!r}\n"
-            f"{indent}node.const = {const}\n"
-            f"{indent}node._a = self\n"
-            f"{indent}node._da = {da}\n"
-            f"{indent}node._b = {b}\n"
-            f"{indent}node._db = {db}\n"
-            f"{indent}node._mark = None\n"
-            f"{indent}return node\n"
-        )
-
-    if op.arity == 1:
-        return (
-            f"def {method}(self):\n"
-            f"    x = self.data\n"
-            f"    out = {op.value}\n"
-            + node("    ", locals_[0], "None", "0.0", "None")
-        )
-    # binary: the second operand is a Value, or a number folded into the node as const
-    return (
-        f"def {method}(self, other):\n"
-        f"    x = self.data\n"
-        f"    if isinstance(other, Value):\n"
-        f"        y = other.data\n"
-        f"        out = {op.value}\n"
-        + node("        ", locals_[0], "other", locals_[1], "None")
-        + f"    y = as_float(other)\n"
-        f"    if y is None:\n"
-        f"        return NotImplemented\n"
-        f"    out = {op.value}\n"
-        + node("    ", locals_[0], "None", "0.0", "y")
-    )
-
-
-def _install(op: Op) -> None:
-    namespace: dict[str, Any] = {**HELPERS, "_new": _new, "as_float": as_float, "Value": Value}
-    exec(compile(method_source(op), f"<deltagrad op {op.name}>", "exec"), namespace)  # noqa: S102
-    function = namespace[op.method_name]
-    function.__doc__ = f"{op.doc}\n\n{op.text}."
-    function.__qualname__ = f"Value.{op.method_name}"
-    setattr(Value, op.method_name, function)
-
-
-for _op in OPS.values():
-    _install(_op)

@@ -1,10 +1,10 @@
 """Gradients of gradients: `grad(..., create_graph=True)`, Hessians, Hessian-vector products.
 
 `Value.backward` multiplies floats: fast, but its gradients cannot be differentiated again.
-`grad` can also run the chain rule on `Value`s, with each op's derivative written as
-Value operations in its op-table entry (``value_local``): the gradient is then a graph of
-its own, which `grad`, `backward`, `compile_graph` and `draw_dot` take like any other, to
-any order.
+`grad` can also run the chain rule on `Value`s: each op's rule, read once with symbolic
+operands (`autograd.trace`), is evaluated on Values, so the gradient is a graph of its
+own, which `grad`, `backward`, `compile_graph` and `draw_dot` take like any other, to any
+order. Both use the numbers of the forward pass (see `value_locals`).
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from .engine import Value, as_float, reverse_pass, topological_sort
-from .ops import GATES, OPS
+from .ops import GATES
+from .trace import value_locals
 
 Scalar = Value | float
 
@@ -74,15 +75,11 @@ def _value_pass(root: Value) -> dict[Value, Scalar]:
         g = grads.get(node)
         if g is None or not node.op:
             continue
-        spec = OPS[node.op]
         operands = node.inputs
         if node.op == "+":
             locals_: tuple[Any, ...] = (1.0,) * len(operands)
-        elif spec.arity == 1:
-            locals_ = spec.value_local(operands[0], None, node)
         else:
-            second: Any = operands[1] if node.const is None else node.const
-            locals_ = spec.value_local(operands[0], second, node)
+            locals_ = value_locals(node)
         for k, child in enumerate(operands):
             local = locals_[k]
             if node.op in GATES:  # selects: the gradient or exactly 0

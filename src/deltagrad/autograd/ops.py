@@ -1,34 +1,47 @@
-"""The op table: every primitive operation, declared once.
+"""The op table: what every reader of a graph needs to know about each primitive op.
 
-An entry says everything each reader of the graph needs to know about one op:
+The ops themselves, their values and their derivatives, are the `Value` methods in
+`deltagrad.autograd.engine` (``Value.tanh``, ``Value.__mul__``, ...): ordinary Python,
+written once. This module holds what those methods call and what people read:
 
-- ``value``: its float forward, as a Python expression in ``x`` (and ``y``, the second
-  operand or a folded number);
-- ``local``: d(out)/d(operand) for each operand, as expressions in ``x``, ``y`` and
-  ``out``. The engine evaluates these strings when it builds a node and the compiler
-  pastes them into the code it generates, so eager and compiled agree bit for bit;
-- ``value_local``: the same derivatives written as `Value` operations, so that a gradient
-  can itself be differentiated (`autograd.grad(..., create_graph=True)`);
-- ``text``: the derivative for people, shown by the picture, the stepper and the demo;
-- ``symbol`` and ``formula``: how the op is written in a picture or an explanation.
+- the float helpers the rules call (``_exp``, ``_div``, ...), each with the IEEE 754
+  result (inf, nan) where Python's ``math`` raises. The JavaScript runtime
+  (``js/runtime.js``) has one function of the same name for each;
+- for a helper that is a derivative with branches (relu's step, the power rule), its
+  form on `Value`s, so that a gradient can be differentiated again: `VALUE_FORMS`;
+- the table `OPS`: for each op the text for people (``text``, ``local_text``,
+  ``symbol``), its PyTorch spelling (``torch``), and whether it is a gate.
 
-Adding an op is one `Op(...)` in `OPS` (plus a float helper here if it needs one): the
-engine gives `Value` a method of that name, `compile_graph`, `draw_dot`, `gradcheck` and
-the higher-order `grad` read the same entry, and the test suite walks the table.
+`deltagrad.autograd.trace` reads each method once with symbolic operands, which gives
+the source the compiler writes (Python or JavaScript) and the derivative on `Value`s that
+`grad(create_graph=True)` uses. Adding an op is a method in the engine, an `Op(...)`
+here, and a helper (with its JavaScript twin) if the float forward needs one.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+from deltagrad.i18n import _
 
 _NAN = float("nan")
 _INF = float("inf")
 
 
 # -- float helpers: IEEE 754 results (inf, nan) where Python's math raises -----------------
+def _div(a: float, b: float) -> float:
+    """``a / b``, a true division, with IEEE 754 results for a zero divisor."""
+    try:
+        return a / b
+    except ZeroDivisionError:
+        if a == 0.0 or a != a:
+            return _NAN
+        return math.copysign(_INF, a) * math.copysign(1.0, b)
+
+
 def _pow(base: float, exponent: float) -> float:
     """``base ** exponent`` with IEEE 754 results (inf, nan) instead of exceptions."""
     if exponent == -1.0:
@@ -50,17 +63,18 @@ def _pow(base: float, exponent: float) -> float:
 
 
 def _power_rule(base: float, exponent: float) -> float:
-    """d(base^exponent)/d(base) = exponent * base^(exponent - 1); 0 for exponent 0 (as PyTorch)."""
-    if exponent == 0.0:
-        return 0.0
-    return exponent * _pow(base, exponent - 1.0)
+    """d(x^y)/dx = y x^(y-1); 0 where y = 0 and x^(y-1) is not finite (x = 0: as PyTorch)."""
+    p = _pow(base, exponent - 1.0)
+    if exponent == 0.0 and not math.isfinite(p):
+        return 0.0  # y x^(y-1) would be 0 * inf
+    return exponent * p
 
 
 def _exponent_grad(base: float, exponent: float, out: float) -> float:
-    """d(a^b)/db = a^b ln a; 0 where a = 0 and b >= 0 (as PyTorch), nan for a < 0."""
-    if base > 0.0:
-        return out * math.log(base)
-    return 0.0 if base == 0.0 and exponent >= 0.0 else _NAN
+    """d(x^y)/dy = x^y ln x; 0 where x = 0 and y >= 0 (as PyTorch), -inf at 0^y for y < 0."""
+    if base == 0.0 and exponent >= 0.0:
+        return 0.0
+    return out * _log(base)
 
 
 def _exp(x: float) -> float:
@@ -75,24 +89,18 @@ def _log(x: float) -> float:
     """ln x with IEEE results: -inf at 0, nan below 0."""
     if x > 0.0:
         return math.log(x)
-    return -_INF if x == 0.0 else _NAN
-
-
-def _div(a: float, b: float) -> float:
-    """``a / b`` with IEEE 754 results for a zero divisor."""
-    try:
-        return a / b
-    except ZeroDivisionError:
-        if a == 0.0 or a != a:
-            return _NAN
-        return math.copysign(_INF, a) * math.copysign(1.0, b)
+    if x == 0.0:
+        return -_INF
+    return x if x != x else _NAN
 
 
 def _sigmoid(x: float) -> float:
     """1 / (1 + e^-x) without overflow: for x < 0 the same value as e^x / (1 + e^x)."""
     if x >= 0.0:
         return 1.0 / (1.0 + math.exp(-x))
-    e = math.exp(x)  # e^x < 1 here: no overflow
+    if x != x:
+        return x
+    e = _exp(x)  # e^x < 1 here: no overflow
     return e / (1.0 + e)
 
 
@@ -103,164 +111,214 @@ def _softplus(x: float) -> float:
     return (x if x > 0.0 else 0.0) + math.log1p(math.exp(-abs(x)))
 
 
+_tanh = math.tanh  # never raises: tanh is in [-1, 1], nan for nan
+
+
+def _relu(x: float) -> float:
+    """max(0, x); nan passes through."""
+    return x if not x <= 0.0 else 0.0
+
+
 def _step(x: float) -> float:
     """relu's derivative: 1 where x > 0, else 0 (0 at the kink, as PyTorch)."""
     return 1.0 if x > 0.0 else 0.0
 
 
-# The names the expressions below may call: the engine and the generated code see these.
-HELPERS: dict[str, Any] = {
+def _sqrt(x: float) -> float:
+    """The square root: nan below 0, -0.0 at -0.0 (IEEE), inf at inf."""
+    if x >= 0.0:
+        return math.sqrt(x)
+    return x if x != x else _NAN
+
+
+_abs = math.fabs  # |x|, never raises
+
+
+def _sign(x: float) -> float:
+    """abs's derivative: -1, 0 or 1 (0 at 0, as torch.sign), nan for nan."""
+    if x > 0.0:
+        return 1.0
+    if x < 0.0:
+        return -1.0
+    return 0.0 if x == 0.0 else x
+
+
+def _sin(x: float) -> float:
+    """sin x; nan at +-inf (IEEE) where math.sin raises."""
+    return math.sin(x) if math.isfinite(x) else x - x
+
+
+def _cos(x: float) -> float:
+    """cos x; nan at +-inf (IEEE) where math.cos raises."""
+    return math.cos(x) if math.isfinite(x) else x - x
+
+
+def _logsumexp(xs: Sequence[float]) -> float:
+    """ln(sum e^x_i), shifted by the largest x so that no e^x overflows: m + ln sum e^(x_i - m).
+
+    The terms are added left to right (the JavaScript runtime does the same). nan if any x
+    is nan; +inf if any is +inf; -inf if all are -inf.
+    """
+    m = -_INF
+    for x in xs:
+        if x != x:
+            return x
+        if x > m:
+            m = x
+    if m == _INF or m == -_INF:
+        return m
+    total = 0.0
+    for x in xs:
+        total += math.exp(x - m)  # x - m <= 0: no overflow
+    return m + math.log(total)
+
+
+# The helpers by the name the rules call them with: the engine, the compiled code and the
+# tracer see these. JavaScript's runtime has each one without the underscore.
+HELPERS: dict[str, Callable[..., float]] = {
+    "_div": _div,
     "_pow": _pow,
     "_power_rule": _power_rule,
     "_exponent_grad": _exponent_grad,
     "_exp": _exp,
     "_log": _log,
-    "_div": _div,
     "_sigmoid": _sigmoid,
     "_softplus": _softplus,
-    "_tanh": math.tanh,
+    "_tanh": _tanh,
+    "_relu": _relu,
     "_step": _step,
-    "_INF": _INF,
-    "_NAN": _NAN,
+    "_sqrt": _sqrt,
+    "_abs": _abs,
+    "_sign": _sign,
+    "_sin": _sin,
+    "_cos": _cos,
+    "_logsumexp": _logsumexp,
 }
 
-# Value-level derivatives get the operands as Values (y may be a float: a folded number)
-# and the node itself as ``out``; they return one Value or float per operand.
-ValueLocal = Callable[[Any, Any, Any], tuple[Any, ...]]
+
+# -- derivative helpers on Values (for gradients of gradients) -----------------------------
+# A helper that is an op's forward is, on Values, that op (``_tanh(v)`` is ``v.tanh()``: see
+# `deltagrad.autograd.trace`). The derivative helpers below have branches; on Values they
+# keep every dependence on the operands, and are a number only where the derivative is
+# constant (a step) or does not exist. Each one's ``.data`` equals the float helper's, to the bit.
+def _data(v: Any) -> float:
+    return v.data if hasattr(v, "data") else v  # type: ignore[no-any-return]
+
+
+def _step_on_values(x: Any) -> float:
+    return _step(_data(x))  # 0 or 1: its own derivative is 0
+
+
+def _sign_on_values(x: Any) -> float:
+    return _sign(_data(x))  # -1, 0 or 1: its own derivative is 0
+
+
+def _power_rule_on_values(base: Any, exponent: Any) -> Any:
+    # y x^(y-1), a Value in both x and y, so that d/dy at y = 0 is x^-1 (not 0)
+    if _data(exponent) == 0.0 and not math.isfinite(_pow(_data(base), -1.0)):
+        return 0.0  # at x = 0 the float rule's convention (PyTorch's); d/dy is infinite there
+    return exponent * base ** (exponent - 1.0)
+
+
+def _exponent_grad_on_values(base: Any, exponent: Any, out: Any) -> Any:
+    if _data(base) == 0.0 and _data(exponent) >= 0.0:
+        return 0.0  # 0^y = 0 for every y > 0 nearby: constant in y
+    return out * base.log()
+
+
+VALUE_FORMS: dict[str, Callable[..., Any]] = {
+    "_step": _step_on_values,
+    "_sign": _sign_on_values,
+    "_power_rule": _power_rule_on_values,
+    "_exponent_grad": _exponent_grad_on_values,
+}
 
 
 @dataclass(frozen=True)
 class Op:
-    """One primitive operation: how to compute it, differentiate it and show it."""
+    """One primitive operation as people and other tools read it (the rule is the method)."""
 
-    name: str  # Value.op, and for unary ops the name of the Value method
-    arity: int  # 1, or 2 (the second operand a Value or a number folded into the node)
-    value: str  # float forward, in x (and y)
-    local: tuple[str, ...]  # d(out)/d(operand) per operand, in x, y and out
-    value_local: ValueLocal  # the same derivatives as Value operations
-    text: str  # the derivative for people
+    name: str  # Value.op: the key of the table
+    arity: int  # 1, 2 (the second operand a Value or a number folded into the node), or 0: n-ary
     symbol: str  # as drawn in a picture
-    formula: str  # the forward for people, in x (and y)
-    doc: str  # the docstring of the Value method
+    text: str  # the derivative for people
+    local_text: tuple[str, ...]  # each local derivative for people, in x, y and out
+    torch: str  # the same op in PyTorch, in x (and y; ``xs`` for an n-ary op)
+    method: str = ""  # the Value method (or engine function) that applies it, when not ``name``
     gate: bool = False  # the local derivative is 0 or 1 and selects the gradient (relu)
-    method: str = ""  # the Value method's name, when not ``name`` (the operators)
-    torch: str = ""  # the same op in PyTorch, in x (and y), for `autograd.torch_source`
-    local_text: tuple[str, ...] = ()  # each local derivative for people, in x, y and out
 
     @property
     def method_name(self) -> str:
-        """The name of the `Value` method that applies this op."""
+        """The name of the `Value` method (for an n-ary op: the engine function) that applies it."""
         return self.method or self.name
+
+    def apply(self, *operands: Any) -> Any:
+        """The op applied to ``operands`` (Values, or a number as a binary op's second)."""
+        from . import engine
+
+        if self.arity == 0:
+            return getattr(engine, self.method_name)(list(operands))
+        return getattr(engine.Value, self.method_name)(*operands)
 
     def evaluate(self, x: float, y: float = 0.0) -> float:
         """The op's float value at ``x`` (and ``y``)."""
-        return _compiled(self.value, ("x", "y"))(x, y)  # type: ignore[no-any-return]
+        from .engine import Value
+
+        return float(self.apply(Value(x), y).data if self.arity == 2 else self.apply(Value(x)).data)
 
     def local_grads(self, x: float, y: float = 0.0) -> tuple[float, ...]:
         """d(out)/d(operand) for each operand at ``x`` (and ``y``), in floats."""
-        out = self.evaluate(x, y)
-        return tuple(_compiled(expr, ("x", "y", "out"))(x, y, out) for expr in self.local)
+        from .engine import Value
+
+        node = self.apply(Value(x), Value(y)) if self.arity == 2 else self.apply(Value(x))
+        return tuple(node.local_grads)
 
 
 def float_function(name: str) -> Callable[[float], float]:
     """The float forward of the unary op ``name`` as a function (plain-float inference)."""
     op = OPS.get(name)
     if op is None or op.arity != 1:
-        raise ValueError(f"no unary op {name!r} in the table; expected one of {', '.join(UNARY)}")
-    return _compiled(op.value, ("x",))
+        raise ValueError(_("no unary op {name!r} in the table; expected one of {names}").format(
+            name=name, names=", ".join(UNARY)))
+    from .trace import forward_helper
 
-
-_CACHE: dict[tuple[str, tuple[str, ...]], Callable[..., float]] = {}
-
-
-def _compiled(expr: str, args: tuple[str, ...]) -> Callable[..., float]:
-    """A table expression as a function of ``args`` (for tools; the engine inlines them)."""
-    key = (expr, args)
-    if key not in _CACHE:
-        _CACHE[key] = eval(f"lambda {', '.join(args)}: {expr}", dict(HELPERS))  # noqa: S307
-    return _CACHE[key]
-
-
-def _add_locals(x: Any, y: Any, out: Any) -> tuple[Any, ...]:
-    return (1.0, 1.0)
-
-
-def _mul_locals(x: Any, y: Any, out: Any) -> tuple[Any, ...]:
-    return (y, x)  # d(xy)/dx = y, d(xy)/dy = x
-
-
-def _pow_locals(x: Any, y: Any, out: Any) -> tuple[Any, ...]:
-    b = y.data if hasattr(y, "data") else y
-    # d/dx = y x^(y-1) (0 for y = 0, as the float rule); d/dy = x^y ln x (0 at x = 0, y >= 0)
-    d_base = 0.0 if b == 0.0 else (x ** (y - 1.0)) * y
-    a = x.data
-    d_exp = out * x.log() if a > 0.0 else _exponent_grad(a, b, out.data)
-    return (d_base, d_exp)
+    return HELPERS[forward_helper(op)]
 
 
 OPS: dict[str, Op] = {}
 
 
 def register(op: Op) -> Op:
-    """Add ``op`` to the table (the engine then gives `Value` its method)."""
+    """Add ``op`` to the table (its method must exist in the engine)."""
     if op.name in OPS:
-        raise ValueError(f"op {op.name!r} is already in the table")
-    if op.arity not in (1, 2) or len(op.local) != op.arity or len(op.local_text) not in (0, op.arity):
-        raise ValueError(f"op {op.name!r}: arity {op.arity} needs one local derivative (and text) per operand")
+        raise ValueError(_("op {name!r} is already in the table").format(name=op.name))
+    if op.arity not in (0, 1, 2) or len(op.local_text) != max(op.arity, 1):
+        raise ValueError(_("op {name!r}: arity {arity} needs one local derivative text per operand").format(
+            name=op.name, arity=op.arity))
     OPS[op.name] = op
     return op
 
 
-register(Op(
-    "+", 2, "x + y", ("1.0", "1.0"), _add_locals,
-    text="d(x + y)/dx = 1,  d(x + y)/dy = 1", symbol="+", formula="x + y",
-    doc="x + y (a number is folded into the node as ``const``)", method="__add__", torch="x + y", local_text=("1", "1"),
-))
-register(Op(
-    "*", 2, "x * y", ("y", "x"), _mul_locals,
-    text="d(x y)/dx = y,  d(x y)/dy = x", symbol="·", formula="x · y",
-    doc="x * y (a number is folded into the node as ``const``)", method="__mul__", torch="x * y", local_text=("y", "x"),
-))
-register(Op(
-    "**", 2, "_pow(x, y)", ("_power_rule(x, y)", "_exponent_grad(x, y, out)"), _pow_locals,
-    text="d(x^y)/dx = y x^(y-1),  d(x^y)/dy = x^y ln x", symbol="^", formula="x ^ y",
-    doc="x ** y, with IEEE results (inf, nan) instead of exceptions", method="__pow__", torch="x ** y",
-    local_text=("y x^(y - 1)", "x^y ln x"),
-))
-register(Op(
-    "exp", 1, "_exp(x)", ("out",), lambda x, y, out: (out,),
-    text="d exp(x)/dx = exp(x)", symbol="exp", formula="exp(x)",
-    doc="e ** self (inf on overflow).", torch="torch.exp(x)", local_text=("out",),
-))
-register(Op(
-    "log", 1, "_log(x)", ("_div(1.0, x)",), lambda x, y, out: (x**-1.0,),
-    text="d ln(x)/dx = 1/x", symbol="log", formula="ln(x)",
-    doc="Natural logarithm: -inf at 0 and nan below 0, as in IEEE 754.", torch="torch.log(x)",
-    local_text=("1/x",),
-))
-register(Op(
-    "sigmoid", 1, "_sigmoid(x)", ("out * (1.0 - out)",), lambda x, y, out: (out * (1.0 - out),),
-    text="d sigmoid(x)/dx = s (1 - s), with s = sigmoid(x)", symbol="σ", formula="sigmoid(x)",
-    doc="1 / (1 + e^-x), computed without overflow over the whole float range.", torch="torch.sigmoid(x)",
-    local_text=("out (1 - out)",),
-))
-register(Op(
-    "tanh", 1, "_tanh(x)", ("1.0 - out * out",), lambda x, y, out: (1.0 - out * out,),
-    text="d tanh(x)/dx = 1 - t^2, with t = tanh(x)", symbol="tanh", formula="tanh(x)",
-    doc="Hyperbolic tangent.", torch="torch.tanh(x)", local_text=("1 - out^2",),
-))
-register(Op(
-    "relu", 1, "x if not x <= 0.0 else 0.0", ("1.0 if x > 0.0 else 0.0",), lambda x, y, out: (_step(x.data),),
-    text="d relu(x)/dx = 1 if x > 0 else 0", symbol="relu", formula="relu(x)",
-    doc="max(0, x); the derivative at 0 is taken as 0, and nan passes through.", gate=True,
-    torch="torch.relu(x)", local_text=("[x > 0]",),
-))
-register(Op(
-    "softplus", 1, "_softplus(x)", ("_sigmoid(x)",), lambda x, y, out: (x.sigmoid(),),
-    text="d softplus(x)/dx = sigmoid(x)", symbol="softplus", formula="ln(1 + exp(x))",
-    doc="ln(1 + e^x), stable for large |x|; its derivative is sigmoid(x).",
-    torch="torch.nn.functional.softplus(x)", local_text=("sigmoid(x)",),
-))
+register(Op("+", 2, "+", "d(x + y)/dx = 1,  d(x + y)/dy = 1", ("1", "1"), "x + y", method="__add__"))
+register(Op("*", 2, "·", "d(x y)/dx = y,  d(x y)/dy = x", ("y", "x"), "x * y", method="__mul__"))
+register(Op("/", 2, "÷", "d(x / y)/dx = 1/y,  d(x / y)/dy = -x/y^2", ("1/y", "-out/y"), "x / y",
+            method="__truediv__"))
+register(Op("**", 2, "^", "d(x^y)/dx = y x^(y-1),  d(x^y)/dy = x^y ln x", ("y x^(y - 1)", "x^y ln x"),
+            "x ** y", method="__pow__"))
+register(Op("exp", 1, "exp", "d exp(x)/dx = exp(x)", ("out",), "torch.exp(x)"))
+register(Op("log", 1, "log", "d ln(x)/dx = 1/x", ("1/x",), "torch.log(x)"))
+register(Op("sigmoid", 1, "σ", "d sigmoid(x)/dx = s (1 - s), with s = sigmoid(x)", ("out (1 - out)",),
+            "torch.sigmoid(x)"))
+register(Op("tanh", 1, "tanh", "d tanh(x)/dx = 1 - t^2, with t = tanh(x)", ("1 - out^2",), "torch.tanh(x)"))
+register(Op("relu", 1, "relu", "d relu(x)/dx = 1 if x > 0 else 0", ("[x > 0]",), "torch.relu(x)", gate=True))
+register(Op("softplus", 1, "softplus", "d softplus(x)/dx = sigmoid(x)", ("sigmoid(x)",),
+            "torch.nn.functional.softplus(x)"))
+register(Op("sqrt", 1, "√", "d sqrt(x)/dx = 1 / (2 sqrt(x))", ("1 / (2 out)",), "torch.sqrt(x)"))
+register(Op("abs", 1, "abs", "d |x|/dx = sign(x) (0 at 0)", ("sign(x)",), "torch.abs(x)"))
+register(Op("sin", 1, "sin", "d sin(x)/dx = cos(x)", ("cos(x)",), "torch.sin(x)"))
+register(Op("cos", 1, "cos", "d cos(x)/dx = -sin(x)", ("-sin(x)",), "torch.cos(x)"))
+register(Op("logsumexp", 0, "logsumexp", "d logsumexp(x)/dx_i = exp(x_i - out) (the softmax)",
+            ("exp(x_i - out)",), "torch.logsumexp(torch.stack([xs]), 0)"))
 
 UNARY = tuple(name for name, op in OPS.items() if op.arity == 1)
 GATES = frozenset(name for name, op in OPS.items() if op.gate)

@@ -15,7 +15,7 @@ import re
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
-from .compile import check_leaves, comment, index_graph, literal, substitute
+from .compile import SUM_CHUNK, check_leaves, comment, index_graph, literal, load_source, substitute
 from .engine import Value, topological_sort
 from .ops import OPS
 
@@ -87,11 +87,15 @@ def torch_source(root: Value, inputs: Sequence[Value] | None = None, *, max_node
         args = [names[index[id(c)]] for c in node.inputs]
         if node.const is not None:
             args.append(literal(node.const))
-        if node.op == "+":
-            expr = " + ".join(args)
-        else:
-            expr = substitute(OPS[node.op].torch, dict(zip(("x", "y"), args)))
-        lines.append(f"{names[i]} = {expr}{comment(node) if node.label != names[i] else ''}")
+        note = comment(node) if node.label != names[i] else ""
+        if node.op == "+":  # a long sum in statements of SUM_CHUNK terms, as compile_graph
+            lines.append(f"{names[i]} = {' + '.join(args[:SUM_CHUNK])}{note}")
+            for k in range(SUM_CHUNK, len(args), SUM_CHUNK):
+                lines.append(f"{names[i]} = {names[i]} + {' + '.join(args[k:k + SUM_CHUNK])}")
+            continue
+        spec = OPS[node.op]
+        names_of = {"xs": ", ".join(args)} if spec.arity == 0 else dict(zip(("x", "y"), args))
+        lines.append(f"{names[i]} = {substitute(spec.torch, names_of)}{note}")
     root_name = names[len(order) - 1]
     lines += ["", f"{root_name}.backward()",
               f"grads = {{{', '.join(f'{names[index[id(v)]]!r}: {names[index[id(v)]]}.grad.item()' for v in leaves)}}}",
@@ -114,9 +118,7 @@ def check_with_torch(root: Value) -> list[TorchRow]:
 
     import_torch()
     source = torch_source(root)
-    namespace: dict[str, Any] = {}
-    exec(compile(source, "<deltagrad torch_source>", "exec"), namespace)  # noqa: S102
-    theirs: dict[str, float] = namespace["grads"]
+    theirs: dict[str, float] = load_source(source, "grads")
     order = topological_sort(root)
     names = _names(order)
     leaves = [(names[i], n) for i, n in enumerate(order) if not n.op]

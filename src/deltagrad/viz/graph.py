@@ -172,13 +172,15 @@ def compose_name(node: Value, name_of: Callable[[Value], str]) -> str:
         if second.op == "**" and second.const == -1.0 and not second.label:  # a · b^−1 is a ÷ b
             return f"{_wrap(operands[0])} ÷ {_wrap(_base(operands[1]))}"
         return f"{_wrap(operands[0])}·{_wrap(operands[1])}"
+    if op == "/":
+        return f"{_wrap(operands[0])} ÷ {_wrap(operands[1]) if c is None else _const(c)}"
     if op == "**":
         if c is not None:
             return f"{_wrap(operands[0], True)}{_SUPERSCRIPTS.get(c, '^' + _const(c))}"
         return f"{_wrap(operands[0], True)}^{_wrap(operands[1], True)}"
     spec = OPS.get(op)
     symbol = spec.symbol if spec is not None else op
-    return f"{symbol}({operands[0]})"
+    return f"{symbol}({', '.join(operands)})"
 
 
 def _base(name: str) -> str:

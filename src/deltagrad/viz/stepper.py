@@ -61,11 +61,13 @@ def _formula(view: GraphView, i: int) -> str:
         text = " + ".join(parts).replace("+ -", "− ")
     elif node.op == "*":
         text = " · ".join(names + ([] if c is None else [f"{c:g}"]))
+    elif node.op == "/":
+        text = f"{names[0]} ÷ {names[1] if c is None else f'{c:g}'}"
     elif node.op == "**":
         text = f"{names[0]} ^ {names[1] if c is None else f'{c:g}'}"
     else:
         spec = OPS.get(node.op)
-        text = f"{spec.symbol if spec else node.op}({names[0]})"
+        text = f"{spec.symbol if spec else node.op}({', '.join(names)})"
     return text
 
 

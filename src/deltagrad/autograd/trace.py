@@ -1,0 +1,380 @@
+"""Each op's rule read once with symbolic operands: the source of the compiled replay, and
+the derivative on `Value`s for gradients of gradients.
+
+The rules are the `Value` methods (``Value.tanh`` computes ``out = _tanh(x)`` and
+``d_x = 1.0 - out * out``). `template` runs a method's own code once, as tinygrad runs its
+ops on symbolic values: the operands are `Sym` placeholders (``x``, ``y``) whose arithmetic
+records an expression tree instead of computing, the float helpers (``_tanh``, ``_div``,
+...) record a call, and the new node is a plain record. What comes out is the op's value
+and local derivatives as trees in ``x``, ``y`` and ``out``, the very expressions the
+method computes on floats. From those trees:
+
+- an `Emitter` writes source: `PYTHON` for `compile_graph`, `JAVASCRIPT` for the pages
+  (another backend is one more emitter);
+- `value_locals` evaluates them on `Value`s, for `grad(create_graph=True)`: each helper
+  that is an op's forward becomes that op (``_tanh(v)`` is ``v.tanh()``), and the
+  derivative helpers with branches use their `ops.VALUE_FORMS`.
+
+A rule can use ``+ - *`` and unary minus on its operands, float constants, and helper
+calls; a division, a power or a comparison must go through a helper (``_div``, ``_pow``,
+``_step``), so that it means the same on floats, in the replay and on Values.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import types
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from deltagrad.i18n import _
+
+from . import engine
+from .engine import Value
+from .ops import HELPERS, OPS, VALUE_FORMS, Op
+
+
+class Sym:
+    """A placeholder in a traced rule: a node of an expression tree.
+
+    ``kind`` is ``var`` (``args = (name,)``), ``const`` (``(number,)``), ``call``
+    (``(helper, *operands)``), ``list`` (the operands), ``neg`` (``(operand,)``) or one of
+    ``+ - *`` (``(left, right)``).
+    """
+
+    __slots__ = ("kind", "args")
+
+    def __init__(self, kind: str, args: tuple[Any, ...]) -> None:
+        self.kind = kind
+        self.args = args
+
+    def __add__(self, other: object) -> Sym:
+        return Sym("+", (self, lift(other)))
+
+    def __radd__(self, other: object) -> Sym:
+        return Sym("+", (lift(other), self))
+
+    def __sub__(self, other: object) -> Sym:
+        return Sym("-", (self, lift(other)))
+
+    def __rsub__(self, other: object) -> Sym:
+        return Sym("-", (lift(other), self))
+
+    def __mul__(self, other: object) -> Sym:
+        return Sym("*", (self, lift(other)))
+
+    def __rmul__(self, other: object) -> Sym:
+        return Sym("*", (lift(other), self))
+
+    def __neg__(self) -> Sym:
+        return Sym("neg", (self,))
+
+    def __bool__(self) -> bool:
+        raise TypeError(_("an op rule branched on a traced value: put the branch in a helper (as _step)"))
+
+    def __repr__(self) -> str:
+        return PYTHON.render(self, {})
+
+
+def lift(value: object) -> Sym:
+    """A number, a Sym or a list of them as a Sym."""
+    if isinstance(value, Sym):
+        return value
+    if isinstance(value, (list, tuple)):
+        return Sym("list", tuple(lift(v) for v in value))
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return Sym("const", (float(value),))
+    raise TypeError(_("an op rule used {kind} {value!r}, which the tracer cannot record").format(
+        kind=type(value).__name__, value=value))
+
+
+def var(name: str) -> Sym:
+    """The placeholder ``name`` (``x``, ``y``, ``out``, ``x0``, ...)."""
+    return Sym("var", (name,))
+
+
+class _Box:
+    """Stands for an operand Value while a rule is traced: its ``.data`` is a placeholder."""
+
+    __slots__ = ("data",)
+
+    def __init__(self, data: Sym) -> None:
+        self.data = data
+
+
+class _Record:
+    """Stands for the new node while a rule is traced: it keeps what the rule assigns."""
+
+    data: Any
+    _da: Any
+    _db: Any
+
+
+def _recorder(name: str) -> Callable[..., Sym]:
+    def call(*args: object) -> Sym:
+        return Sym("call", (name, *(lift(a) for a in args)))
+
+    return call
+
+
+_TRACE_GLOBALS: dict[str, Any] = {
+    **vars(engine),
+    **{name: _recorder(name) for name in HELPERS},
+    "Value": _Box,
+    "_new": lambda cls: _Record(),
+    "as_float": lambda other: other,
+    "_operands": lambda values, who: tuple(values),
+}
+
+
+@dataclass(frozen=True)
+class Template:
+    """An op's value and local derivatives as trees in ``x``, ``y`` (or ``x0, x1, ...``)
+    and ``out``: what its rule computes."""
+
+    value: Sym
+    locals: tuple[Sym, ...]
+
+
+_TEMPLATES: dict[tuple[str, str], Template] = {}
+_LOCK = threading.Lock()
+
+
+def rule(op: Op) -> Callable[..., Any]:
+    """The engine's code that applies ``op``: a `Value` method, or for an n-ary op a function."""
+    if op.arity == 0:
+        return getattr(engine, op.method_name)  # type: ignore[no-any-return]
+    return getattr(Value, op.method_name)  # type: ignore[no-any-return]
+
+
+def template(op: Op, form: str) -> Template:
+    """``op``'s rule traced once: ``form`` is ``"value"`` (a second operand that is a Value),
+    ``"const"`` (a folded number as ``y``), ``"unary"``, or for an n-ary op its operand count."""
+    key = (op.name, form)
+    found = _TEMPLATES.get(key)
+    if found is not None:
+        return found
+    code = rule(op)
+    traced = types.FunctionType(code.__code__, _TRACE_GLOBALS, code.__name__, code.__defaults__)
+    x = _Box(var("x"))
+    if op.arity == 0:
+        n = int(form)
+        record = traced([_Box(var(f"x{k}")) for k in range(n)])
+        raw = tuple(record._da)
+    elif op.arity == 1:
+        record = traced(x)
+        raw = (record._da,)
+    elif form == "value":
+        record = traced(x, _Box(var("y")))
+        raw = (record._da, record._db)
+    else:
+        record = traced(x, var("y"))
+        raw = (record._da,)
+    out = lift(record.data)
+    result = Template(out, tuple(_named_out(lift(t), out) for t in raw))
+    with _LOCK:
+        _TEMPLATES[key] = result
+    return result
+
+
+def _named_out(tree: Sym, out: Sym) -> Sym:
+    """``tree`` with the node's own value (the object ``out``) written as the variable ``out``."""
+    if tree is out:
+        return var("out")
+    if tree.kind in ("var", "const"):
+        return tree
+    if tree.kind == "call":
+        return Sym("call", (tree.args[0], *(_named_out(a, out) for a in tree.args[1:])))
+    return Sym(tree.kind, tuple(_named_out(a, out) for a in tree.args))
+
+
+def form_of(node: Value) -> str:
+    """The template form for ``node``: see `template`."""
+    op = OPS[node.op]
+    if op.arity == 0:
+        return str(len(node.inputs))
+    if op.arity == 1:
+        return "unary"
+    return "const" if node.const is not None else "value"
+
+
+def forward_helper(op: Op) -> str:
+    """The helper an op's rule computes its value with (``_tanh`` for tanh), or "" when
+    its value is arithmetic (``x * y``)."""
+    value = template(op, "unary" if op.arity == 1 else ("1" if op.arity == 0 else "value")).value
+    return str(value.args[0]) if value.kind == "call" else ""
+
+
+# -- emitters: a tree as source text ------------------------------------------------------
+class Emitter:
+    """Writes expression trees as source of one language; `PYTHON` and `JAVASCRIPT`."""
+
+    name = ""
+
+    def literal(self, x: float) -> str:
+        """A float as source that evaluates to exactly that float."""
+        raise NotImplementedError
+
+    def helper(self, name: str) -> str:
+        """How the generated code calls the helper ``name``."""
+        raise NotImplementedError
+
+    def render(self, tree: Sym, names: dict[str, str], top: bool = True) -> str:
+        """``tree`` as source, each variable replaced by ``names`` (unknown ones kept)."""
+        kind, args = tree.kind, tree.args
+        if kind == "var":
+            return str(names.get(args[0], args[0]))
+        if kind == "const":
+            return self.literal(args[0])
+        if kind == "call":
+            return f"{self.helper(args[0])}({', '.join(self.render(a, names) for a in args[1:])})"
+        if kind == "list":
+            return f"[{', '.join(self.render(a, names) for a in args)}]"
+        if kind == "neg":
+            return f"(-{self.render(args[0], names, False)})"
+        text = f"{self.render(args[0], names, False)} {kind} {self.render(args[1], names, False)}"
+        return text if top else f"({text})"
+
+
+class PythonEmitter(Emitter):
+    """Python source: the helpers by their own names (the compiled code's namespace)."""
+
+    name = "python"
+
+    def literal(self, x: float) -> str:
+        if math.isnan(x):
+            return "_NAN"
+        if math.isinf(x):
+            return "_INF" if x > 0 else "(-_INF)"
+        text = repr(float(x))  # repr round-trips: float(repr(x)) == x
+        return f"({text})" if text.startswith("-") else text
+
+    def helper(self, name: str) -> str:
+        return name
+
+
+class JavaScriptEmitter(Emitter):
+    """JavaScript source: the helpers as the runtime object's functions (``rt.tanh``)."""
+
+    name = "javascript"
+
+    def literal(self, x: float) -> str:
+        if math.isnan(x):
+            return "NaN"
+        if math.isinf(x):
+            return "Infinity" if x > 0 else "(-Infinity)"
+        text = repr(float(x))  # the shortest round-trip digits, which JavaScript reads the same
+        return f"({text})" if text.startswith("-") else text
+
+    def helper(self, name: str) -> str:
+        return "rt." + name.lstrip("_")
+
+
+PYTHON = PythonEmitter()
+JAVASCRIPT = JavaScriptEmitter()
+
+
+# -- the rules on Values: gradients of gradients -------------------------------------------
+def _value_ops() -> dict[str, Callable[..., Any]]:
+    """Each helper on Values: an op's forward is that op; the derivative helpers have their
+    own forms."""
+    ops: dict[str, Callable[..., Any]] = dict(VALUE_FORMS)
+    for op in OPS.values():
+        helper = forward_helper(op)
+        if helper:
+            ops[helper] = rule(op)
+    return ops
+
+
+_VALUE_OPS: dict[str, Callable[..., Any]] = {}
+
+
+def evaluate(tree: Sym, names: dict[str, Any]) -> Any:
+    """``tree`` computed with ``names`` bound to Values or floats: a Value where any
+    operand is one, else a float (the float helpers)."""
+    kind, args = tree.kind, tree.args
+    if kind == "var":
+        return names[args[0]]
+    if kind == "const":
+        return args[0]
+    if kind == "list":
+        return [evaluate(a, names) for a in args]
+    if kind == "neg":
+        return -evaluate(args[0], names)
+    if kind == "call":
+        operands = [evaluate(a, names) for a in args[1:]]
+        if not any(isinstance(v, Value) or isinstance(v, list) and any(isinstance(w, Value) for w in v)
+                   for v in operands):
+            return HELPERS[args[0]](*operands)
+        if not _VALUE_OPS:
+            _VALUE_OPS.update(_value_ops())
+        form = _VALUE_OPS.get(args[0])
+        if form is None:
+            raise NotImplementedError(_("the helper {name} has no form on Values: add one to ops.VALUE_FORMS")
+                                      .format(name=args[0]))
+        if args[0] == "_div" and not isinstance(operands[0], Value):
+            return operands[0] / operands[1]  # a number over a Value: Value.__rtruediv__
+        if args[0] == "_pow" and not isinstance(operands[0], Value):
+            return operands[0] ** operands[1]  # a number to a Value's power: Value.__rpow__
+        return form(*operands)
+    left, right = evaluate(args[0], names), evaluate(args[1], names)
+    if kind == "+":
+        return left + right
+    if kind == "-":
+        return left - right
+    return left * right
+
+
+def value_locals(node: Value) -> tuple[Any, ...]:
+    """d(node)/d(operand) for each operand as Values (or numbers), from the node's rule.
+
+    Their ``.data`` are the floats `backward` uses. Where the graph's numbers were changed
+    after the forward pass (a ``.data`` set by hand), the rule on today's numbers would
+    give another derivative: there the stored one, of the forward pass, is used.
+    """
+    op = OPS[node.op]
+    operands = node.inputs
+    t = template(op, form_of(node))
+    if op.arity == 0:
+        names: dict[str, Any] = {f"x{k}": v for k, v in enumerate(operands)}
+    else:
+        names = {"x": operands[0]}
+        if op.arity == 2:
+            names["y"] = operands[1] if node.const is None else node.const
+    names["out"] = node
+    stored = node.local_grads
+    out = []
+    for k, tree in enumerate(t.locals):
+        local = evaluate(tree, names)
+        number = local.data if isinstance(local, Value) else local
+        if not _same(number, stored[k]):
+            local = stored[k]  # the forward pass's numbers are not today's: keep backward's
+        out.append(local)
+    return tuple(out)
+
+
+def _same(u: float, v: float) -> bool:
+    """Equal to the bit (nan equals nan)."""
+    if u != u:
+        return v != v
+    return u == v and math.copysign(1.0, u) == math.copysign(1.0, v)
+
+
+def locals_source(node: Value, emitter: Emitter, names: dict[str, str]) -> list[str]:
+    """``node``'s local derivatives as source in ``emitter``'s language."""
+    t = template(OPS[node.op], form_of(node))
+    return [emitter.render(tree, names) for tree in t.locals]
+
+
+def value_source(node: Value, emitter: Emitter, names: dict[str, str]) -> str:
+    """``node``'s value as source in ``emitter``'s language."""
+    return emitter.render(template(OPS[node.op], form_of(node)).value, names)
+
+
+def operand_names(op: Op, args: Sequence[str]) -> dict[str, str]:
+    """The placeholder names of an op's template bound to ``args`` (the operands' source)."""
+    if op.arity == 0:
+        return {f"x{k}": a for k, a in enumerate(args)}
+    return dict(zip(("x", "y"), args))
