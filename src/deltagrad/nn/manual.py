@@ -79,7 +79,22 @@ def _activate(name: str, z: float) -> float:
         return math.tanh(z)
     if name == "relu":
         return z if z > 0.0 else 0.0
-    return z
+    if name == "linear":
+        return z
+    raise ValueError(_unknown(name))
+
+
+def _unknown(name: str) -> str:
+    return _("unknown activation {name!r} for the delta rule: it has hand-written derivatives for "
+             "sigmoid, tanh, relu and linear only").format(name=name)
+
+
+def _half_square(d: float) -> float:
+    """1/2 d^2, as IEEE gives it: inf for |d| past 1e154 (``** 2`` raises OverflowError)."""
+    try:
+        return 0.5 * d**2
+    except OverflowError:
+        return math.inf
 
 
 def _delta(name: str, error: float, z: float, a: float) -> float:
@@ -90,7 +105,9 @@ def _delta(name: str, error: float, z: float, a: float) -> float:
         return error * (1.0 - a * a)
     if name == "relu":
         return error * (1.0 if z > 0.0 else 0.0)
-    return error
+    if name == "linear":
+        return error
+    raise ValueError(_unknown(name))
 
 
 def _softmax(outputs: Sequence[float]) -> tuple[list[float], float]:
@@ -133,7 +150,7 @@ def _output_error(outputs: Sequence[float], ys: Sequence[float], loss: str) -> t
         p, lse = _softmax(outputs)
         target = ys.index(1.0)
         return lse - outputs[target], [pi - t for pi, t in zip(p, ys)], p
-    terms = [0.5 * (a - t) ** 2 for a, t in zip(outputs, ys)]
+    terms = [_half_square(a - t) for a, t in zip(outputs, ys)]
     total = terms[0]
     for term in terms[1:]:
         total += term
@@ -235,18 +252,13 @@ def autograd_gradients(model: MLP, x: Sequence[float], y: float | Sequence[float
     xs = _floats(x, model.sizes[0], "input")
     ys = _targets(y, model.sizes[-1], loss)
     params = model.named_parameters()
-    saved = [p.grad for _, p in params]
-    try:
-        model.zero_grad()
+    with model.grads_kept():
         pred = model(xs)
         if loss == "cross_entropy":
             cross_entropy(pred, ys.index(1.0)).backward()
         else:
             half_squared_error(pred, ys if len(ys) > 1 else ys[0]).backward()
         return {name: p.grad for name, p in params}
-    finally:
-        for (_, p), g in zip(params, saved):
-            p.grad = g
 
 
 def compare_gradients(model: MLP, x: Sequence[float], y: float | Sequence[float],
