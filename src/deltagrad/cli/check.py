@@ -80,16 +80,14 @@ def _draw_check(model: nn.MLP, x: list[float], y: list[float], report: nn.CheckR
 
     inputs = [Value(v, label=f"x[{j}]") for j, v in enumerate(x)]
     targets = [Value(t, label="y" if len(y) == 1 else f"y[{i}]") for i, t in enumerate(y)]
-    saved = [p.grad for p in model.parameters()]
-    model.zero_grad()
-    loss = nn.half_squared_error(model(inputs), targets[0] if len(targets) == 1 else targets)
-    loss.backward()
-    out.mkdir(parents=True, exist_ok=True)
-    pictures: list[tuple[str, Callable[[], Any]]] = [
-        ("graph", lambda: viz.draw_dot(loss, params=model.parameters(), inputs=inputs + targets, check=report)),
-        ("network view", lambda: viz.draw_network(model, x, y, check=report)),
-    ]
-    try:
+    with model.grads_kept():
+        loss = nn.half_squared_error(model(inputs), targets[0] if len(targets) == 1 else targets)
+        loss.backward()
+        out.mkdir(parents=True, exist_ok=True)
+        pictures: list[tuple[str, Callable[[], Any]]] = [
+            ("graph", lambda: viz.draw_dot(loss, params=model.parameters(), inputs=inputs + targets, check=report)),
+            ("network view", lambda: viz.draw_network(model, x, y, check=report)),
+        ]
         for (name, draw), file in zip(pictures, ("graph.svg", "network.svg")):
             try:  # each on its own: without Graphviz both DOT sources are still written
                 print(f"{name} written to {viz.save_picture(draw(), out / file)}")
@@ -97,6 +95,3 @@ def _draw_check(model: nn.MLP, x: list[float], y: list[float], report: nn.CheckR
                 raise
             except (viz.GraphvizNotFoundError, viz.GraphTooLargeError, viz.RenderError, OSError) as err:
                 print(f"{name} not rendered: {str(err).split(';')[0]}")
-    finally:
-        for p, g in zip(model.parameters(), saved):
-            p.grad = g

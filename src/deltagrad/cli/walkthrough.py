@@ -361,57 +361,54 @@ def generated_backward(model: nn.MLP, x: Sequence[float], y: Sequence[float]) ->
     pred = model(xs)
     loss = nn.half_squared_error(pred, ys[0] if len(ys) == 1 else ys)
     graph: CompiledGraph = compile_graph(loss, xs + ys, model.parameters(), input_grads=False)
-    saved = [p.grad for p in model.parameters()]
-    model.zero_grad()
-    loss.backward()  # eager gradients: the values each statement computes
-    plan = graph.plan
-    n_layers = len(model.layers)
-    acts = [layer.activation for layer in model.layers]
+    with model.grads_kept():  # the eager gradients are shown, then the old .grad is back
+        loss.backward()  # eager gradients: the values each statement computes
+        plan = graph.plan
+        n_layers = len(model.layers)
+        acts = [layer.activation for layer in model.layers]
 
-    def name(node: Value) -> str:
-        return node.label or f"v{plan.index[id(node)]}"
+        def name(node: Value) -> str:
+            return node.label or f"v{plan.index[id(node)]}"
 
-    def meaning(node: Value) -> str:
-        label = node.label
-        m = re.fullmatch(r"([zaWb])(\d+)\[(\d+)\](?:\[(\d+)\])?", label)
-        if m is None:  # an unlabelled step: say which expression it differentiates
-            if not node.inputs:
-                return f"dL/d{label or 'v'}"
-            terms = [name(c) for c in node.inputs] + ([repr(node.const)] if node.const is not None else [])
-            joined = f" {node.op} ".join(terms) if node.op in ("+", "*", "**") else f"{node.op}({terms[0]})"
-            return f"dL/d({joined})"
-        kind, layer, i, j = m.group(1), int(m.group(2)), m.group(3), m.group(4)
-        prev = "x" if layer == 1 else f"a{layer - 1}"
-        if kind == "z":
-            fprime = _fprime_text(acts[layer - 1], f"z{layer}[{i}]", f"a{layer}[{i}]")
-            upstream = (f"(a{layer}[{i}] - y)" if layer == n_layers
-                        else f"sum_k W{layer + 1}[k][{i}] delta{layer + 1}[k]")
-            return f"delta{layer}[{i}] = {upstream} * {fprime}"
-        if kind == "a":
-            if layer == n_layers:
-                return f"dL/da{layer}[{i}] = a{layer}[{i}] - y"
-            return f"dL/da{layer}[{i}] = sum_k W{layer + 1}[k][{i}] delta{layer + 1}[k]  " + _("(so far)")
-        if kind == "W":
-            return f"dL/dW{layer}[{i}][{j}] = delta{layer}[{i}] * {prev}[{j}]"
-        return f"dL/db{layer}[{i}] = delta{layer}[{i}]"
+        def meaning(node: Value) -> str:
+            label = node.label
+            m = re.fullmatch(r"([zaWb])(\d+)\[(\d+)\](?:\[(\d+)\])?", label)
+            if m is None:  # an unlabelled step: say which expression it differentiates
+                if not node.inputs:
+                    return f"dL/d{label or 'v'}"
+                terms = [name(c) for c in node.inputs] + ([repr(node.const)] if node.const is not None else [])
+                joined = f" {node.op} ".join(terms) if node.op in ("+", "*", "**") else f"{node.op}({terms[0]})"
+                return f"dL/d({joined})"
+            kind, layer, i, j = m.group(1), int(m.group(2)), m.group(3), m.group(4)
+            prev = "x" if layer == 1 else f"a{layer - 1}"
+            if kind == "z":
+                fprime = _fprime_text(acts[layer - 1], f"z{layer}[{i}]", f"a{layer}[{i}]")
+                upstream = (f"(a{layer}[{i}] - y)" if layer == n_layers
+                            else f"sum_k W{layer + 1}[k][{i}] delta{layer + 1}[k]")
+                return f"delta{layer}[{i}] = {upstream} * {fprime}"
+            if kind == "a":
+                if layer == n_layers:
+                    return f"dL/da{layer}[{i}] = a{layer}[{i}] - y"
+                return f"dL/da{layer}[{i}] = sum_k W{layer + 1}[k][{i}] delta{layer + 1}[k]  " + _("(so far)")
+            if kind == "W":
+                return f"dL/dW{layer}[{i}][{j}] = delta{layer}[{i}] * {prev}[{j}]"
+            return f"dL/db{layer}[{i}] = delta{layer}[{i}]"
 
-    loads = [f"v{plan.index[id(v)]} = {v.label}" for v in [*xs, *ys, *model.parameters()]]
-    lines = [show_text(_("inputs and parameters: {loads}").format(loads=", ".join(loads))),
-             _("forward (one statement per node):")]
-    lines += ["  " + line for line in plan.forward]
-    lines.append(_("backward (g<i> = dL/dv<i>), beside the delta rule it reproduces:"))
-    rows = []
-    for statement in plan.backward:
-        j = int(statement.split(" ", 1)[0][1:])  # "g21 = ..." -> 21
-        node = plan.order[j]
-        rows.append((statement, show_text(f"{meaning(node)} = {fixed(node.grad, 6, sign=True)}")))
-    for k, p in enumerate(model.parameters()):
-        g = plan.grad_names[plan.index[id(p)]]
-        rows.append((f"_P[{k}].grad += {g}", show_text(f"{meaning(p)} = {fixed(p.grad, 6, sign=True)}")))
-    width = max(len(code) for code, _ in rows)
-    lines += [f"  {code.ljust(width)}   # {note}" for code, note in rows]
-    for p, old in zip(model.parameters(), saved):
-        p.grad = old
+        loads = [f"v{plan.index[id(v)]} = {v.label}" for v in [*xs, *ys, *model.parameters()]]
+        lines = [show_text(_("inputs and parameters: {loads}").format(loads=", ".join(loads))),
+                 _("forward (one statement per node):")]
+        lines += ["  " + line for line in plan.forward]
+        lines.append(_("backward (g<i> = dL/dv<i>), beside the delta rule it reproduces:"))
+        rows = []
+        for statement in plan.backward:
+            j = int(statement.split(" ", 1)[0][1:])  # "g21 = ..." -> 21
+            node = plan.order[j]
+            rows.append((statement, show_text(f"{meaning(node)} = {fixed(node.grad, 6, sign=True)}")))
+        for k, p in enumerate(model.parameters()):
+            g = plan.grad_names[plan.index[id(p)]]
+            rows.append((f"_P[{k}].grad += {g}", show_text(f"{meaning(p)} = {fixed(p.grad, 6, sign=True)}")))
+        width = max(len(code) for code, _ in rows)
+        lines += [f"  {code.ljust(width)}   # {note}" for code, note in rows]
     return "\n".join(lines)
 
 

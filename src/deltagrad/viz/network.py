@@ -134,16 +134,14 @@ def _answer(answers: dict[str, Any], key: str, colour: str) -> tuple[str, list[s
 def _network_numbers(model: nn.MLP, xs: list[float], ys: list[float]) -> dict[str, Any]:
     """z, a, delta per layer and dL/dw per weight, by autograd, leaving ``.grad`` as it was."""
     params = model.named_parameters()
-    saved = [p.grad for _, p in params]
-    try:
-        model.zero_grad()
+    with nn.grads_kept(p for _, p in params):
         prev: list[Value] = [Value(v, label=f"x[{j}]") for j, v in enumerate(xs)]
         zs: list[list[Value]] = []
         acts: list[list[Value]] = []
         for layer in model.layers:
             outs = layer(prev)
             # the neuron's z is its activation's operand (or the output itself when linear)
-            zs.append([a.inputs[0] if layer.activation != "linear" else a for a in outs])
+            zs.append([a if nn.ACTIVATIONS[layer.activation].identity else a.inputs[0] for a in outs])
             acts.append(outs)
             prev = outs
         loss = nn.half_squared_error(prev if len(prev) > 1 else prev[0], ys if len(ys) > 1 else ys[0])
@@ -155,6 +153,3 @@ def _network_numbers(model: nn.MLP, xs: list[float], ys: list[float]) -> dict[st
             "grads": {name: p.grad for name, p in params},
             "loss": loss.data,
         }
-    finally:
-        for (_, p), g in zip(params, saved):
-            p.grad = g
