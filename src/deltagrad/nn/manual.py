@@ -168,22 +168,38 @@ def _floats(values: object, n: int, what: str) -> list[float]:
 
 
 def _forward(
-    weights: list[list[list[float]]], biases: list[list[float]], acts: Sequence[str], x: Sequence[float]
+    weights: list[list[list[float]]], biases: list[list[float]], acts: Sequence[str], x: Sequence[float],
+    given: dict[str, float] | None = None, record: dict[str, float] | None = None,
 ) -> tuple[list[list[float]], list[list[float]]]:
-    """The forward pass by hand: (z, a) per layer, z summed left to right as w0 x0 + w1 x1 + ... + b."""
+    """The forward pass by hand: (z, a) per layer, z summed left to right as w0 x0 + w1 x1 + ... + b.
+
+    With ``given`` (``z1[0]``, ``a1[0]``, ... from a student), each value goes on from the given
+    one where there is one; ``record`` receives every value as the rule computes it.
+    """
     zs: list[list[float]] = []
     activations: list[list[float]] = []
     prev = list(x)
-    for rows, bs, act in zip(weights, biases, acts):
-        z = []
-        for row, b in zip(rows, bs):
+    for l, (rows, bs, act) in enumerate(zip(weights, biases, acts), start=1):  # noqa: E741
+        z_row, a_row = [], []
+        for i, (row, b) in enumerate(zip(rows, bs)):
             total = row[0] * prev[0]
             for w, a_j in zip(row[1:], prev[1:]):
                 total += w * a_j
-            z.append(total + b)
-        zs.append(z)
-        prev = [_activate(act, zi) for zi in z]
-        activations.append(prev)
+            z = total + b
+            if record is not None:
+                record[f"z{l}[{i}]"] = z
+            if given is not None:
+                z = given.get(f"z{l}[{i}]", z)
+            a = _activate(act, z)
+            if record is not None:
+                record[f"a{l}[{i}]"] = a
+            if given is not None:
+                a = given.get(f"a{l}[{i}]", a)
+            z_row.append(z)
+            a_row.append(a)
+        zs.append(z_row)
+        activations.append(a_row)
+        prev = a_row
     return zs, activations
 
 
@@ -339,25 +355,7 @@ def hand_values(
     def use(section: dict[str, float], name: str, value: float) -> float:
         return section.get(name, value)
 
-    zs: list[list[float]] = []
-    activations: list[list[float]] = []
-    prev = xs
-    for l in range(n):  # noqa: E741
-        z_row, a_row = [], []
-        for i, (row, b) in enumerate(zip(weights[l], biases[l])):
-            total = row[0] * prev[0]
-            for w, a_j in zip(row[1:], prev[1:]):
-                total += w * a_j
-            z = total + b
-            out["forward"][f"z{l + 1}[{i}]"] = z
-            z = use(fwd_given, f"z{l + 1}[{i}]", z)
-            a = _activate(acts[l], z)
-            out["forward"][f"a{l + 1}[{i}]"] = a
-            z_row.append(z)
-            a_row.append(use(fwd_given, f"a{l + 1}[{i}]", a))
-        zs.append(z_row)
-        activations.append(a_row)
-        prev = a_row
+    zs, activations = _forward(weights, biases, acts, xs, fwd_given, out["forward"])
     bce = loss == "binary_cross_entropy"
     if bce:
         terms = [bce_term(a, t) for a, t in zip(activations[-1], ys)]
