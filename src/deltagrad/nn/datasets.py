@@ -22,6 +22,8 @@ from typing import Any
 from deltagrad.autograd.files import read_text
 from deltagrad.i18n import _
 
+from deltagrad.autograd.arguments import real
+
 from .init import RngLike, make_rng
 
 Points = list[list[float]]
@@ -67,6 +69,7 @@ def xor(n: int = 4, noise: float = 0.0, rng: RngLike = 0) -> tuple[Points, Label
     with Gaussian noise, shuffled."""
     _check_n(n)
     noise = _check_noise(noise)
+    make_rng(rng)  # a bad rng is refused even where no randomness is needed
     corners, labels = [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]], [0, 1, 1, 0]
     if n == 4 and noise == 0.0:
         return corners, labels
@@ -90,8 +93,10 @@ def circles(
     """A circle of radius 1 (label 0) around one of radius ``factor`` (label 1)."""
     _check_n(n)
     noise = _check_noise(noise)
-    if not isinstance(factor, numbers.Real) or isinstance(factor, bool) or not 0.0 < factor < 1.0:
+    value = real(factor, "factor")  # TypeError for "0.5"
+    if not 0.0 < value < 1.0:
         raise ValueError(f"factor must be a number strictly between 0 and 1, got {factor!r}")
+    factor = value
     n_outer = n // 2
     n_inner = n - n_outer
     outer = [[math.cos(t), math.sin(t)] for t in _linspace(0.0, 2 * math.pi, n_outer, endpoint=False)]

@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from deltagrad.autograd import Value
-from deltagrad.autograd.arguments import is_sequence, sequence
+from deltagrad.autograd.arguments import is_sequence, real, sequence
 from deltagrad.i18n import _
 
 Scalar = Value | float
@@ -16,18 +16,20 @@ Scalar = Value | float
 
 def _pairs(pred: object, target: object, name: str) -> list[tuple[Scalar, Scalar]]:
     """Pair predictions with targets; one of each, or two sequences of equal length."""
-    preds = pred if isinstance(pred, Sequence) else [pred]
-    targets = target if isinstance(target, Sequence) else [target]
     if isinstance(pred, (str, bytes)) or isinstance(target, (str, bytes)):
         raise TypeError(f"{name}() expects numbers or Values, got a string")
+    preds = list(pred) if is_sequence(pred) else [pred]  # type: ignore[call-overload]
+    targets = list(target) if is_sequence(target) else [target]  # type: ignore[call-overload]
     if len(preds) != len(targets):
         raise ValueError(f"{name}() got {len(preds)} predictions but {len(targets)} targets")
     if len(preds) == 0:
         raise ValueError(f"{name}() got no predictions")
     for what, items in (("prediction", preds), ("target", targets)):
         for i, v in enumerate(items):
-            if not isinstance(v, (Value, numbers.Real)):
+            if isinstance(v, bool) or not isinstance(v, (Value, numbers.Real)):
                 raise TypeError(f"{name}() {what} {i} must be a Value or a number, got {type(v).__name__}")
+            if not isinstance(v, Value):
+                real(v, f"{name}() {what} {i}")  # a number too large for a float: ValueError naming it
     return list(zip(preds, targets))
 
 
@@ -61,7 +63,7 @@ def binary_cross_entropy(pred: Scalar | Sequence[Scalar], target: Scalar | Seque
     """
     losses = []
     for i, (p, t) in enumerate(_pairs(pred, target, "binary_cross_entropy")):
-        t_value = t.data if isinstance(t, Value) else float(t)
+        t_value = t.data if isinstance(t, Value) else real(t, f"binary_cross_entropy() target {i}")
         if not 0.0 <= t_value <= 1.0:
             raise ValueError(f"binary_cross_entropy() targets must be in [0, 1], got {t_value!r} at {i}")
         p = _value(p)
