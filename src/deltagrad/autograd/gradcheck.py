@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable
 
+from .arguments import real
 from .engine import Value, as_float
 
 
@@ -65,7 +66,7 @@ def gradcheck(
             raise TypeError(f"gradcheck() input {i} must be a real number, got {type(x).__name__}: {x!r}")
         point.append(value)
     for name, number in (("eps", eps), ("atol", atol), ("rtol", rtol)):
-        if as_float(number) is None or not number >= 0.0:
+        if real(number, f"gradcheck() {name}") < 0.0 or number != number:  # TypeError for "1", None
             raise ValueError(f"gradcheck() {name} must be a non-negative number, got {number!r}")
     if eps == 0.0:
         raise ValueError("gradcheck() eps must be positive, got 0")
