@@ -25,6 +25,7 @@ same from run to run.
 from __future__ import annotations
 
 import html
+import math
 import os
 import shutil
 import subprocess
@@ -33,9 +34,11 @@ from pathlib import Path
 from typing import Any
 
 from deltagrad.autograd import Value, topological_sort
+from deltagrad.autograd.arguments import real
 from deltagrad.autograd.files import atomic_write
 from deltagrad.autograd.limits import check_graph_size
 from deltagrad.autograd.ops import OPS
+from deltagrad.i18n import _
 
 from .graph import (
     MAX_NAME,
@@ -220,10 +223,12 @@ def check_rows(check: Any) -> dict[str, Any]:
     """label -> row of a check report (anything with ``.rows`` of ``name``/``verdict``)."""
     if check is None:
         return {}
-    rows = getattr(check, "rows", None)
-    if rows is None:
-        raise TypeError(f"check must be a report from nn.check_answers or autograd.check_gradients, "
-                        f"got {type(check).__name__}")
+    from deltagrad.autograd.grading import CheckReport
+
+    if not isinstance(check, CheckReport):
+        raise TypeError(_("check must be a CheckReport (from nn.check_answers or autograd.check_gradients), "
+                          "got {kind}").format(kind=type(check).__name__))
+    rows = check.rows
     first = getattr(check, "first_mistake", None)
     out: dict[str, Any] = {}
     for row in rows:
@@ -315,6 +320,23 @@ def _add_legend(dot: Any, view: GraphView, statuses: set[str], highlighted: bool
     dot.edge(f"n{len(view.order) - 1}", "legend", style="invis")  # below the root: keeps the page narrow
 
 
+# The longest finite time limit: past it, the operating system's timers overflow. For no
+# limit at all, pass ``timeout=float("inf")``.
+MAX_TIMEOUT = 1e6
+
+
+def check_timeout(timeout: object) -> float | None:
+    """``timeout`` in seconds for `subprocess`: None (no limit) for ``inf``; TypeError for a
+    non-number, ValueError for 0, a negative number, nan or a finite number past `MAX_TIMEOUT`."""
+    value = real(timeout, "timeout")
+    if value == math.inf:
+        return None
+    if not 0.0 < value <= MAX_TIMEOUT:
+        raise ValueError(_("timeout must be a positive number of seconds up to {most:g} (about 11 days), "
+                           "or float('inf') for no limit; got {value!r}").format(most=MAX_TIMEOUT, value=timeout))
+    return value
+
+
 def pipe(source: str, fmt: str, *, timeout: float = DEFAULT_TIMEOUT, memory: int | None = DEFAULT_MEMORY,
          n_nodes: int | None = None) -> bytes:
     """Run Graphviz's ``dot -T<fmt>`` on ``source`` with a time limit and a memory limit.
@@ -322,8 +344,7 @@ def pipe(source: str, fmt: str, *, timeout: float = DEFAULT_TIMEOUT, memory: int
     Raises `GraphvizNotFoundError` without ``dot``, `RenderTimeoutError` past ``timeout``
     seconds (the process is killed), and `RenderError` with dot's stderr for any failure.
     """
-    if not isinstance(timeout, (int, float)) or isinstance(timeout, bool) or not timeout > 0:
-        raise ValueError(f"timeout must be a positive number of seconds, got {timeout!r}")
+    limit = check_timeout(timeout)
     exe = shutil.which("dot")
     if exe is None:
         raise GraphvizNotFoundError(f"Graphviz's 'dot' program was not found on PATH; {_INSTALL_HINT}")
@@ -340,7 +361,7 @@ def pipe(source: str, fmt: str, *, timeout: float = DEFAULT_TIMEOUT, memory: int
     size = f"{n_nodes} values" if n_nodes is not None else "this graph"
     try:
         done = subprocess.run([exe, f"-T{fmt}"], input=source.encode("utf-8"), capture_output=True,
-                              timeout=timeout, preexec_fn=limit_memory if os.name == "posix" else None,
+                              timeout=limit, preexec_fn=limit_memory if os.name == "posix" else None,
                               check=False)
     except subprocess.TimeoutExpired:
         raise RenderTimeoutError(
@@ -365,8 +386,9 @@ def render(root: Value, path: str | os.PathLike[str], *, timeout: float = DEFAUL
     The DOT source is always written beside it (``path`` with suffix ``.dot``). ``dot`` runs
     with a time limit (``timeout`` seconds, `RenderTimeoutError`) and a memory limit. Without
     Graphviz's ``dot`` program this raises `GraphvizNotFoundError`, saying where the DOT
-    source was written.
+    source was written. ``timeout=float("inf")`` means no time limit.
     """
+    check_timeout(timeout)  # before any work
     dot = draw_dot(root, **draw_kwargs)
     return save_picture(dot, path, timeout=timeout, n_nodes=len(topological_sort(root)))
 

@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from deltagrad.autograd import Value, topological_sort
+from deltagrad.autograd.arguments import real
 from deltagrad.autograd.ops import OPS
 from deltagrad.autograd.text import significant
 
@@ -250,9 +251,7 @@ def check_reference(reference: object, labels: Iterable[str]) -> dict[str, float
     for key, value in reference.items():
         if not isinstance(key, str):
             raise TypeError(f"reference keys must be labels (str), got {type(key).__name__}: {key!r}")
-        if not isinstance(value, (int, float)) or isinstance(value, bool):
-            raise TypeError(f"reference[{key!r}] must be a number, got {type(value).__name__}: {value!r}")
-        out[key] = float(value)
+        out[key] = real(value, f"reference[{key!r}]")  # np.float32 too; 10**400 is a ValueError
     known = set(labels)
     unknown = [k for k in out if k not in known]
     if unknown:

@@ -31,6 +31,7 @@ import json
 from typing import Any
 
 from deltagrad.autograd import Value
+from deltagrad.autograd.arguments import real
 from deltagrad.autograd.compile import substitute
 from deltagrad.autograd.ops import GATES, OPS
 
@@ -181,8 +182,7 @@ def stepper(root: Value, *, params: Any = None, inputs: Any = None, reference: A
     if not isinstance(root, Value):
         raise TypeError(f"stepper() expects a Value as the root, got {type(root).__name__}")
     if update is not None:
-        if isinstance(update, bool) or not isinstance(update, (int, float)):
-            raise TypeError(f"update must be a learning rate (a number), got {type(update).__name__}")
+        update = real(update, "update (a learning rate)")  # np.float32 too; 10**400 is a ValueError
         if params is None:
             raise ValueError("update= needs params= (the Values that the update step changes)")
         if not update > 0 or update != update or update == float("inf"):
