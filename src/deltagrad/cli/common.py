@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import math
 import os
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -33,11 +35,30 @@ class UsageError(Exception):
     """Bad input found after parsing: reported as one line, exit status 2."""
 
 
+# Anything that starts with "-" and is not an option's name is a value: a negative number
+# in any notation (-1e-3, -.5, -2,5) or an expression that begins with a minus (-x, -(a+b)).
+_NEGATIVE_NUMBER = re.compile(r"^-(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$")
+
+
 class Parser(argparse.ArgumentParser):
-    """argparse, with errors as one line (status 2) instead of the usage block."""
+    """argparse, with errors as one line (status 2) instead of the usage block, and values
+    that begin with a minus sign (``--x 0.5 -1e-3``, ``expr "-x"``) taken as values."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._negative_number_matcher = _NEGATIVE_NUMBER  # argparse's own misses -1e-3
 
     def error(self, message: str) -> NoReturn:
         self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+
+    def _parse_optional(self, arg_string: str) -> Any:
+        parsed = super()._parse_optional(arg_string)
+        if parsed is None or arg_string.startswith("--") or len(arg_string) < 2:
+            return parsed
+        # "-x" or "-(a+b)" where no option of that name exists: a value, not an unknown option
+        if not any(arg_string.startswith(option) for option in self._option_string_actions):
+            return None
+        return parsed
 
 
 class Version(argparse.Action):
@@ -50,8 +71,22 @@ class Version(argparse.Action):
         parser.exit()
 
 
+# The largest |number| the command takes: its square still fits a float (the loss squares
+# the error), and no lesson needs more.
+MAX_MAGNITUDE = 1e150
+
+
 def number(text: str) -> float:
-    """A number typed on the command line: 0.5, or 0,5 with the decimal comma."""
+    """A number typed on the command line: 0.5, or 0,5 with the decimal comma, -1e-3, .5;
+    at most `MAX_MAGNITUDE` in size."""
+    value = _finite_number(text)
+    if abs(value) > MAX_MAGNITUDE:
+        raise argparse.ArgumentTypeError(_("{text} is out of range: the command takes numbers up to {most:g} in "
+                                           "size").format(text=text[:40], most=MAX_MAGNITUDE))
+    return value
+
+
+def _finite_number(text: str) -> float:
     try:
         return parse_number(text)
     except ValueError:
@@ -67,7 +102,7 @@ def bounded(low: float, high: float, *, low_open: bool = False) -> Callable[[str
     """A number in [low, high] (or (low, high] with ``low_open``)."""
 
     def parse(text: str) -> float:
-        value = number(text)
+        value = _finite_number(text)
         if (value <= low if low_open else value < low) or value > high:
             if low_open and low == 0 and value <= 0:
                 raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
@@ -139,6 +174,94 @@ def training_arguments(p: argparse.ArgumentParser, *, default_hidden: list[int],
     p.add_argument("--compiled", action="store_true", help="replay a compiled loss graph (much faster)")
     p.add_argument("--plot", type=Path, metavar="DIR", help="write the plots to DIR")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+
+class OutputClosedError(Exception):
+    """stdout or stderr cannot be written: closed by its reader (``| head``) or full (``/dev/full``)."""
+
+    def __init__(self, stream: str, error: OSError) -> None:
+        super().__init__(f"{stream}: {error.strerror or error}")
+        self.stream = stream
+        self.errno = error.errno
+
+
+class _GuardedStream:
+    """A standard stream whose write and flush errors are `OutputClosedError`, which the
+    command's own error handling (for ``OSError`` of its files) does not take for a bad input."""
+
+    def __init__(self, stream: Any, name: str) -> None:
+        self._stream = stream
+        self._name = name
+
+    def write(self, text: str) -> int:
+        try:
+            return int(self._stream.write(text))
+        except OSError as err:
+            raise OutputClosedError(self._name, err) from None
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except OSError as err:
+            raise OutputClosedError(self._name, err) from None
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+def _silence(stream: Any) -> None:
+    """Point a broken stream's file descriptor at /dev/null, so that the interpreter's last
+    flush of what is still buffered succeeds quietly."""
+    try:
+        fd = stream.fileno()
+    except (AttributeError, OSError, ValueError):
+        return
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, fd)
+    os.close(null)
+
+
+def run_guarded(body: Callable[[], int]) -> int:
+    """Run the command; a closed or full stdout or stderr ends it quietly with the right status.
+
+    The streams are flushed here, inside the guard, so that an error in the last write is
+    seen here whether or not Python buffers the output (``PYTHONUNBUFFERED``), not at
+    interpreter exit. A reader that stopped early (``| head``, ``| true``) is not an error:
+    status 0, or the command's own. A full or failing output is: status 1, said on stderr
+    when stderr still works.
+    """
+    real_out, real_err = sys.stdout, sys.stderr
+    if real_err is None:  # started with stderr closed (2>&-): messages go nowhere, not to stdout
+        real_err = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115  (lives as long as the process)
+    sys.stdout = _GuardedStream(real_out, "stdout") if real_out is not None else None  # type: ignore[assignment]
+    sys.stderr = _GuardedStream(real_err, "stderr")  # type: ignore[assignment]
+    code: int = 0
+    try:
+        try:
+            code = body()
+        except SystemExit as exit_:
+            code = exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 1)
+            if isinstance(exit_.code, str):
+                print(exit_.code, file=sys.stderr)
+        for stream in (sys.stdout, sys.stderr):
+            if stream is not None:
+                stream.flush()
+        return code
+    except OutputClosedError as err:
+        broken = real_out if err.stream == "stdout" else real_err
+        _silence(broken)
+        if err.errno == errno.EPIPE:
+            return code
+        if err.stream == "stdout":
+            try:
+                real_err.write(_("deltagrad: error: cannot write the output: {reason}").format(
+                    reason=os.strerror(err.errno) if err.errno else err) + "\n")
+                real_err.flush()
+            except OSError:
+                _silence(real_err)
+        return code or 1
+    finally:
+        sys.stdout, sys.stderr = real_out, real_err
 
 
 def fail(command: str, message: str) -> NoReturn:
