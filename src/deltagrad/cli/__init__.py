@@ -19,7 +19,7 @@ from deltagrad.autograd.notation import using_notation
 from deltagrad.i18n import _, language_from_environment, using_language
 
 from . import check, demo, expr, inits, train
-from .common import Parser, UsageError, Version, fail
+from .common import Parser, UsageError, Version, fail, run_guarded
 from .options import NOTATION_COMMANDS, add_language_option, add_notation_option, argparse_text, language_in
 
 SUBCOMMANDS = (demo, train, expr, check, inits)
@@ -46,6 +46,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``deltagrad`` console script."""
+    return run_guarded(lambda: _main(argv))
+
+
+def _main(argv: Sequence[str] | None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     try:
         environment = language_from_environment()
