@@ -12,6 +12,7 @@ from deltagrad.autograd import Value
 from deltagrad.autograd.arguments import real_sequence, sequence, whole
 from deltagrad.i18n import _
 
+from .activations import ACTIVATIONS
 from .compiled import compile_loss
 from .inference import predict_rows
 from .init import RngLike, make_rng
@@ -21,6 +22,44 @@ from .optim import Optimizer
 
 # How many examples `fit(compiled=True)` checks the replay against eager on, before training.
 TRACE_CHECKS = 3
+
+# What a training step costs, measured (docs/performance.md): an eager graph value takes
+# about 120 bytes and 0.4 us (forward and backward); compiling takes about 7.5 KB and 35 us
+# per value of one example's graph. The limits keep one step or one compile near 3 GB.
+EAGER_BYTES_PER_VALUE = 120
+COMPILE_BYTES_PER_VALUE = 7_500
+COMPILE_SECONDS_PER_VALUE = 35e-6
+MAX_STEP_VALUES = 25_000_000  # eager: the values of one batch's graph
+MAX_COMPILED_VALUES = 400_000  # compiled: the values of one example's graph
+
+
+def graph_values(model: MLP) -> int:
+    """The number of Values one example's forward pass and loss make: the leaves (inputs,
+    parameters), a product per weight, a sum and an activation per neuron, a few for the loss."""
+    count = model.sizes[0] + len(model.parameters()) + 4 * model.sizes[-1]
+    for layer in model.layers:
+        per_neuron = layer.nin + 1 + (0 if ACTIVATIONS[layer.activation].identity else 1)
+        count += layer.nout * per_neuron
+    return count
+
+
+def check_cost(model: MLP, batch: int, compiled: bool) -> None:
+    """ValueError, with the estimate, for a step that would not fit the machine: eager, the
+    graph of ``batch`` examples; compiled, compiling one example's graph."""
+    per_example = graph_values(model)
+    if compiled and per_example > MAX_COMPILED_VALUES:
+        raise ValueError(_(
+            "compiling this network's loss would take about {gb:.1f} GB and {seconds:.0f} s ({values:,} graph "
+            "values, about 7.5 KB and 35 us each; the limit is {limit:,} values): use smaller layers, or train "
+            "eagerly").format(gb=per_example * COMPILE_BYTES_PER_VALUE / 1e9,
+                              seconds=per_example * COMPILE_SECONDS_PER_VALUE, values=per_example,
+                              limit=MAX_COMPILED_VALUES))
+    if not compiled and per_example * batch > MAX_STEP_VALUES:
+        raise ValueError(_(
+            "one eager step of {batch} examples would build {values:,} graph values, about {gb:.1f} GB (about "
+            "120 bytes each; the limit is {limit:,}): use a smaller batch_size, smaller layers, or "
+            "compiled=True").format(batch=batch, values=per_example * batch,
+                                   gb=per_example * batch * EAGER_BYTES_PER_VALUE / 1e9, limit=MAX_STEP_VALUES))
 
 
 @dataclass
@@ -169,6 +208,7 @@ def fit(
     if callback is not None and not callable(callback):
         raise TypeError(f"fit() callback must be callable, got {type(callback).__name__}")
     assert n_epochs is not None
+    check_cost(model, min(size or len(xs), len(xs)), compiled)
     generator = make_rng(rng)
     step = _compiled_step(model, loss_fn, xs, ys) if compiled else _eager_step(model, loss_fn)
 
