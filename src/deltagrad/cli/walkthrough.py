@@ -301,11 +301,19 @@ def _pictures(model: nn.MLP, loss: Value, inputs: list[Value], targets: list[Val
                                                                                        source=dot_source))
             notes.append(show_text(_("  every box: name, data, grad, manual (green: autograd matches the delta rule);"
                                      " bold: the chain from L to W1[0][0]")))
-    else:
-        notes.append(_("The computation graph has {count} values, too many to read in one picture "
-                       "(more than {limit}): drawing the network view only").format(count=n_nodes,
-                                                                                   limit=MAX_READABLE_NODES))
-    if sum(model.sizes) <= viz.network.MAX_NEURONS:
+    n_neurons = sum(model.sizes)
+    drawable = n_neurons <= viz.network.MAX_NEURONS
+    if not readable:
+        if drawable:
+            notes.append(_("The computation graph has {count} values, too many to read in one picture "
+                           "(more than {limit}): drawing the network view only").format(count=n_nodes,
+                                                                                       limit=MAX_READABLE_NODES))
+        else:
+            notes.append(_("Nothing drawn: the computation graph has {n} values (more than {most} are too many to "
+                           "read) and the network {neurons} neurons (the network view draws at most {limit}); the "
+                           "tables above are the whole walk-through").format(
+                n=n_nodes, most=MAX_READABLE_NODES, neurons=n_neurons, limit=viz.network.MAX_NEURONS))
+    if drawable:
         net = viz.draw_network(model, x, y, reference=reference, rankdir="LR")
         network = attempt(_("Network view"), lambda: viz.save_picture(net, out_dir / f"network.{fmt}"))
         if network is not None:
