@@ -7,6 +7,7 @@ import sys
 from typing import Any
 
 from deltagrad import nn
+from deltagrad.i18n import _
 
 from .common import UsageError, check_folder, make_data, plots, training_arguments
 
@@ -45,7 +46,11 @@ def run(args: argparse.Namespace) -> int:
           f"({len(X)} points), from {len(starts)} starts")
     bar = tqdm(total=len(starts) * args.epochs, desc="training", unit="epoch", disable=args.no_progress, leave=False)
 
+    where = {"start": "", "number": 0, "epoch": 0}  # what was being trained, for an interruption
+    names = [name for name, _init, _scale in starts]
+
     def progress(name: str, epoch: int, epochs: int) -> None:
+        where.update(start=name, number=names.index(name) + 1, epoch=epoch)
         bar.set_postfix_str(name.split(" (")[0], refresh=False)
         bar.update(1)
 
@@ -55,7 +60,13 @@ def run(args: argparse.Namespace) -> int:
                                       progress=progress)
     except KeyboardInterrupt:
         bar.close()
-        print(f"interrupted after {bar.n} epochs", file=sys.stderr)
+        if not where["start"]:
+            print(_("interrupted before the first epoch of the first start ({name}); nothing written").format(
+                name=names[0]), file=sys.stderr)
+        else:
+            print(_("interrupted while training from start {number} of {total} ({name}), after epoch {epoch} of "
+                    "{epochs}; nothing written").format(number=where["number"], total=len(names), name=where["start"],
+                                                         epoch=where["epoch"], epochs=args.epochs), file=sys.stderr)
         return 130
     bar.close()
     print(format_table(list(comparison.HEADER), comparison.rows()))
