@@ -16,12 +16,13 @@ def register(sub: Any) -> None:
     """Add ``deltagrad inits`` to the subcommands."""
     p = sub.add_parser(
         "inits",
-        help="the seed's first lesson: the same network trained from zeros, too small, too large, xavier, he",
+        help=_("the seed's first lesson: the same network trained from zeros, constant, too small, too large, "
+               "xavier, he"),
         description=(
-            "Train the same network on the same data, with the same seed and plain SGD, from each start: "
-            "zeros, uniform x0.01 (too small), uniform (the seed's U[-1, 1]), uniform x10 (too large), "
-            "xavier and he. One row per start: final loss and accuracy, epochs to 90%% accuracy, the "
-            "gradient norm at epoch 0 and the hidden layer's symmetry at the end ('clones')."
+            _("Train the same network on the same data, with the same seed and plain SGD, from each start: "
+              "zeros, constant 0.5, uniform x0.01 (too small), uniform (the seed's U[-1, 1]), uniform x10 "
+              "(too large), xavier and he. One row per start: final loss and accuracy, epochs to 90%% "
+              "accuracy, the gradient norm at epoch 0 and the hidden layer's symmetry at the end (0: 'clones').")
         ),
     )
     training_arguments(p, default_hidden=[8], default_activation="sigmoid", default_epochs=1500, default_lr=2.0)
@@ -70,9 +71,14 @@ def run(args: argparse.Namespace) -> int:
         return 130
     bar.close()
     print(format_table(list(comparison.HEADER), comparison.rows()))
-    print("zeros: every hidden neuron is a clone (symmetry 0), so the layer acts as one neuron;")
-    print("too small: the gradient nearly vanishes; too large: the sigmoids saturate and it vanishes too;")
-    print("the seed's U[-1, 1], xavier and he break the symmetry at a scale that learns.")
+    print(_("hidden symmetry: the largest difference between two hidden neurons' incoming weights and biases\n"
+            "at the end (nn.neuron_symmetry). It is a difference of weights, so it has no unit; 0 (\"clones\")\n"
+            "means every hidden neuron computes the same output and gets the same update: the layer acts as one.\n"
+            "zeros and constant 0.5 are equal starts: constant weights do get a gradient (|grad| at epoch 0 is\n"
+            "not 0), but every hidden neuron gets the same one, so they stay clones; equal weights, not only\n"
+            "zeros, never break the symmetry.\n"
+            "too small: the gradient nearly vanishes; too large: the sigmoids saturate and it vanishes too;\n"
+            "the seed's U[-1, 1], xavier and he break the symmetry at a scale that learns."))
     if args.plot is not None:
         plots(args.plot, lambda plot: [plot.plot_inits(comparison, args.plot / "inits.png")])
     return 0

@@ -22,6 +22,7 @@ from .train import History, fit
 # (name shown, init, init_scale): the seed's starts, in the order the lesson tells them.
 STARTS: tuple[tuple[str, str, float | None], ...] = (
     ("zeros", "zeros", None),
+    ("constant 0.5", "constant", None),
     ("uniform x0.01 (too small)", "uniform", 0.01),
     ("uniform (the seed's U[-1, 1])", "uniform", None),
     ("uniform x10 (too large)", "uniform", 10.0),
@@ -69,6 +70,26 @@ class InitComparison:
         return out
 
     HEADER = ("start", "final loss", "accuracy", "epochs to 90%", "|grad| at epoch 0", "hidden symmetry")
+
+    def coinciding(self, rtol: float = 1e-3) -> list[list[int]]:
+        """Groups (two or more) of results whose loss curves lie on top of each other: at every
+        epoch within ``rtol`` of each other, so that a plot must tell them apart by style."""
+        groups: list[list[int]] = []
+        placed: set[int] = set()
+        for i, a in enumerate(self.results):
+            if i in placed:
+                continue
+            group = [i]
+            for k in range(i + 1, len(self.results)):
+                b = self.results[k]
+                if k not in placed and len(a.history.loss) == len(b.history.loss) and all(
+                        abs(u - v) <= rtol * max(abs(u), abs(v), 1e-12)
+                        for u, v in zip(a.history.loss, b.history.loss)):
+                    group.append(k)
+            if len(group) > 1:
+                placed.update(group)
+                groups.append(group)
+        return groups
 
 
 def gradient_norm(model: MLP, X: Sequence[Sequence[float]], Y: Sequence[Any], loss: Callable[..., Any]) -> float:
