@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from deltagrad import nn
+from deltagrad.i18n import _
 
 INSTALL_HINT = "pip install 'deltagrad[plot]' (or: pip install matplotlib)"
 
@@ -90,11 +91,20 @@ def plot_inits(comparison: nn.InitComparison, path: str | os.PathLike[str]) -> P
         raise ValueError("plot_inits() needs the InitComparison returned by nn.compare_inits")
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(7.5, 4.5), dpi=120)
-    styles = ["-", "--", "-", ":", "-.", "-"]
+    # Every curve its own dashes and markers, so that curves on top of each other stay visible;
+    # their markers are staggered along the line and the legend says that they coincide.
+    dashes: list[Any] = ["-", "--", ":", "-.", (0, (5, 1)), (0, (3, 1, 1, 1)), (0, (1, 3))]
+    markers = ["o", "s", "^", "D", "v", "x", "P"]
+    together = {k for group in comparison.coinciding() for k in group}
+    n = len(comparison.results)
     for k, result in enumerate(comparison.results):
         epochs = list(range(1, len(result.history.loss) + 1))
         losses = [max(v, 1e-12) for v in result.history.loss]  # a log axis has no 0
-        ax.plot(epochs, losses, styles[k % len(styles)], linewidth=1.8, label=result.name)
+        every = max(1, len(epochs) // 8)
+        label = result.name if k not in together else _("{name} (on top of each other)").format(name=result.name)
+        ax.plot(epochs, losses, linestyle=dashes[k % len(dashes)], marker=markers[k % len(markers)],
+                markevery=(k * every // n, every), markersize=5, linewidth=1.8 if k not in together else 2.4,
+                label=label, alpha=0.9)
     ax.set_yscale("log")
     ax.set_xlabel("epoch")
     ax.set_ylabel(f"training loss ({comparison.settings.get('loss', 'loss')})")
