@@ -19,10 +19,9 @@ from collections.abc import Callable, Sequence
 from importlib import resources
 from typing import Any
 
+from deltagrad.autograd.arguments import real
 from deltagrad.autograd.files import read_text
 from deltagrad.i18n import _
-
-from deltagrad.autograd.arguments import real
 
 from .init import RngLike, make_rng
 
