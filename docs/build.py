@@ -3,8 +3,8 @@
 - docs/stepper.png: the demo's backprop.html in headless Chromium, mid-backward;
 - docs/tanh_derivatives.png: tanh and its first 6 derivatives, by grad(create_graph=True);
 - docs/cube_gradient.svg: the graph of d/dx (x*x*x): a gradient is itself a computation;
-- docs/tutorial.ipynb: run top to bottom, its outputs saved (tests/test_notebook.py checks
-  that they are what a fresh run prints).
+- docs/tutorial.ipynb and docs/tutorial.ru.ipynb: run top to bottom, their outputs saved
+  (tests/test_notebook.py and tests/test_notebook_ru.py check that they are what a fresh run prints).
 """
 
 from __future__ import annotations
@@ -108,4 +108,6 @@ if __name__ == "__main__":
     tanh_plot(DOCS / "tanh_derivatives.png")
     cube_gradient(DOCS / "cube_gradient.svg")
     run_notebook(DOCS / "tutorial.ipynb")
-    print("docs/stepper.png, docs/tanh_derivatives.png, docs/cube_gradient.svg and docs/tutorial.ipynb written")
+    run_notebook(DOCS / "tutorial.ru.ipynb")
+    print("docs/stepper.png, docs/tanh_derivatives.png, docs/cube_gradient.svg, docs/tutorial.ipynb and"
+          " docs/tutorial.ru.ipynb written")
