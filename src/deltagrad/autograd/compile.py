@@ -453,7 +453,7 @@ class _Plan:
                 lines.append(assign(f"v{self.index[id(v)]}", f"p[{k}]", _js_comment(v)))
         lines.append("  // forward: one statement per node")
         lines += [assign(target, expr, _js_comment_text(note)) for target, expr, note in self._forward(js)]
-        lines.append("  // backward: g<i> = d(root)/d(v<i>), contributions in Value.backward's order")
+        lines.append("  // backward: gN = d(root)/d(vN), contributions in the order of Value.backward")
         lines.append(assign("_seed", "1"))
         backward, grads, _assigned = self._backward(js)
         lines += [assign(target, expr) for target, expr in backward]
