@@ -8,6 +8,7 @@ from typing import Any
 
 from deltagrad import viz
 from deltagrad.autograd.ops import UNARY
+from deltagrad.i18n import _, join_numbers, localize_number
 
 from .common import PICTURE_FORMATS, UsageError, check_folder, count
 
@@ -16,22 +17,23 @@ def register(sub: Any) -> None:
     """Add ``deltagrad expr`` to the subcommands."""
     p = sub.add_parser(
         "expr",
-        help="the graph of an expression: every variable's gradient, the picture, the stepper",
-        description=(
+        help=_("the graph of an expression: every variable's gradient, the picture, the stepper"),
+        description=_(
             "Build the graph of an expression such as \"tanh(a*b + a**2)\" with the given values, "
             "print each variable's gradient and write the picture (and with --html the page that "
             "steps through it). Allowed: names, numbers, + - * / **, unary -, and the functions "
-            f"{', '.join(UNARY)}."
-        ),
+            "{functions}."
+        ).format(functions=", ".join(UNARY)),
     )
-    p.add_argument("expression", help='the expression, e.g. "tanh(a*b + a**2)"')
-    p.add_argument("values", nargs="*", metavar="NAME=VALUE", help="a value for every variable, e.g. a=2 b=-3")
+    p.add_argument("expression", help=_('the expression, e.g. "tanh(a*b + a**2)"'))
+    p.add_argument("values", nargs="*", metavar="NAME=VALUE",
+                   help=_("a value for every variable, e.g. a=2 b=-3 (0,5 is 0.5)"))
     p.add_argument("--out", type=Path, default=Path("build/expr"), metavar="DIR",
-                   help="folder for the picture (default: %(default)s)")
-    p.add_argument("--format", choices=PICTURE_FORMATS, default="svg", help="picture format (default: %(default)s)")
-    p.add_argument("--html", action="store_true", help="also write expr.html, the step-by-step page")
+                   help=_("folder for the picture (default: %(default)s)"))
+    p.add_argument("--format", choices=PICTURE_FORMATS, default="svg", help=_("picture format (default: %(default)s)"))
+    p.add_argument("--html", action="store_true", help=_("also write expr.html, the step-by-step page"))
     p.add_argument("--order", type=count(1, 8), default=1,
-                   help="also print derivatives up to this order (default: %(default)s)")
+                   help=_("also print derivatives up to this order (default: %(default)s)"))
     p.set_defaults(run=run)
 
 
@@ -48,20 +50,21 @@ def run(args: argparse.Namespace) -> int:
     check_folder("--out", args.out)
     root.backward()
     print(f"f = {args.expression.strip()}")
-    print(f"  at {', '.join(f'{k} = {v:g}' for k, v in values.items())}:  f = {significant(root.data, 10)}")
+    at = join_numbers(f"{k} = {localize_number(f'{v:g}')}" for k, v in values.items())
+    print(_("  at {values}:  f = {value}").format(values=at, value=significant(root.data, 10)))
     rows = [[f"df/d{name}", significant(leaf.grad, 10), repr(leaf.grad)] for name, leaf in leaves.items()]
     if args.order > 1:
         rows += _higher_orders(args.expression, values, args.order)
-    print(format_table(["derivative", "value", "full float"], rows))
+    print(format_table([_("derivative"), _("value"), _("full float")], rows))
     try:
         args.out.mkdir(parents=True, exist_ok=True)
         picture = viz.render(root, args.out / f"graph.{args.format}", inputs=list(leaves.values()))
-        print(f"graph written to {picture}")
+        print(_("graph written to {picture}").format(picture=picture))
         if args.html:
             page = viz.stepper(root, inputs=list(leaves.values())).save(args.out / "expr.html")
-            print(f"step-by-step page written to {page}")
+            print(_("step-by-step page written to {page}").format(page=page))
     except viz.GraphvizNotFoundError as err:
-        print(f"graph not rendered: {err}")
+        print(_("graph not rendered: {reason}").format(reason=err))
     except BrokenPipeError:
         raise  # the reader left (`| head`): main ends quietly
     except (viz.GraphTooLargeError, viz.RenderError, OSError) as err:
