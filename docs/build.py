@@ -37,11 +37,10 @@ def stepper_screenshot(page_path: Path, target: Path) -> None:
         page.goto(page_path.as_uri())
         page.wait_for_function("window.deltagrad !== undefined")
         steps = page.evaluate("window.deltagrad.steps")
-        n = (steps - 2) // 2
-        # mid-backward: the step where z1[0] sends its gradient to W1[0][0]·x[0] and b1[0]
-        for k in range(n + 1, steps):
+        # mid-backward: the step where z1[0] sends its δ to W1[0][0]·x[0] and b1[0]
+        for k in range(1, steps + 1):
             page.evaluate(f"window.deltagrad.go({k})")
-            if page.inner_text("#explanation").startswith("Backward: grad(z1[0])"):
+            if page.inner_text("#explanation").startswith("Backward: δ = dL/dz1[0]"):
                 break
         page.screenshot(path=str(target))
         browser.close()

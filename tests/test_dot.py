@@ -148,7 +148,7 @@ def test_tooltips_carry_full_floats_and_the_op_tables_derivative() -> None:
     loss, *_ = worked_graph()
     source = viz.draw_dot(loss).source
     a1 = box(source, "a1[0]")
-    assert "0.542397940774351" in a1 and "s (1 - s)" in a1 and "d(this)/d(z1[0]) = 0.24" in a1
+    assert "0.542397940774351" in a1 and "s (1 - s)" in a1 and "d(this)/d(z1[0]) = a1[0] (1 − a1[0]) = 0.24" in a1
 
 
 @pytest.mark.parametrize("label", ['a|b{c}<d>"e', "</script><b>x</b>", "a&amp;b", "nul\x00and\nnewline\x1b"])

@@ -11,6 +11,8 @@ from deltagrad import nn, viz
 from deltagrad.autograd.text import significant
 from tests.conftest import B1, B2, EXPECTED, W1, W2, X, Y
 
+pytestmark_dot = pytest.mark.usefixtures("requires_dot")
+
 
 def worked() -> nn.MLP:
     return nn.MLP.from_weights([W1, W2], [B1, B2])
@@ -23,15 +25,15 @@ def test_the_2_2_1_shows_all_9_weight_gradients_and_3_deltas() -> None:
     for name, g in manual.grads.items():
         if name.startswith("W"):  # an edge per weight: its name, w and dL/dw, checked
             edge = re.search(re.escape(f'label="{name}') + r'(.*?)"', source, re.S)
-            assert edge is not None and f"dL/dw {significant(g, 4)} ✓" in edge.group(1), name
+            assert edge is not None and f"dL/dw = {significant(g, 4)} ✓" in edge.group(1), name
     deltas = [EXPECTED["delta1"][0], EXPECTED["delta1"][1], EXPECTED["delta2"]]
     for layer, i, d in ((1, 0, deltas[0]), (1, 1, deltas[1]), (2, 0, deltas[2])):
         node = next(line for line in source.splitlines() if line.strip().startswith(f"l{layer}n{i} "))
-        assert f"δ = {significant(d, 4)}" in node and f"manual δ {significant(d, 4)} ✓" in node
-        assert f"<B>z{layer}[{i}]</B>" in node
+        assert f"δ = {significant(d, 4)}" in node and f"manual δ = {significant(d, 4)} ✓" in node
+        assert f"z{layer}[{i}] = " in node
         assert f"dL/db = {significant(manual.grads[f'b{layer}[{i}]'], 4)}" in node  # the bias's gradient is δ
     assert "L = 0.0651" in source
-    assert len(re.findall(r"-> l\dn\d", source)) == 6  # one edge per weight
+    assert len(re.findall(r" -> l\dn\d \[.* id=w\d", source)) == 6  # one edge per weight
 
 
 def test_the_model_keeps_its_gradients() -> None:
@@ -42,10 +44,29 @@ def test_the_model_keeps_its_gradients() -> None:
     assert all(p.grad == 0.25 for p in model.parameters())
 
 
-def test_big_models_draw_edges_without_labels() -> None:
+def test_big_models_draw_edges_without_labels_and_show_the_gradient_by_colour_and_width() -> None:
     model = nn.MLP(2, [16, 16, 1], rng=0)
     source = viz.draw_network(model, [0.1, 0.2], 1.0).source
-    assert source.count("label=\"\"") == 2 * 16 + 16 * 16 + 16
+    weights = [line for line in source.splitlines() if " id=w" in line]
+    assert len(weights) == 2 * 16 + 16 * 16 + 16
+    assert not any("label=" in w for w in weights)  # the numbers are in the tooltip only
+    assert all("tooltip=" in w and "dL/dW" in w for w in weights)
+    widths = [float(re.search(r"penwidth=([\d.]+)", w).group(1)) for w in weights]  # type: ignore[union-attr]
+    assert min(widths) < 1 < max(widths) <= 3.5
+    colours = {re.search(r'color="(#\w+)"', w).group(1) for w in weights}  # type: ignore[union-attr]
+    assert colours == {"#2166ac", "#b2182b"}
+    assert "negative gradient" in source and "positive gradient" in source and "hover over an edge" in source
+
+
+@pytestmark_dot
+def test_neurons_are_in_index_order_from_the_top_in_every_layer() -> None:
+    for sizes in ([2, 4, 4, 1], [2, 16, 16, 1], [3, 8, 8, 2], [2, 2, 1]):
+        model = nn.MLP(sizes[0], sizes[1:], rng=5)
+        svg = viz.dot.pipe(viz.draw_network(model, [0.5] * sizes[0], [1.0] * sizes[-1]).source, "svg").decode()
+        for k in range(1, len(sizes)):
+            ys = [float(re.search(rf'<g id="l{k}n{i}" class="node">.*?<text[^>]* y="([-\d.]+)"', svg, re.S)
+                        .group(1)) for i in range(sizes[k])]  # type: ignore[union-attr]
+            assert ys == sorted(ys), (sizes, k, ys)
 
 
 @pytest.mark.usefixtures("requires_dot")

@@ -12,7 +12,7 @@ from .dot import (
     save_picture,
 )
 from .network import draw_network
-from .stepper import Stepper, stepper
+from .stepper_page import Stepper, stepper
 
 __all__ = [
     "FORMATS",

@@ -27,6 +27,7 @@ from __future__ import annotations
 import html
 import math
 import os
+import re
 import shutil
 import subprocess
 from collections.abc import Mapping
@@ -46,7 +47,6 @@ from .graph import (
     GraphView,
     check_reference,
     clean,
-    compose_name,
     frame_order,
     matches,
     number,
@@ -97,9 +97,46 @@ def html_text(text: str) -> str:
 
 
 def dot_text(text: str) -> str:
-    """Text for a quoted DOT attribute (a tooltip): backslashes and quotes escaped, lines as ``\\n``."""
+    """Text for a quoted DOT attribute (a tooltip): backslashes and quotes escaped, lines as
+    ``\\n``, and never read as an HTML-like label (a label ``<b>x</b>`` stays text)."""
+    import graphviz
+
     lines = (line.replace("\\", "\\\\").replace('"', '\\"') for line in text.split("\n"))
-    return "\\n".join(clean(line) for line in lines)
+    return graphviz.nohtml("\\n".join(clean(line) for line in lines))  # type: ignore[no-any-return]
+
+
+_DRAWING: Any = None
+_SVG_SIZE = re.compile(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"')
+
+
+def new_digraph(name: str, **attrs: Any) -> Any:
+    """A `graphviz.Digraph` that shows in a notebook scaled to the cell's width (and renders
+    there with the time limit of `pipe`)."""
+    global _DRAWING
+    if _DRAWING is None:
+        import graphviz
+
+        class Drawing(graphviz.Digraph):  # type: ignore[misc]
+            """A Digraph whose notebook SVG has width="100%" and its viewBox."""
+
+            def _repr_image_svg_xml(self) -> str:
+                return fit_svg(pipe(self.source, "svg").decode("utf-8"))
+
+        _DRAWING = Drawing
+    return _DRAWING(name, **attrs)
+
+
+def fit_svg(svg: str) -> str:
+    """An SVG that scales to its container: ``width="100%"`` with its viewBox, and never
+    wider than its own size (a small graph stays small)."""
+    return _SVG_SIZE.sub(r'<svg width="100%" style="max-width: \1pt; height: auto"', svg, count=1)
+
+
+def layout_limits(view: GraphView) -> dict[str, str]:
+    """Graphviz attributes that bound the layout's effort on a large graph (see `LARGE_GRAPH`)."""
+    if len(view.order) < LARGE_GRAPH:
+        return {}
+    return {"nslimit": "2", "nslimit1": "2", "mclimit": "0.2", "searchsize": "10", "remincross": "false"}
 
 
 def check_size(n_nodes: int, max_nodes: int) -> None:
@@ -136,8 +173,6 @@ def draw_dot(
         op_nodes: draw each op as a separate circle (micrograd's look) instead of in the box.
         max_nodes: a larger graph raises `GraphTooLargeError` instead of hanging in ``dot``.
     """
-    import graphviz
-
     if not isinstance(root, Value):
         raise TypeError(f"draw_dot() expects a Value, got {type(root).__name__}")
     if rankdir not in ("LR", "TB", "RL", "BT"):
@@ -147,14 +182,26 @@ def draw_dot(
     view = read_graph(root, params, inputs)
     check_size(len(view.order), max_nodes)
     ref = check_reference(reference, (n.label for n in view.order if n.label))
-    answers = check_rows(check)
     bold = path_to(view.order, view.index, highlight) if highlight is not None else set()
+    return graph_dot(view, ref=ref, answers=check_rows(check), bold=bold, rankdir=rankdir, op_nodes=op_nodes)
 
+
+def graph_dot(view: GraphView, *, ref: Mapping[str, float] | None = None, answers: Mapping[str, Any] | None = None,
+              bold: set[int] | None = None, rankdir: str = "TB", op_nodes: bool = False,
+              updates: Mapping[int, str] | None = None, values_in_tooltips: bool = True) -> Any:
+    """The `graphviz.Digraph` of a graph view (what `draw_dot` returns, and what the stepper
+    draws: with ``updates``, node index -> the updated value's text, a parameter's box gets
+    a ``new`` row; without ``values_in_tooltips`` the tooltips tell no number)."""
+    import graphviz
+
+    ref = ref or {}
+    answers = answers or {}
+    bold = bold or set()
+    updates = updates or {}
     graph_attr = {"rankdir": rankdir, "fontname": "Helvetica", "nodesep": "0.12", "ranksep": "0.28",
                   "fontsize": "10", "tooltip": "deltagrad computation graph"}
-    if len(view.order) >= LARGE_GRAPH:  # bound the layout's effort: a large graph would run for ages
-        graph_attr.update(nslimit="2", nslimit1="2", mclimit="0.2", searchsize="10", remincross="false")
-    dot = graphviz.Digraph(
+    graph_attr.update(layout_limits(view))
+    dot = new_digraph(
         "deltagrad",
         graph_attr=graph_attr,
         node_attr={"fontname": "Helvetica", "fontsize": "10", "shape": "none", "margin": "0"},
@@ -168,11 +215,13 @@ def draw_dot(
 
     status_seen: set[str] = set()
     for i, node in enumerate(view.order):
-        group = dot if view.frames[i] is None else clusters[view.frames[i]]  # type: ignore[index]
-        label, status = _box(view, i, ref, answers, i in bold, status_seen)
+        where = view.nodes[i].frame
+        group: Any = dot if where is None else clusters[where]
+        label, status = _box(view, i, ref, answers, i in bold, status_seen, updates.get(i))
         if status:
             status_seen.add(status)
-        group.node(f"n{i}", f"<{label}>", tooltip=dot_text(view.tooltip(i)), id=f"n{i}")
+        tooltip = dot_text(view.tooltip(i, values_in_tooltips))
+        group.node(f"n{i}", f"<{label}>", tooltip=tooltip, id=f"n{i}")
         if not node.op:
             continue
         edge = {}
@@ -180,8 +229,9 @@ def draw_dot(
             edge = {"penwidth": "2.2", "color": COLOURS["highlight"]}
         if op_nodes:
             op_id = f"n{i}op"
-            group.node(op_id, html_text(OPS[node.op].symbol if node.op in OPS else node.op), shape="circle",
-                       margin="0.02", width="0.3", fontsize="9", tooltip=dot_text(view.tooltip(i)))
+            spec = OPS.get(node.op)
+            group.node(op_id, html_text(getattr(spec, "symbol", node.op) if spec is not None else node.op),
+                       shape="circle", margin="0.02", width="0.3", fontsize="9", tooltip=tooltip)
             dot.edge(op_id, f"n{i}", **edge)
             target = op_id
             if node.const is not None:
@@ -196,7 +246,7 @@ def draw_dot(
     _stack_frames(dot, view)
     for cluster in clusters.values():
         dot.subgraph(cluster)
-    _add_legend(dot, view, status_seen, highlight is not None)
+    _add_legend(dot, view, status_seen, bool(bold))
     return dot
 
 
@@ -238,8 +288,8 @@ def check_rows(check: Any) -> dict[str, Any]:
     return out
 
 
-def _box(view: GraphView, i: int, ref: dict[str, float], answers: dict[str, Any],
-         bold: bool, seen: set[str]) -> tuple[str, str]:
+def _box(view: GraphView, i: int, ref: Mapping[str, float], answers: Mapping[str, Any],
+         bold: bool, seen: set[str], updated: str | None = None) -> tuple[str, str]:
     """The HTML label of node ``i`` and its status (match, mismatch, ...); adds every status
     shown to ``seen`` (for the legend)."""
     node = view.order[i]
@@ -254,7 +304,9 @@ def _box(view: GraphView, i: int, ref: dict[str, float], answers: dict[str, Any]
         head += f' <FONT COLOR="#666666">({html_text(spec.symbol if spec else node.op)})</FONT>'
     rows = [f'<TR><TD COLSPAN="2">{head}</TD></TR>',
             f'<TR><TD ALIGN="LEFT">data</TD><TD ALIGN="RIGHT">{html_text(number(node.data))}</TD></TR>',
-            f'<TR><TD ALIGN="LEFT">grad</TD><TD ALIGN="RIGHT">{html_text(number(node.grad))}</TD></TR>']
+            f'<TR><TD ALIGN="LEFT">{view.grad_word(i)}</TD><TD ALIGN="RIGHT">{html_text(number(node.grad))}</TD></TR>']
+    if updated is not None:  # the stepper's update step writes the new value here
+        rows.append(f'<TR><TD ALIGN="LEFT">new</TD><TD ALIGN="RIGHT">{html_text(updated)}</TD></TR>')
     status = ""
     border = COLOURS["border"]
     if node.label in ref:
@@ -289,15 +341,15 @@ def _box(view: GraphView, i: int, ref: dict[str, float], answers: dict[str, Any]
 
 
 def _formula(view: GraphView, i: int) -> str:
-    """``σ(z1[0])``, ``Σ 3 terms`` ...: the op of a labelled node with its operands' names."""
-    node = view.order[i]
-    text = compose_name(node, lambda v: view.names[view.index[id(v)]])
-    if len(text) <= MAX_NAME + 6:
-        return text
-    if node.op == "+":
-        return f"sum of {len(node.inputs) + (node.const is not None)}"
-    spec = OPS.get(node.op)
-    return f"{spec.symbol}(…)" if spec else node.op
+    """``σ(z1[0])``, ``a2[0] − y`` ...: what made a labelled node, shortened in a long sum."""
+    node = view.nodes[i]
+    if len(node.formula) <= MAX_NAME + 6:
+        return node.formula
+    v = node.value
+    if v.op == "+":
+        return _("sum of {count}").format(count=len(v.inputs) + (v.const is not None))
+    spec = OPS.get(v.op)
+    return f"{getattr(spec, 'symbol', v.op)}(…)" if spec is not None and len(v.inputs) == 1 else f"v{i}"
 
 
 def _add_legend(dot: Any, view: GraphView, statuses: set[str], highlighted: bool) -> None:

@@ -1,25 +1,49 @@
-"""The textbook view of a network: a circle per neuron, an edge per weight.
+"""The textbook view of a network: a box per neuron, an edge per weight.
 
 Where `draw_dot` shows every value of the computation graph, this draws the picture of
-the seed text: inputs on the left, one column per layer, the loss on the right; each
-neuron shows its pre-activation ``z``, activation ``a`` and delta ``δ = dL/dz``, and each
-edge its weight ``w`` and gradient ``dL/dw``. It stays readable for models whose graph
-would not (a 16-16 network has about 900 values but 33 neurons).
+the seed text: inputs on the left, one column per layer with its neurons in index order
+from the top, the loss on the right; each neuron shows its pre-activation ``z``, activation
+``a``, delta ``δ = dL/dz`` and bias, and each edge its weight ``w`` and gradient ``dL/dw``.
+Up to `LABELLED_WEIGHTS` weights every edge carries its numbers; past that the numbers are
+in the tooltips (hover) and an edge's colour and width show its gradient (blue: negative,
+red: positive; the wider, the larger), with a legend. It stays readable for models whose
+graph would not (a 16-16 network has about 900 values but 33 neurons).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from deltagrad import nn
 from deltagrad.autograd import Value
+from deltagrad.i18n import _
 
-from .dot import COLOURS, check_rows, dot_text, html_text
-from .graph import check_reference, matches, number
+from .dot import COLOURS, DEFAULT_TIMEOUT, check_rows, dot_text, html_text, new_digraph, pipe
+from .graph import GraphView, check_reference, matches, minus, number, read_graph
+from .pages import svg_body
 
-MAX_NEURONS = 400  # past this even the network view is a wall of circles
-LABELLED_WEIGHTS = 64  # past this many weights the edges carry their numbers in tooltips only
+MAX_NEURONS = 400  # past this even the network view is a wall of boxes
+LABELLED_WEIGHTS = 32  # up to this many weights (a 2-4-4-1 has 28) every edge shows its numbers
+NEGATIVE, POSITIVE = "#2166ac", "#b2182b"  # a gradient's sign, on an edge of a big network
+
+
+@dataclass
+class NetworkNumbers:
+    """What the network view shows: z, a, δ and dL/da per neuron, dL/dw per parameter."""
+
+    xs: list[float]
+    ys: list[float]
+    z: list[list[float]]
+    a: list[list[float]]
+    delta: list[list[float]]
+    dl_da: list[list[float]]
+    grads: dict[str, float]
+    loss: float
+    loss_formula: str = "½ Σ (a − y)²"
+    data: dict[str, float] = field(default_factory=dict)  # parameter -> its value
 
 
 def draw_network(model: nn.MLP, x: Sequence[float], y: float | Sequence[float], *,
@@ -33,92 +57,174 @@ def draw_network(model: nn.MLP, x: Sequence[float], y: float | Sequence[float], 
     gradient and delta: green where they agree within 1e-9, red where not. The model's
     ``.grad`` fields are left as they were.
     """
-    import graphviz
+    _check_model(model, rankdir)
+    xs = nn.inference.check_row(x, model.sizes[0], "input")
+    ys = nn.inference.check_row(y, model.sizes[-1], "target")
+    numbers = _own_numbers(model, xs, ys)
+    ref = check_reference(reference, _labels(model))
+    return network_dot(model, numbers, ref=ref, answers=check_rows(check), rankdir=rankdir)
 
+
+def _check_model(model: object, rankdir: str) -> None:
     if not isinstance(model, nn.MLP):
         raise TypeError(f"draw_network() expects an nn.MLP, got {type(model).__name__}")
     if rankdir not in ("LR", "TB", "RL", "BT"):
         raise ValueError(f"rankdir must be one of LR, TB, RL, BT, got {rankdir!r}")
     n_neurons = sum(model.sizes)
     if n_neurons > MAX_NEURONS:
-        raise ValueError(f"draw_network() draws at most {MAX_NEURONS} neurons, the model has {n_neurons}")
-    xs = nn.inference.check_row(x, model.sizes[0], "input")
-    ys = nn.inference.check_row(y, model.sizes[-1], "target")
-    numbers = _network_numbers(model, xs, ys)
-    n_weights = sum(layer.nin * layer.nout for layer in model.layers)
-    compact = n_weights > LABELLED_WEIGHTS
-    labels = [name for name, _ in model.named_parameters()]
-    labels += [f"z{k + 1}[{i}]" for k, layer in enumerate(model.layers) for i in range(layer.nout)]
-    ref = check_reference(reference, labels)
-    answers = check_rows(check)
+        raise ValueError(f"draw_network() draws at most {MAX_NEURONS} neurons, the model has {n_neurons}; "
+                         "draw a smaller model, or write its weights with nn.save")
 
-    dot = graphviz.Digraph(
+
+def _labels(model: nn.MLP) -> list[str]:
+    labels = [name for name, _ in model.named_parameters()]
+    return labels + [f"z{k + 1}[{i}]" for k, layer in enumerate(model.layers) for i in range(layer.nout)]
+
+
+def labelled(model: nn.MLP) -> bool:
+    """True when every edge of the model's network view carries its numbers."""
+    return sum(layer.nin * layer.nout for layer in model.layers) <= LABELLED_WEIGHTS
+
+
+def network_dot(model: nn.MLP, numbers: NetworkNumbers, *, ref: Mapping[str, float] | None = None,
+                answers: Mapping[str, Any] | None = None, rankdir: str = "LR",
+                updates: Mapping[str, str] | None = None, values_in_tooltips: bool = True) -> Any:
+    """The `graphviz.Digraph` of the network view (what `draw_network` returns; the stepper
+    passes ``updates``, parameter -> its updated value's text, to keep room for it)."""
+    ref = ref or {}
+    answers = answers or {}
+    updates = updates or {}
+    show_labels = labelled(model)
+    dot = new_digraph(
         "deltagrad_network",
-        graph_attr={"rankdir": rankdir, "fontname": "Helvetica", "fontsize": "10",
-                    "nodesep": "0.08" if compact else "0.35", "ranksep": "2.5" if compact else "1.3",
-                    "splines": "line" if compact else "true", "tooltip": "deltagrad network view"},
-        node_attr={"fontname": "Helvetica", "fontsize": "10"},
-        edge_attr={"fontname": "Helvetica", "fontsize": "8", "arrowsize": "0.5", "color": "#888888",
-                   "fontcolor": "#333333"},
+        graph_attr={"rankdir": rankdir, "fontname": "Helvetica", "fontsize": "12", "ordering": "out",
+                    "nodesep": "0.12" if show_labels else "0.06", "ranksep": "0.25" if show_labels else "1.6",
+                    "splines": "true" if show_labels else "line", "outputorder": "edgesfirst",
+                    "tooltip": "deltagrad network view", "pad": "0.1"},
+        node_attr={"fontname": "Helvetica", "fontsize": "12", "shape": "box", "style": "rounded,filled",
+                   "margin": "0.06,0.03"},
+        edge_attr={"fontname": "Helvetica", "fontsize": "12", "arrowsize": "0.5" if show_labels else "0.3",
+                   "color": "#888888", "fontcolor": "#333333"},
     )
-    with dot.subgraph(name="cluster_inputs") as inputs:
-        inputs.attr(label="inputs", style="rounded,dashed", color="#999999", fontcolor="#666666")
-        for j, value in enumerate(xs):
-            inputs.node(f"x{j}", f"<<B>x[{j}]</B><BR/>{html_text(number(value))}>", shape="box", style="rounded,filled",
-                        fillcolor=COLOURS["data"], tooltip=f"x[{j}] = {value!r}")
+    def tip(text: str) -> str:
+        return dot_text(text if values_in_tooltips else text.split(" = ")[0])
+
+    # Each column is one rank, its neurons chained by invisible edges under a title: that
+    # keeps them in index order from the top (Graphviz's clusters would let them move).
+    with dot.subgraph(name="inputs") as inputs:
+        for j, value in enumerate(numbers.xs):
+            inputs.node(f"x{j}", html_text(f"x[{j}] = {number(value)}"), fillcolor=COLOURS["data"],
+                        tooltip=tip(f"x[{j}] = {value!r}"), id=f"x{j}")
+        _keep_order(inputs, "h0", _("inputs"), [f"x{j}" for j in range(len(numbers.xs))])
+    largest = max((abs(g) for name, g in numbers.grads.items() if name.startswith("W") and math.isfinite(g)),
+                  default=0.0)
     for k, layer in enumerate(model.layers, start=1):
-        with dot.subgraph(name=f"cluster_layer{k}") as frame:
-            frame.attr(label=f"layer {k} ({layer.activation})", style="rounded,dashed", color="#999999",
-                       fontcolor="#666666")
+        with dot.subgraph(name=f"layer{k}") as frame:
             for i, neuron in enumerate(layer.neurons):
-                z, a, delta = numbers["z"][k - 1][i], numbers["a"][k - 1][i], numbers["delta"][k - 1][i]
-                zname = f"z{k}[{i}]"
-                rows = [f"<B>z{k}[{i}]</B> = {html_text(number(z))}", f"<B>a{k}[{i}]</B> = {html_text(number(a))}",
-                        f"δ = {html_text(number(delta))}",
-                        f"b{k}[{i}] = {html_text(number(neuron.b.data))}, dL/db = {html_text(number(delta))}"]
-                colour = "#555555"
-                if zname in ref:
-                    ok = matches(delta, ref[zname])
-                    rows.append(f"manual δ {html_text(number(ref[zname]))} {'✓' if ok else '✗'}")
-                    colour = COLOURS["match" if ok else "mismatch"]
-                colour, extra = _answer(answers, zname, colour)
-                rows += extra
-                if compact:  # a big model: one small box per neuron, z and a on one line, then delta
-                    rows = [f"{rows[0]} {rows[1]}", *rows[2:]]
-                frame.node(f"l{k}n{i}", "<" + "<BR/>".join(rows) + ">", shape="box" if compact else "ellipse",
-                           style="rounded,filled" if compact else "filled",
-                           fontsize="8" if compact else "10", margin="0.04,0.02" if compact else "0.11,0.055",
-                           fillcolor=COLOURS["output"] if k == len(model.layers) else COLOURS["intermediate"],
-                           color=colour, penwidth="2" if colour != "#555555" else "1",
-                           tooltip=dot_text(f"{zname} = {z!r}\na{k}[{i}] = {a!r}\n"
-                                            f"delta{k}[{i}] = dL/d{zname} = {delta!r}"))
+                _neuron(frame, model, numbers, k, i, neuron, ref, answers, updates, tip, show_labels)
                 for j, w in enumerate(neuron.w):
-                    source = f"x{j}" if k == 1 else f"l{k - 1}n{j}"
-                    g = numbers["grads"][w.label]
-                    text = f"{w.label}\nw {number(w.data)}\ndL/dw {number(g)}"
-                    colour = "#888888"
-                    if w.label in ref:
-                        ok = matches(g, ref[w.label])
-                        text += " ✓" if ok else f" ✗ (manual {number(ref[w.label])})"
-                        colour = COLOURS["match" if ok else "mismatch"]
-                    colour, extra = _answer(answers, w.label, colour)
-                    text += "".join("\n" + e for e in extra)
-                    if compact:  # a wall of labels: keep them for the tooltip
-                        text = ""
-                    dot.edge(source, f"l{k}n{i}", label=text, color=colour,
-                             penwidth="0.4" if compact else "1",
-                             tooltip=f"{w.label} = {w.data!r}, dL/d{w.label} = {g!r}")
+                    _weight_edge(dot, numbers, k, i, j, w, ref, answers, updates, show_labels, largest,
+                                 values_in_tooltips)
+            _keep_order(frame, f"h{k}", _("layer {k} ({activation})").format(k=k, activation=layer.activation),
+                        [f"l{k}n{i}" for i in range(layer.nout)])
     last = len(model.layers)
-    target = ", ".join(number(t) for t in ys)
-    dot.node("loss", f"<<B>L = {html_text(number(numbers['loss']))}</B><BR/>½ Σ (a − y)²<BR/>y = {html_text(target)}>",
-             shape="box", style="rounded,filled", fillcolor=COLOURS["output"],
-             tooltip=f"L = {numbers['loss']!r}")
+    target = ", ".join(number(t) for t in numbers.ys)
+    dot.node("loss", "<" + "<BR/>".join([html_text(f"L = {number(numbers.loss)}"), html_text(numbers.loss_formula),
+                                         html_text(f"y = {target}")]) + ">",
+             fillcolor=COLOURS["output"], tooltip=tip(f"L = {numbers.loss!r}"), id="loss")
     for i in range(model.sizes[-1]):
-        dot.edge(f"l{last}n{i}", "loss", style="dashed")
+        dot.edge(f"l{last}n{i}", "loss", style="dashed", id=f"loss_{i}")
+    if not show_labels:
+        _gradient_legend(dot, largest)
     return dot
 
 
-def _answer(answers: dict[str, Any], key: str, colour: str) -> tuple[str, list[str]]:
+def _keep_order(group: Any, head: str, title: str, ids: list[str]) -> None:
+    """A column: its title, then its neurons in index order from the top, one rank."""
+    group.attr(rank="same")
+    group.node(head, html_text(title), shape="plaintext", style="", fontcolor="#666666", fontsize="11",
+               tooltip=dot_text(title), id=head)
+    chain = [head, *ids]
+    for a, b in zip(chain, chain[1:]):
+        group.edge(a, b, style="invis")
+
+
+def _neuron(frame: Any, model: nn.MLP, numbers: NetworkNumbers, k: int, i: int, neuron: Any,
+            ref: Mapping[str, float], answers: Mapping[str, Any], updates: Mapping[str, str], tip: Any,
+            show_labels: bool) -> None:
+    z, a, delta = numbers.z[k - 1][i], numbers.a[k - 1][i], numbers.delta[k - 1][i]
+    zname, bname = f"z{k}[{i}]", f"b{k}[{i}]"
+    bias = number(neuron.b.data)
+    if bname in updates:
+        bias += f" → {updates[bname]}"
+    rows = [f"{zname} = {number(z)}", f"a{k}[{i}] = {number(a)}", f"δ = {number(delta)}",
+            f"{bname} = {bias}", f"dL/db = {number(numbers.grads[bname])}"]
+    if nn.ACTIVATIONS[neuron.activation].identity:
+        rows[1] = f"a{k}[{i}] = {zname}"
+    colour = "#555555"
+    if zname in ref:
+        ok = matches(delta, ref[zname])
+        rows.append(f"manual δ = {number(ref[zname])} {'✓' if ok else '✗'}")
+        colour = COLOURS["match" if ok else "mismatch"]
+    colour, extra = _answer(answers, zname, colour)
+    rows += extra
+    if not show_labels:  # a big model: a small box per neuron
+        rows = [f"{zname} = {number(z)}", f"δ = {number(delta)}"]
+    frame.node(f"l{k}n{i}", "<" + "<BR/>".join(html_text(r) for r in rows) + ">",
+               fontsize="12" if show_labels else "10",
+               fillcolor=COLOURS["output"] if k == len(model.layers) else COLOURS["intermediate"],
+               color=colour, penwidth="2" if colour != "#555555" else "1", id=f"l{k}n{i}",
+               tooltip=tip(f"{zname} = {z!r}\na{k}[{i}] = {a!r}\ndelta{k}[{i}] = dL/d{zname} = {delta!r}\n"
+                           f"{bname} = {neuron.b.data!r}"))
+
+
+def _weight_edge(dot: Any, numbers: NetworkNumbers, k: int, i: int, j: int, w: Value, ref: Mapping[str, float],
+                 answers: Mapping[str, Any], updates: Mapping[str, str], show_labels: bool, largest: float,
+                 values_in_tooltips: bool) -> None:
+    source = f"x{j}" if k == 1 else f"l{k - 1}n{j}"
+    g = numbers.grads[w.label]
+    value = number(w.data) + (f" → {updates[w.label]}" if w.label in updates else "")
+    lines = [f"{w.label} = {value}", f"dL/dw = {number(g)}"]
+    colour = "#888888"
+    if w.label in ref:
+        ok = matches(g, ref[w.label])
+        lines[1] += " ✓" if ok else f" ✗ (manual {number(ref[w.label])})"
+        colour = COLOURS["match" if ok else "mismatch"]
+    colour, extra = _answer(answers, w.label, colour)
+    lines += extra
+    tooltip = f"{w.label} = {w.data!r}, dL/d{w.label} = {g!r}" if values_in_tooltips else w.label
+    attrs = {"id": _edge_id(w.label), "tooltip": dot_text(tooltip)}
+    if show_labels:
+        attrs.update(label=dot_text("\n".join(lines)), color=colour, labeltooltip=dot_text(tooltip))
+    else:  # a wall of labels: the numbers are in the tooltip, the gradient in colour and width
+        share = abs(g) / largest if largest > 0 and math.isfinite(g) else 0.0
+        attrs.update(color=colour if colour != "#888888" else (NEGATIVE if g < 0 else POSITIVE),
+                     penwidth=f"{0.3 + 3.2 * share:.2f}")
+    dot.edge(source, f"l{k}n{i}", **attrs)
+
+
+def _edge_id(label: str) -> str:
+    """``W1[0][2]`` -> ``w1_0_2``: an id for the weight's edge."""
+    return "w" + "_".join(part for part in label[1:].replace("]", "").split("[") if part)
+
+
+def _gradient_legend(dot: Any, largest: float) -> None:
+    rows = [
+        f'<TR><TD COLSPAN="2"><FONT COLOR="#666666">{html_text(_("edges: dL/dw"))}</FONT></TD></TR>',
+        f'<TR><TD WIDTH="22" HEIGHT="6" BGCOLOR="{NEGATIVE}"></TD><TD ALIGN="LEFT">'
+        f'{html_text(_("negative gradient"))}</TD></TR>',
+        f'<TR><TD WIDTH="22" HEIGHT="6" BGCOLOR="{POSITIVE}"></TD><TD ALIGN="LEFT">'
+        f'{html_text(_("positive gradient"))}</TD></TR>',
+        f'<TR><TD COLSPAN="2" ALIGN="LEFT">'
+        f'{html_text(_("width: |dL/dw|, widest {largest}").format(largest=number(largest)))}</TD></TR>',
+        f'<TR><TD COLSPAN="2" ALIGN="LEFT">{html_text(_("hover over an edge for its numbers"))}</TD></TR>',
+    ]
+    dot.node("legend", '<<TABLE BORDER="1" COLOR="#bbbbbb" CELLBORDER="0" CELLSPACING="2" CELLPADDING="1">'
+             + "".join(rows) + "</TABLE>>", shape="plaintext", style="", fontsize="10", tooltip="legend", id="legend")
+    dot.edge("loss", "legend", style="invis")
+
+
+def _answer(answers: Mapping[str, Any], key: str, colour: str) -> tuple[str, list[str]]:
     extra: list[str] = []
     for row, first in answers.get(key, []):
         if getattr(row, "field", "grad") != "grad":
@@ -127,29 +233,114 @@ def _answer(answers: dict[str, Any], key: str, colour: str) -> tuple[str, list[s
         status = {"ok": "match", "wrong": "mismatch", "follows": "follows"}.get(row.verdict, "mismatch")
         if colour != COLOURS["mismatch"]:
             colour = COLOURS[status]
-        extra += [f"yours {html_text(number(row.yours))} {mark}"] + (["first mistake"] if first else [])
+        extra += [f"yours {number(row.yours)} {mark}"] + ([_("first mistake")] if first else [])
     return colour, extra
 
 
-def _network_numbers(model: nn.MLP, xs: list[float], ys: list[float]) -> dict[str, Any]:
-    """z, a, delta per layer and dL/dw per weight, by autograd, leaving ``.grad`` as it was."""
+def _own_numbers(model: nn.MLP, xs: list[float], ys: list[float]) -> NetworkNumbers:
+    """The numbers of the half squared error at (xs, ys), by autograd, leaving ``.grad`` as it was."""
+    data = [Value(v, label=f"x[{j}]") for j, v in enumerate(xs)]
+    out = model(data)
+    loss = nn.half_squared_error(out if isinstance(out, list) else [out], ys)
+    numbers = numbers_from_graph(model, read_graph(loss, model.parameters(), data))  # no backward(): .grad untouched
+    numbers.ys = list(ys)
+    return numbers
+
+
+def numbers_from_graph(model: nn.MLP, graph: GraphView) -> NetworkNumbers:
+    """z, a, δ and the gradients of ``model``'s network, read from a graph built from it
+    (gradients as `backward()` sums them, whatever the Values' ``.grad`` holds)."""
+    from .stepper_page import backward_totals
+
+    totals = backward_totals(graph)
+    by_label: dict[str, int] = {}
+    for i, node in enumerate(graph.order):
+        if node.label and node.label not in by_label:
+            by_label[node.label] = i
+    index = graph.index
     params = model.named_parameters()
-    with nn.grads_kept(p for _, p in params):
-        prev: list[Value] = [Value(v, label=f"x[{j}]") for j, v in enumerate(xs)]
-        zs: list[list[Value]] = []
-        acts: list[list[Value]] = []
-        for layer in model.layers:
-            outs = layer(prev)
-            # the neuron's z is its activation's operand (or the output itself when linear)
-            zs.append([a if nn.ACTIVATIONS[layer.activation].identity else a.inputs[0] for a in outs])
-            acts.append(outs)
-            prev = outs
-        loss = nn.half_squared_error(prev if len(prev) > 1 else prev[0], ys if len(ys) > 1 else ys[0])
-        loss.backward()
-        return {
-            "z": [[z.data for z in row] for row in zs],
-            "a": [[a.data for a in row] for row in acts],
-            "delta": [[z.grad for z in row] for row in zs],
-            "grads": {name: p.grad for name, p in params},
-            "loss": loss.data,
-        }
+    missing = [name for name, p in params if id(p) not in index]
+    if missing:
+        raise ValueError(f"the graph was not built from this model: {len(missing)} of its parameters "
+                         f"({', '.join(missing[:3])}) are not in it")
+    xs: list[float] = []
+    first = model.layers[0].neurons[0]
+    for w in first.w:  # the inputs: the other operand of each first-layer product
+        product = next(n for n in graph.order if n.op == "*" and any(c is w for c in n.inputs))
+        other = next(c for c in product.inputs if c is not w)
+        xs.append(other.data)
+    z, a, delta, dl_da = [], [], [], []
+    for k, layer in enumerate(model.layers, start=1):
+        zs, acts, ds, das = [], [], [], []
+        for i in range(layer.nout):
+            zi = by_label.get(f"z{k}[{i}]")
+            ai = by_label.get(f"a{k}[{i}]", zi)
+            if zi is None or ai is None:
+                raise ValueError(f"the graph has no z{k}[{i}]: build it by calling the model")
+            zs.append(graph.order[zi].data)
+            acts.append(graph.order[ai].data)
+            ds.append(totals[zi])
+            das.append(totals[ai])
+        z.append(zs)
+        a.append(acts)
+        delta.append(ds)
+        dl_da.append(das)
+    root = graph.order[-1]
+    ys = []
+    for node in graph.order:  # the target: what the loss subtracts from the outputs
+        if not node.op and node.label and (node.label == "y" or node.label.startswith("y[")):
+            ys.append(node.data)
+    formula = "½ Σ (a − y)²" if root.label == "L" else graph.nodes[-1].formula
+    return NetworkNumbers(xs, ys, z, a, delta, dl_da, {name: totals[index[id(p)]] for name, p in params},
+                          root.data, formula, {name: p.data for name, p in params})
+
+
+def network_stepper(model: nn.MLP, graph: GraphView, ref: dict[str, float], lr: float | None, order: str,
+                    quiz: bool, timeout: float = DEFAULT_TIMEOUT) -> tuple[str, dict[str, Any]]:
+    """The stepper's network view: its SVG and the page's data, one step per neuron."""
+    from .stepper_page import network_steps, page_strings
+
+    _check_model(model, "LR")
+    numbers = numbers_from_graph(model, graph)
+    if not numbers.ys:
+        numbers.ys = [math.nan] * model.sizes[-1]
+    steps = network_steps(model, numbers, graph, ref, lr, quiz)
+    updates = {s[0]: s[3] for step in steps if step["kind"] == "update" for s in step["set"]}
+    dot = network_dot(model, numbers, ref=ref, updates=updates, values_in_tooltips=False)
+    svg = svg_body(pipe(dot.source, "svg", timeout=timeout, n_nodes=sum(model.sizes)))
+    show = labelled(model)
+    nodes: dict[str, Any] = {}
+    for j in range(model.sizes[0]):
+        nodes[f"x[{j}]"] = {"label": f"x[{j}]", "element": f"x{j}", "outline": "shape",
+                            "cells": {"data": [f"x[{j}] = ", "prefix", "?"]}}
+    for k, layer in enumerate(model.layers, start=1):
+        for i, neuron in enumerate(layer.neurons):
+            element = f"l{k}n{i}"
+            zname, bname = f"z{k}[{i}]", f"b{k}[{i}]"
+            cells: dict[str, list[str | None]] = {"data": [f"{zname} = ", "prefix", "?"],
+                                                  "grad": ["δ = ", "prefix", "?"]}
+            if show:
+                cells["a"] = [f"a{k}[{i}] = ", "prefix", "?"] if not nn.ACTIVATIONS[neuron.activation].identity else \
+                    [f"a{k}[{i}] = ", "prefix", None]
+                cells["manual"] = ["manual δ = ", "prefix", "?"]
+            nodes[zname] = {"label": zname, "element": element, "outline": "shape", "cells": cells}
+            bias_cells: dict[str, list[str | None]] = {
+                "data": [f"{bname} = ", "prefix", "?"], "new": [f"{bname} = ", "prefix", None],
+                "grad": ["dL/db = ", "prefix", "?"]} if show else {}
+            nodes[bname] = {"label": bname, "element": element, "outline": "none", "cells": bias_cells}
+            for w in neuron.w:
+                wcells: dict[str, list[str | None]] = {
+                    "data": [f"{w.label} = ", "prefix", "?"], "new": [f"{w.label} = ", "prefix", None],
+                          "grad": ["dL/dw = ", "prefix", "?"]} if show else {}
+                nodes[w.label] = {"label": w.label, "element": _edge_id(w.label), "outline": "none",
+                                  "cells": wcells, "edge": True}
+    nodes["L"] = {"label": "L", "element": "loss", "outline": "shape", "cells": {"data": ["L = ", "prefix", "?"]}}
+    for key, spec in nodes.items():
+        if spec["label"] in ref and "manual" not in spec["cells"] and show and key.startswith("W"):
+            spec["cells"]["manual"] = ["dL/dw = ", "prefix", None]
+    data = {"mode": "network", "nodes": nodes, "steps": steps, "reference": bool(ref), "quiz": quiz,
+            "strings": page_strings()}
+    return svg, data
+
+
+__all__ = ["LABELLED_WEIGHTS", "MAX_NEURONS", "NetworkNumbers", "draw_network", "minus", "network_dot"]
