@@ -209,7 +209,8 @@ def render_formula(node: Value, operand: Callable[[Value], Text], const: Callabl
 def _substitute(text: str, names: Mapping[str, str]) -> str:
     """An op table's text for people with its ``x``, ``y`` and ``out`` replaced by names."""
     out = _TOKENS.sub(lambda m: names.get(m.group(), m.group()), text)
-    return out.replace(" - ", f" {MINUS} ").replace("(1 - ", f"(1 {MINUS} ").replace("^2", "²")
+    out = out.replace(" - ", f" {MINUS} ").replace("(1 - ", f"(1 {MINUS} ").replace("^2", "²")
+    return MINUS + out[1:] if out.startswith("-") else out
 
 
 @dataclass
@@ -397,8 +398,11 @@ def _local_texts(view: GraphView, i: int) -> tuple[list[str], list[str]]:
     rule = getattr(spec, "text", "") if spec is not None else ""
     if getattr(spec, "arity", 2) == 0 and local_text:  # n-ary: one text in x_i
         out = _wrap(view.name_text(i), ATOM)
-        return [_TOKENS_NARY.sub(lambda m, k=k: {"x_i": _wrap(names[k], ATOM), "out": out}[m.group()], local_text[0])
-                .replace(" - ", f" {MINUS} ") for k in range(n)], [rule] * n
+        texts = []
+        for name in names:
+            subs = {"x_i": _wrap(name, ATOM), "out": out}
+            texts.append(_TOKENS_NARY.sub(lambda m: subs[m.group()], local_text[0]).replace(" - ", f" {MINUS} "))
+        return texts, [rule] * n
     if len(local_text) < n:
         return [""] * n, [rule] * n
     second = _wrap(names[1], ATOM) if n > 1 else (const_text(c) if c is not None else "")
