@@ -401,7 +401,8 @@ def _local_texts(view: GraphView, i: int) -> tuple[list[str], list[str]]:
         texts = []
         for name in names:
             subs = {"x_i": _wrap(name, ATOM), "out": out}
-            texts.append(_TOKENS_NARY.sub(lambda m: subs[m.group()], local_text[0]).replace(" - ", f" {MINUS} "))
+            text = _TOKENS_NARY.sub(lambda m, subs=subs: subs[m.group()], local_text[0])  # type: ignore[misc]
+            texts.append(text.replace(" - ", f" {MINUS} "))
         return texts, [rule] * n
     if len(local_text) < n:
         return [""] * n, [rule] * n
