@@ -21,6 +21,7 @@ from .manual import (
     format_gradient_table,
     manual_backprop,
 )
+from .metrics import confusion_matrix, format_confusion
 from .module import MLP, Layer, Module, Neuron, grads_kept
 from .optim import SGD, Adam, Optimizer
 from .train import History, TracingError, accuracy, fit
@@ -53,11 +54,13 @@ __all__ = [
     "autograd_gradients",
     "binary_cross_entropy",
     "compile_loss",
+    "confusion_matrix",
     "cross_entropy",
     "datasets",
     "compare_gradients",
     "fit",
     "forward_floats",
+    "format_confusion",
     "format_gradient_table",
     "format_table",
     "grads_kept",
