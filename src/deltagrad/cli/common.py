@@ -153,11 +153,26 @@ def widths(text: str) -> list[int]:
 positive = bounded(0.0, MAX_LR, low_open=True)
 
 
+def data_name(text: str) -> str:
+    """``--data`` of `train`: a generated set, a table (``nn.datasets.TABLES``) or a FILE.csv."""
+    if text in nn.datasets.DATASETS or text in nn.datasets.TABLES or text.lower().endswith(".csv"):
+        return text
+    names = ", ".join([*nn.datasets.DATASETS, *nn.datasets.TABLES])
+    raise argparse.ArgumentTypeError(_("invalid choice: {text!r} (choose from {names}, or a FILE.csv)").format(
+        text=text[:60], names=names))
+
+
 def training_arguments(p: argparse.ArgumentParser, *, default_hidden: list[int], default_activation: str,
-                        default_epochs: int, default_lr: float) -> None:
-    """The arguments `train` and `inits` share: data, network, schedule, output."""
-    p.add_argument("--data", choices=list(nn.datasets.DATASETS), default="moons",
-                   help="data set (default: %(default)s)")
+                        default_epochs: int, default_lr: float, tables: bool = False) -> None:
+    """The arguments `train` and `inits` share: data, network, schedule, output; with
+    ``tables``, --data also takes iris, digits and a FILE.csv."""
+    if tables:
+        p.add_argument("--data", type=data_name, default="moons", metavar="NAME|FILE.csv",
+                       help=_("data set: {names}, or a CSV file with a header row (default: %(default)s)").format(
+                           names=", ".join([*nn.datasets.DATASETS, *nn.datasets.TABLES])))
+    else:
+        p.add_argument("--data", choices=list(nn.datasets.DATASETS), default="moons",
+                       help="data set (default: %(default)s)")
     p.add_argument("--n", type=count(2, MAX_POINTS), default=None,
                    help="number of points (default: the data set's own: 100, xor 4)")
     p.add_argument("--noise", type=bounded(0.0, MAX_NOISE), default=None,
