@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -43,7 +44,79 @@ def test_plot_errors(tmp_path: Path) -> None:
     model, X, labels, _ = trained()
     with pytest.raises(ValueError, match="non-empty History"):
         plot.plot_history(nn.History(), tmp_path / "loss.png")
-    with pytest.raises(ValueError, match="2 inputs and 1 output"):
+    with pytest.raises(ValueError, match="a model with 2 inputs, got sizes"):
         plot.plot_decision_boundary(nn.MLP(3, [1], rng=0), X, labels, tmp_path / "b.png")
     with pytest.raises(ValueError, match="30 points but 2 labels"):
         plot.plot_decision_boundary(model, X, labels[:2], tmp_path / "b.png")
+
+
+def _three_blobs() -> tuple[nn.MLP, list[list[float]], list[int], nn.History]:
+    import random
+
+    gen = random.Random(0)
+    X = [[cx + gen.gauss(0, 0.3), cy + gen.gauss(0, 0.3)] for cx, cy in ((-1, 0), (1, 0), (0, 1.5)) for _ in range(10)]
+    Y = [c for c in range(3) for _ in range(10)]
+    model = nn.MLP(2, [6, 3], activation="tanh", output_activation="linear", rng=0)
+    history = nn.fit(model, X, Y, loss="cross_entropy", optimizer=nn.Adam(model.parameters(), lr=0.1), epochs=20,
+                     progress=False)
+    return model, X, Y, history
+
+
+def test_k_class_boundary_and_confusion_pngs(tmp_path: Path) -> None:
+    pytest.importorskip("matplotlib")
+    model, X, Y, _ = _three_blobs()
+    boundary = plot.plot_decision_boundary(model, X, Y, tmp_path / "b.png", resolution=30, class_names=["a", "b", "c"])
+    matrix = nn.confusion_matrix(model, X, Y)
+    assert [sum(row) for row in matrix] == [10, 10, 10] and sum(matrix[i][i] for i in range(3)) >= 28
+    confusion = plot.plot_confusion(matrix, tmp_path / "c.png", class_names=["a", "b", "c"])
+    for path in (boundary, confusion):
+        assert path.read_bytes().startswith(PNG)
+    with pytest.raises(ValueError, match="k rows of k counts"):
+        plot.plot_confusion([[1, 2]], tmp_path / "bad.png")
+
+
+def test_animate_training_restores_the_model_and_refuses_what_it_cannot_write(tmp_path: Path) -> None:
+    pytest.importorskip("matplotlib")
+    pytest.importorskip("PIL")
+    import random
+
+    from PIL import Image, ImageSequence
+
+    gen = random.Random(0)
+    X = [[cx + gen.gauss(0, 0.3), cy + gen.gauss(0, 0.3)] for cx, cy in ((-1, 0), (1, 0), (0, 1.5)) for _ in range(10)]
+    Y = [c for c in range(3) for _ in range(10)]
+    model = nn.MLP(2, [6, 3], activation="tanh", output_activation="linear", rng=0)
+    recorder = plot.TrainingRecorder(model, epochs=8, frames=4, test=(X, Y))
+    history = nn.fit(model, X, Y, loss="cross_entropy", optimizer=nn.Adam(model.parameters(), lr=0.1), epochs=8,
+                     progress=False, callback=recorder)
+    assert [s.epoch for s in recorder.snapshots] == [0, 2, 4, 6, 8] and len(recorder.test_accuracy) == 8
+    final = model.state_dict()
+    gif = plot.animate_training(model, recorder, history, X, Y, tmp_path / "t.gif", resolution=20)
+    assert model.state_dict() == final
+    with Image.open(gif) as im:
+        frames = [f.convert("RGB").tobytes() for f in ImageSequence.Iterator(im)]
+    assert len(frames) == 5 and len(set(frames)) == 5
+    with pytest.raises(ValueError, match="a .gif or an .mp4"):
+        plot.animate_training(model, recorder, history, X, Y, tmp_path / "t.avi")
+    fifo = tmp_path / "fifo.gif"
+    os.mkfifo(fifo)
+    with pytest.raises(ValueError):
+        plot.animate_training(model, recorder, history, X, Y, fifo, resolution=10)
+    assert fifo.is_fifo()
+
+
+def test_metrics_for_one_output_models_and_the_text_table() -> None:
+    model, X, labels, _ = trained()
+    matrix = nn.confusion_matrix(model, X, nn.datasets.signed(labels))
+    assert [sum(row) for row in matrix] == [labels.count(0), labels.count(1)]
+    # the threshold is halfway between the two label values: 0 for -1/+1 labels
+    guesses = [int(out[0] > 0.0) for out in nn.predict(model, X)]
+    assert matrix[1][1] == sum(g == 1 and y == 1 for g, y in zip(guesses, labels))
+    assert nn.format_confusion([[3, 1], [0, 4]], ["no", "yes"]).splitlines() == [
+        "true \\ predicted  no  yes  right",
+        "----------------  --  ---  -----",
+        "no                 3    1    75%",
+        "yes                0    4   100%",
+    ]
+    with pytest.raises(ValueError, match="2 classes but 3 names"):
+        nn.format_confusion([[1, 0], [0, 1]], ["a", "b", "c"])
