@@ -7,7 +7,7 @@ import numbers
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from deltagrad.autograd import Value
+from deltagrad.autograd import Value, logsumexp
 from deltagrad.autograd.arguments import is_sequence, real, sequence
 from deltagrad.i18n import _
 
@@ -155,21 +155,6 @@ def _logits(logits: object, where: str) -> list[Value]:
 def _is_batch(logits: object) -> bool:
     return (isinstance(logits, Sequence) and not isinstance(logits, (str, bytes)) and len(logits) > 0
             and isinstance(logits[0], Sequence) and not isinstance(logits[0], (str, bytes)))
-
-
-def logsumexp(values: Sequence[Value]) -> Value:
-    """ln(sum_i e^(v_i)), stable for any magnitude: d/dv_i = softmax_i."""
-    from deltagrad import autograd
-
-    primitive = getattr(autograd, "logsumexp", None)
-    if primitive is not None:
-        return primitive(values)  # type: ignore[no-any-return]
-    # Until the op table has it: m + ln(sum e^(v_i - m)) with m = max v_i, a constant (the
-    # identity holds for any m, so the gradient is the same softmax).
-    m = max(v.data for v in values)
-    if not math.isfinite(m):
-        m = 0.0
-    return Value.sum([(v - m).exp() for v in values]).log() + m
 
 
 def softmax(logits: Sequence[Value | float] | Sequence[Sequence[Value | float]]) -> Any:
