@@ -83,8 +83,9 @@ docs: $(VENV)/.installed-test
 # The translation catalogs: extract every _(), N_() and ngettext() text of the package,
 # bring each language's .po up to date (new texts empty, removed ones dropped) and compile
 # the .mo files that ship in the wheel. Then translate the empty msgstr of the .po and run
-# this again; tests/test_i18n.py fails on an untranslated, fuzzy or unused message. The
-# extraction date is dropped, so that a run that finds nothing new changes nothing.
+# this again; tests/test_i18n.py fails on an untranslated, fuzzy or unused message. A run
+# that finds nothing new keeps the .po as it was (its extraction date too), so the .mo is
+# the same bytes again.
 LOCALE := src/deltagrad/locale
 LOCALE_LANGS := ru
 translations: $(VENV)/.installed-test
@@ -93,8 +94,11 @@ translations: $(VENV)/.installed-test
 		--sort-output --project deltagrad --copyright-holder "deltagrad authors" \
 		-o build/deltagrad.pot src/deltagrad
 	for lang in $(LOCALE_LANGS); do \
+		po=$(LOCALE)/$$lang/LC_MESSAGES/deltagrad.po; \
+		if [ -f $$po ]; then grep -v '^"POT-Creation-Date: ' $$po > build/$$lang.po.before; cp $$po build/$$lang.po.kept; fi; \
 		$(VENV)/bin/pybabel update -D deltagrad -i build/deltagrad.pot -d $(LOCALE) -l $$lang --init-missing \
 			--no-wrap --no-fuzzy-matching --ignore-obsolete || exit 1; \
-		sed -i '/^"POT-Creation-Date: /d' $(LOCALE)/$$lang/LC_MESSAGES/deltagrad.po; \
+		grep -v '^"POT-Creation-Date: ' $$po > build/$$lang.po.after; \
+		if cmp -s build/$$lang.po.before build/$$lang.po.after; then cp build/$$lang.po.kept $$po; fi; \
 	done
 	$(VENV)/bin/pybabel compile -D deltagrad -d $(LOCALE) --statistics
