@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 
 from deltagrad.autograd import Value, topological_sort
 from deltagrad.autograd.arguments import real
+from deltagrad.autograd.notation import show
 from deltagrad.autograd.ops import OPS
 from deltagrad.autograd.text import significant
 from deltagrad.i18n import _
@@ -345,7 +346,7 @@ def read_graph(root: Value, params: object = None, inputs: object = None) -> Gra
             formula = formula_text[0]
             numbers = render_formula(node, value_of)[0]
         if safe:
-            name, precedence = safe, ATOM
+            name, precedence = show(safe), ATOM  # W₁₁⁽¹⁾ in the tutorial's notation
         elif not node.op:
             name = const_text(node.data)
             precedence = ATOM if not name.startswith("-") else NEGATION
@@ -396,6 +397,7 @@ def _local_texts(view: GraphView, i: int) -> tuple[list[str], list[str]]:
     spec = OPS.get(op)
     local_text = tuple(getattr(spec, "local_text", ()) or ())
     rule = getattr(spec, "text", "") if spec is not None else ""
+    rule = _(rule) if rule else ""  # its words in the language in use (_("") would be the catalog's header)
     if getattr(spec, "arity", 2) == 0 and local_text:  # n-ary: one text in x_i
         out = _wrap(view.name_text(i), ATOM)
         texts = []

@@ -19,6 +19,7 @@ from typing import Any
 
 from deltagrad import nn
 from deltagrad.autograd import Value
+from deltagrad.autograd.notation import show_text
 from deltagrad.i18n import _
 
 from .dot import COLOURS, DEFAULT_TIMEOUT, check_rows, dot_text, html_text, new_digraph, pipe
@@ -170,7 +171,7 @@ def _neuron(frame: Any, model: nn.MLP, numbers: NetworkNumbers, k: int, i: int, 
     rows += extra
     if not show_labels:  # a big model: a small box per neuron
         rows = [f"{zname} = {number(z)}", f"δ = {number(delta)}"]
-    frame.node(f"l{k}n{i}", "<" + "<BR/>".join(html_text(r) for r in rows) + ">",
+    frame.node(f"l{k}n{i}", "<" + "<BR/>".join(html_text(show_text(r)) for r in rows) + ">",
                fontsize="12" if show_labels else "10",
                fillcolor=COLOURS["output"] if k == len(model.layers) else COLOURS["intermediate"],
                color=colour, penwidth="2" if colour != "#555555" else "1", id=f"l{k}n{i}",
@@ -195,7 +196,7 @@ def _weight_edge(dot: Any, numbers: NetworkNumbers, k: int, i: int, j: int, w: V
     tooltip = f"{w.label} = {w.data!r}, dL/d{w.label} = {g!r}" if values_in_tooltips else w.label
     attrs = {"id": _edge_id(w.label), "tooltip": dot_text(tooltip)}
     if show_labels:
-        attrs.update(label=dot_text("\n".join(lines)), color=colour, labeltooltip=dot_text(tooltip))
+        attrs.update(label=dot_text(show_text("\n".join(lines))), color=colour, labeltooltip=dot_text(tooltip))
     else:  # a wall of labels: the numbers are in the tooltip, the gradient in colour and width
         share = abs(g) / largest if largest > 0 and math.isfinite(g) else 0.0
         attrs.update(color=colour if colour != "#888888" else (NEGATIVE if g < 0 else POSITIVE),
