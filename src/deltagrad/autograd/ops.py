@@ -25,7 +25,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from deltagrad.i18n import _
+from deltagrad.i18n import N_, _
 
 _NAN = float("nan")
 _INF = float("inf")
@@ -241,7 +241,7 @@ class Op:
     name: str  # Value.op: the key of the table
     arity: int  # 1, 2 (the second operand a Value or a number folded into the node), or 0: n-ary
     symbol: str  # as drawn in a picture
-    text: str  # the derivative for people
+    text: str  # the derivative for people (N_-marked where it has words: show it as _(text))
     local_text: tuple[str, ...]  # each local derivative for people, in x, y and out
     torch: str  # the same op in PyTorch, in x (and y; ``xs`` for an n-ary op)
     method: str = ""  # the Value method (or engine function) that applies it, when not ``name``
@@ -307,17 +307,17 @@ register(Op("**", 2, "^", "d(x^y)/dx = y x^(y-1),  d(x^y)/dy = x^y ln x", ("y x^
             "x ** y", method="__pow__"))
 register(Op("exp", 1, "exp", "d exp(x)/dx = exp(x)", ("out",), "torch.exp(x)"))
 register(Op("log", 1, "log", "d ln(x)/dx = 1/x", ("1/x",), "torch.log(x)"))
-register(Op("sigmoid", 1, "σ", "d sigmoid(x)/dx = s (1 - s), with s = sigmoid(x)", ("out (1 - out)",),
+register(Op("sigmoid", 1, "σ", N_("d sigmoid(x)/dx = s (1 - s), with s = sigmoid(x)"), ("out (1 - out)",),
             "torch.sigmoid(x)"))
-register(Op("tanh", 1, "tanh", "d tanh(x)/dx = 1 - t^2, with t = tanh(x)", ("1 - out^2",), "torch.tanh(x)"))
-register(Op("relu", 1, "relu", "d relu(x)/dx = 1 if x > 0 else 0", ("[x > 0]",), "torch.relu(x)", gate=True))
+register(Op("tanh", 1, "tanh", N_("d tanh(x)/dx = 1 - t^2, with t = tanh(x)"), ("1 - out^2",), "torch.tanh(x)"))
+register(Op("relu", 1, "relu", N_("d relu(x)/dx = 1 if x > 0 else 0"), ("[x > 0]",), "torch.relu(x)", gate=True))
 register(Op("softplus", 1, "softplus", "d softplus(x)/dx = sigmoid(x)", ("sigmoid(x)",),
             "torch.nn.functional.softplus(x)"))
 register(Op("sqrt", 1, "√", "d sqrt(x)/dx = 1 / (2 sqrt(x))", ("1 / (2 out)",), "torch.sqrt(x)"))
-register(Op("abs", 1, "abs", "d |x|/dx = sign(x) (0 at 0)", ("sign(x)",), "torch.abs(x)"))
+register(Op("abs", 1, "abs", N_("d |x|/dx = sign(x) (0 at 0)"), ("sign(x)",), "torch.abs(x)"))
 register(Op("sin", 1, "sin", "d sin(x)/dx = cos(x)", ("cos(x)",), "torch.sin(x)"))
 register(Op("cos", 1, "cos", "d cos(x)/dx = -sin(x)", ("-sin(x)",), "torch.cos(x)"))
-register(Op("logsumexp", 0, "logsumexp", "d logsumexp(x)/dx_i = exp(x_i - out) (the softmax)",
+register(Op("logsumexp", 0, "logsumexp", N_("d logsumexp(x)/dx_i = exp(x_i - out) (the softmax)"),
             ("exp(x_i - out)",), "torch.logsumexp(torch.stack([xs]), 0)"))
 
 UNARY = tuple(name for name, op in OPS.items() if op.arity == 1)
