@@ -12,17 +12,20 @@ from .dot import (
     save_picture,
 )
 from .network import draw_network
+from .playground import Playground, playground
 from .stepper_page import Stepper, stepper
 
 __all__ = [
     "FORMATS",
     "GraphTooLargeError",
     "GraphvizNotFoundError",
+    "Playground",
     "RenderError",
     "RenderTimeoutError",
     "Stepper",
     "draw_dot",
     "draw_network",
+    "playground",
     "render",
     "save_picture",
     "stepper",
