@@ -333,7 +333,7 @@ def test_screenshots_at_1440_and_390(browser: Any, tmp_path: Path) -> None:
         context = browser.new_context(viewport={"width": width, "height": 900})
         pg = context.new_page()
         errors: list[str] = []
-        pg.on("pageerror", lambda exc: errors.append(str(exc)))
+        pg.on("pageerror", lambda exc, errors=errors: errors.append(str(exc)))
         pg.goto(path.as_uri())
         pg.wait_for_function("window.deltagrad_play !== undefined")
         pg.evaluate("window.deltagrad_play.train(150)")
@@ -352,3 +352,54 @@ def test_the_page_data_is_json_with_the_models_names() -> None:
     assert [n["z"] for n in data["neurons"]] == ["z1[0]", "z1[1]", "z2[0]"]
     assert data["x"] == X and data["y"] == Y and data["data"] is None
     assert data["strings"]["step"] == "Step"
+
+
+def blobs(n: int = 60) -> tuple[list[list[float]], list[int]]:
+    """Three 2-D clusters, one per class."""
+    rng = random.Random(0)
+    centres = [(-1.0, -1.0), (1.0, -0.5), (0.0, 1.2)]
+    X3: list[list[float]] = []
+    Y3: list[int] = []
+    for i in range(n):
+        k = i % 3
+        X3.append([centres[k][0] + rng.gauss(0, 0.45), centres[k][1] + rng.gauss(0, 0.45)])
+        Y3.append(k)
+    return X3, Y3
+
+
+def test_three_classes_softmax_cross_entropy_and_a_coloured_map(page: Any, tmp_path: Path) -> None:
+    X3, Y3 = blobs()
+    model = nn.MLP(2, [5, 3], "tanh", "linear", rng=2)
+    open_page(page, viz.playground(model, X3, Y3, lr=0.3, class_names=["red", "green", "blue"]), tmp_path)
+    state = page.evaluate("window.deltagrad_play.state()")
+    assert_state_matches(state, model, X3[0], Y3[0], nn.cross_entropy)
+    assert state["accuracy"] == nn.accuracy(model, X3, Y3)
+    page.evaluate("window.deltagrad_play.select({kind: 'neuron', k: 5})")  # output neuron 0
+    assert re.search(r"δ₁⁽²⁾ = dL/dz₁⁽²⁾ = p₁ − \[y = 1\] = [\d.e-]+ − 1 = ", page.inner_text("#explain"))
+    assert page.inner_text("#classes") .split() == ["red", "green", "blue"]
+    losses = page.evaluate("window.deltagrad_play.train(30)")
+    history = nn.fit(model, X3, Y3, loss="cross_entropy", optimizer=nn.SGD(model.parameters(), 0.3), epochs=30,
+                     batch_size=None, progress=False)
+    assert all(close(a, b, 1e-9) for a, b in zip(losses, history.loss))
+    params = page.evaluate("window.deltagrad_play.state()")["params"]
+    for name, p in model.named_parameters():
+        assert close(params[name]["value"], p.data, 1e-9), name
+    pixels = page.evaluate("window.deltagrad_play.heatmap()")
+    colours = {tuple(pixels[i:i + 3]) for i in range(0, len(pixels), 4 * 97)}
+    assert len(colours) > 10  # every class's colour, blended by its probability
+    assert page.errors == []
+
+
+def test_more_than_two_inputs_get_curves_and_no_heat_map(page: Any, tmp_path: Path) -> None:
+    X4, Y4, names = nn.datasets.iris()
+    Xtr, Ytr, Xte, Yte = nn.datasets.train_test_split(X4, Y4, test=0.2, rng=0)
+    model = nn.MLP(4, [6, 3], "tanh", "linear", rng=0)
+    open_page(page, viz.playground(model, Xtr, Ytr, test=(Xte, Yte), class_names=names, lr=0.3), tmp_path)
+    assert page.is_hidden("#heatmap-figure")
+    assert page.inner_text("#no-heatmap") == "The data have 4 inputs: no decision-boundary picture, only the curves."
+    page.evaluate("window.deltagrad_play.train(40)")
+    state = page.evaluate("window.deltagrad_play.state()")
+    assert state["test_accuracy"] is not None and state["test_accuracy"] > 0.8
+    assert "test accuracy" in page.inner_text("#accuracy")
+    assert page.is_visible("#accuracy-curve")
+    assert page.errors == []

@@ -55,7 +55,8 @@ def register(sub: Any) -> None:
     p.add_argument("--lr", type=positive, default=None,
                    help=_("learning rate (default: {single} on one example, {data} with --data)").format(
                        single=demo.WORKED_LR, data=DEFAULT_LR_DATA))
-    p.add_argument("--seed", type=count(0, MAX_SEED), default=0, help=_("seed for the data and the weights (default: 0)"))
+    p.add_argument("--seed", type=count(0, MAX_SEED), default=0,
+                   help=_("seed for the data and the weights (default: 0)"))
     p.add_argument("--out", type=Path, default=Path("build/play"), metavar="DIR",
                    help=_("folder for play.html (default: build/play)"))
     p.set_defaults(run=run)

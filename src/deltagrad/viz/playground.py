@@ -29,18 +29,15 @@ import html
 import json
 import math
 import numbers
-import os
-import re
 from collections.abc import Callable, Sequence
-from importlib import resources
-from pathlib import Path
 from typing import Any
 
 from deltagrad import nn
 from deltagrad.autograd import Value, compile_graph, topological_sort
-from deltagrad.autograd.files import atomic_write
 from deltagrad.autograd.ops import OPS
 from deltagrad.i18n import _, get_language
+
+from .pages import Page, asset, data_script, fill, inline_script, inline_style
 
 # Starts the page offers: `nn.INITS`, and every weight equal (a non-zero symmetric start).
 STARTS = ("uniform", "xavier", "he", "zeros", "equal")
@@ -54,25 +51,15 @@ HEATMAP_CELLS = 60
 __all__ = ["EQUAL_WEIGHT", "STARTS", "Playground", "playground"]
 
 
-class Playground:
+class Playground(Page):
     """A playground page: ``.html`` (one self-contained file), ``.save(path)``, and inline
     display in Jupyter and VS Code notebooks."""
 
+    height = 900
+
     def __init__(self, html_text: str, description: str) -> None:
-        self.html = html_text
+        super().__init__(html_text)
         self._description = description
-
-    def save(self, path: str | os.PathLike[str]) -> Path:
-        """Write the page to ``path`` (atomically) and return it."""
-        target = Path(path)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        return atomic_write(target, self.html.encode("utf-8"))
-
-    def _repr_html_(self) -> str:
-        """An iframe whose ``srcdoc`` is the page, so its script runs inside a notebook."""
-        return (f'<iframe srcdoc="{html.escape(self.html, quote=True)}" '
-                'style="width: 100%; height: 860px; border: 1px solid #ddd;" '
-                'sandbox="allow-scripts"></iframe>')
 
     def __repr__(self) -> str:
         return f"Playground({self._description})"
@@ -266,9 +253,8 @@ def _kernels(model: nn.MLP, loss_fn: Callable[..., Value], classes: bool) -> dic
     """The JavaScript the page replays, each one function written by the compiler:
 
     - ``forward``: every neuron's z and a (and the softmax, for classes) at (x, params);
-    - ``loss``: the loss, dL/dparams, dL/dx and every dL/dz (δ) at (x, y, params); one
-      function per class for cross-entropy (the class picks the logit), else one with
-      the target among its inputs;
+    - ``loss``: the loss, dL/dparams, dL/dx and every dL/dz (δ) at (x, y, params), the
+      target among the inputs (a class as its one-hot row);
     - ``derivative``: each activation's f'(z), for the δ written out one level.
     """
     nin, nout = model.sizes[0], model.sizes[-1]
@@ -276,28 +262,28 @@ def _kernels(model: nn.MLP, loss_fn: Callable[..., Value], classes: bool) -> dic
     xs = [Value(0.0, label=f"x[{j}]") for j in range(nin)]
     zs, acts = _trace(model, xs)
     shown = [n for layer in zs for n in layer] + [n for layer in acts for n in layer]
-    probs: list[Value] = []
-    if classes and hasattr(nn, "softmax"):
-        probs = list(nn.softmax(acts[-1]))
+    probs = list(nn.softmax(acts[-1])) if classes else []
     root = Value.sum(acts[-1] + probs) if len(acts[-1]) + len(probs) > 1 else acts[-1][0]
     forward = compile_graph(root, xs, params, allow_unused=True, max_nodes=MAX_NODES)
-    kernels: dict[str, Any] = {"forward": forward.javascript_with(shown + probs), "loss": [],
-                               "derivative": {}, "has_probs": bool(probs), "output_grad": []}
-    for target in (range(nout) if classes else [None]):
-        xs = [Value(0.0, label=f"x[{j}]") for j in range(nin)]
-        ys = [] if target is not None else [Value(0.0, label="y" if nout == 1 else f"y[{i}]") for i in range(nout)]
-        zs, acts = _trace(model, xs)
-        out = _output(acts)
-        loss = loss_fn(out, target if target is not None else ys[0] if nout == 1 else ys)
-        if not isinstance(loss, Value):
-            raise TypeError(f"playground() loss must return a Value, got {type(loss).__name__}")
-        in_graph = {id(n) for n in topological_sort(loss)}
-        # dL/da of the output neurons, where the loss reads a (not the logit, as BCE does)
-        outputs = [a for a in acts[-1] if id(a) in in_graph and model.output_activation != "linear"]
-        wanted = [n for layer in zs for n in layer] + outputs
-        graph = compile_graph(loss, xs + ys, params, allow_unused=True, max_nodes=MAX_NODES)
-        kernels["loss"].append(graph.javascript_with(wanted))
-        kernels["output_grad"] = [acts[-1].index(a) for a in outputs]
+    # The loss with the target among the inputs; a class as its one-hot row, as nn.fit
+    # gives it, so that one function serves every class.
+    xs = [Value(0.0, label=f"x[{j}]") for j in range(nin)]
+    ys = [Value(0.0, label="y" if nout == 1 else f"y[{i}]") for i in range(nout)]
+    zs, acts = _trace(model, xs)
+    loss = loss_fn(_output(acts), ys[0] if nout == 1 else ys)
+    if not isinstance(loss, Value):
+        raise TypeError(f"playground() loss must return a Value, got {type(loss).__name__}")
+    in_graph = {id(n) for n in topological_sort(loss)}
+    # dL/da of the output neurons, where the loss reads a (not the logit, as BCE does)
+    outputs = [a for a in acts[-1] if id(a) in in_graph and model.output_activation != "linear"]
+    graph = compile_graph(loss, xs + ys, params, allow_unused=True, max_nodes=MAX_NODES)
+    kernels: dict[str, Any] = {
+        "forward": forward.javascript_with(shown + probs),
+        "loss": graph.javascript_with([n for layer in zs for n in layer] + outputs),
+        "derivative": {},
+        "has_probs": bool(probs),
+        "output_grad": [acts[-1].index(a) for a in outputs],
+    }
     for name in {layer.activation for layer in model.layers} - {"linear"}:
         t = Value(0.0, label="z")
         fn = nn.ACTIVATIONS[name]
@@ -312,14 +298,15 @@ def _spec(model: nn.MLP, loss_name: str, loss_fn: Callable[..., Value], classes:
           lr: float) -> dict[str, Any]:
     """Everything the page's script needs, as JSON-ready data."""
     sizes = model.sizes
-    params = []
-    for name, p in model.named_parameters():
-        layer, rest = re.fullmatch(r"[Wb](\d+)(.*)", name).groups()  # type: ignore[union-attr]
-        index = [int(k) for k in re.findall(r"\[(\d+)\]", rest)]
-        params.append({"name": name, "kind": name[0], "layer": int(layer), "i": index[0],
-                       "j": index[1] if len(index) > 1 else None, "value": p.data})
-    neurons = [{"z": f"z{l + 1}[{i}]", "a": f"a{l + 1}[{i}]", "layer": l + 1, "i": i}
-               for l, layer in enumerate(model.layers) for i in range(layer.nout)]
+    params: list[dict[str, Any]] = []
+    for k, layer in enumerate(model.layers, start=1):  # nn.MLP's order: W row by row, then b
+        params += [{"name": w.label, "kind": "W", "layer": k, "i": i, "j": j, "value": w.data}
+                   for i, neuron in enumerate(layer.neurons) for j, w in enumerate(neuron.w)]
+        params += [{"name": neuron.b.label, "kind": "b", "layer": k, "i": i, "j": None, "value": neuron.b.data}
+                   for i, neuron in enumerate(layer.neurons)]
+    assert [p["name"] for p in params] == [name for name, _ in model.named_parameters()]
+    neurons = [{"z": f"z{k}[{i}]", "a": f"a{k}[{i}]", "layer": k, "i": i}
+               for k, layer in enumerate(model.layers, start=1) for i in range(layer.nout)]
     accuracy = None
     if classes:
         accuracy = "argmax"
@@ -378,6 +365,8 @@ def page_strings() -> dict[str, str]:
         "accuracy_test": _("test accuracy"),
         "curve_loss": _("loss per epoch"),
         "curve_accuracy": _("accuracy per epoch"),
+        "curve_accuracy_test": _("accuracy per epoch: train (blue), test (green)"),
+        "terms": _("{n} terms"),
         "heatmap": _("decision boundary: the model's class at every point of the input plane"),
         "help": _("Click a weight or a neuron to see its gradient written out; type a number or drag "
                   "to change it. Every number recomputes at once."),
@@ -410,32 +399,19 @@ def page_strings() -> dict[str, str]:
     }
 
 
-def _asset(name: str) -> str:
-    return (resources.files("deltagrad.viz") / "page" / name).read_text(encoding="utf-8")
-
-
-def script_json(data: object) -> str:
-    """``data`` as JSON safe inside an HTML ``<script>``: no ``<``, ``>`` or ``&`` can end
-    it or start markup (they are written as \\u escapes, which JSON.parse reads back)."""
-    text = json.dumps(data, allow_nan=False, ensure_ascii=False, separators=(",", ":"))
-    for ch in "<>&\u2028\u2029":
-        text = text.replace(ch, f"\\u{ord(ch):04x}")
-    return text
-
-
 def script_code(source: str) -> str:
-    """JavaScript source for an inline ``<script>``: ``</`` written as ``<\\/`` (the same in a
-    string or a comment), so no text in it can close the element."""
+    """Generated JavaScript for an inline ``<script>``: ``</`` written as ``<\\/`` (the same in
+    a string or a comment, and the compiler writes it nowhere else), so no text in it can
+    close the element."""
     return source.replace("</", "<\\/").replace("<!--", "<\\!--")
 
 
 def _kernel_source(kernels: dict[str, Any]) -> str:
     """The generated functions as one object the page's script reads."""
     derivative = ",\n".join(f"{json.dumps(name)}: {code}" for name, code in sorted(kernels["derivative"].items()))
-    loss = ",\n".join(kernels["loss"])
     return ("var deltagrad_kernels = {\n"
             f"forward: {kernels['forward']},\n"
-            f"loss: [{loss}],\n"
+            f"loss: {kernels['loss']},\n"
             f"derivative: {{{derivative}}},\n"
             f"hasProbs: {json.dumps(kernels['has_probs'])},\n"
             f"outputGrad: {json.dumps(kernels['output_grad'])}\n"
@@ -449,14 +425,13 @@ def _runtime() -> str:
 
 
 def _page(spec: dict[str, Any], kernels: dict[str, Any], title: str) -> str:
-    parts = {
-        "TITLE": html.escape(title),
-        "CSS": _asset("playground.css"),
-        "DATA": script_json(spec),
-        "RUNTIME": script_code(_runtime()),
-        "KERNELS": script_code(_kernel_source(kernels)),
-        "SCRIPT": script_code(_asset("playground.js")),
-        "LANG": get_language(),
-    }
-    # one pass over the template: an inserted part is never scanned for markers again
-    return re.sub(r"@@([A-Z]+)@@", lambda m: parts[m.group(1)], _asset("playground.html"))
+    return fill(
+        asset("playground.html"),
+        lang=get_language(),
+        title=html.escape(title),
+        style=inline_style("playground.css"),
+        data=data_script(spec, "deltagrad-play-data"),
+        runtime="<script>\n" + script_code(_runtime()) + "\n</script>",
+        kernels="<script>\n" + script_code(_kernel_source(kernels)) + "</script>",
+        script=inline_script("common.js", "playground.js"),
+    )

@@ -8,44 +8,12 @@
 // draws and listens. Text reaches the page only as textContent, never as markup.
 "use strict";
 
-// ---- numbers as people read them: the rule of autograd.text.significant -------------------
-function significant(x, digits) {
-  if (digits === undefined) digits = 4;
-  if (x === 0) return "0";
-  if (!Number.isFinite(x)) return Number.isNaN(x) ? "nan" : (x > 0 ? "inf" : "-inf");
-  const r = roundedDigits(Math.abs(x), digits);
-  const d = r.digits, e = r.exp;  // x = 0.d... x 10^(e + 1), rounded as Python's %g
-  let text;
-  if (e < -4 || e >= digits) text = stripZeros(d[0] + "." + d.slice(1)) + "e" + e;
-  else if (e >= 0) text = stripZeros(d.slice(0, e + 1) + "." + d.slice(e + 1));
-  else text = stripZeros("0." + "0".repeat(-e - 1) + d);
-  return (x < 0 ? "-" : "") + text;
-}
-
-function stripZeros(s) {
-  if (s.indexOf(".") < 0) return s;
-  return s.replace(/0+$/, "").replace(/\.$/, "");
-}
-
-// The first `digits` significant digits of m > 0 and the exponent of the first, rounded half
-// to even on the exact binary value as Python's %g does (toPrecision rounds ties up, so the
-// rounding is done here from 101 exact digits: 0.125 to two digits is 0.12, as in Python).
-function roundedDigits(m, digits) {
-  const text = m.toExponential(100);
-  const cut = text.indexOf("e");
-  let exp = parseInt(text.slice(cut + 1), 10);
-  const all = text.slice(0, cut).replace(".", "");
-  const head = all.slice(0, digits).split("").map(Number);
-  const rest = all.slice(digits);
-  const first = rest.charCodeAt(0) - 48;
-  const up = first > 5 || (first === 5 && (/[1-9]/.test(rest.slice(1)) || head[head.length - 1] % 2 === 1));
-  if (up) {
-    let k = head.length - 1;
-    while (k >= 0 && head[k] === 9) { head[k] = 0; k -= 1; }
-    if (k < 0) { head.unshift(1); head.pop(); exp += 1; } else head[k] += 1;
-  }
-  return { digits: head.join(""), exp: exp };
-}
+// Numbers are written by the one rule of autograd.text.significant (common.js), texts filled
+// from Python's translations.
+/* global deltagradCommon */
+const common = typeof deltagradCommon !== "undefined" ? deltagradCommon : require("./common.js");
+const significant = function (x, digits) { return common.significant(x, digits === undefined ? 4 : digits); };
+const fill = common.format;
 
 // ---- a number a learner typed: the rule of autograd.text.parse_number ---------------------
 const NUMBER = /^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$/;
@@ -182,7 +150,8 @@ function symmetry(spec, params) {
         const a = rows[l + "," + i], b = rows[l + "," + k];
         for (let c = 0; c < a.length; c++) {
           const d = Math.abs(a[c] - b[c]);
-          if (!(d <= worst)) worst = d;  // NaN counts as different
+          if (d !== d) worst = NaN;  // NaN counts as different, and stays
+          else if (d > worst) worst = d;
         }
       }
     }
@@ -212,12 +181,15 @@ function Model(spec, kernels, runtime) {
   this.recompute();
 }
 
-Model.prototype.lossKernel = function (y) {
-  return this.spec.target === "class" ? this.kernels.loss[y] : this.kernels.loss[0];
-};
+Model.prototype.lossKernel = function () { return this.kernels.loss; };
 
+// The loss's inputs: x, then the target (a class as its one-hot row, as nn.fit gives it).
 Model.prototype.lossInputs = function (x, y) {
-  if (this.spec.target === "class") return x;
+  if (this.spec.target === "class") {
+    const row = new Array(this.spec.classes.length).fill(0);
+    row[y] = 1;
+    return x.concat(row);
+  }
   return x.concat(Array.isArray(y) ? y : [y]);
 };
 
@@ -359,10 +331,6 @@ function mathName(letter, layer, i, j) {
   return letter + sub(i + 1) + sep + sub(j + 1) + sup(layer);
 }
 
-function fill(template, values) {
-  return template.replace(/\{(\w+)\}/g, function (m, k) { return k in values ? String(values[k]) : m; });
-}
-
 function num(x) { const s = significant(x); return s.charAt(0) === "-" ? "(" + s + ")" : s; }
 
 // Written out with the current numbers: dL/dW = δ · a (or x), and δ expanded one level.
@@ -431,13 +399,13 @@ function deltaLines(model, neuron) {
   }
   const next = n.layer + 1, width = spec.sizes[next];
   const terms = [], values = [];
-  const shown = Math.min(width, 6);
+  const shown = Math.min(width, 4);
   for (let k = 0; k < shown; k++) {
     const w = model.p[model.index["W" + next + "[" + k + "][" + n.i + "]"]];
     terms.push(mathName("W", next, k, n.i) + " " + mathName("δ", next, k));
     values.push(num(w) + " · " + num(model.delta[neuronIndex(spec, next, k)]));
   }
-  const more = width > shown ? " + … (" + width + ")" : "";
+  const more = width > shown ? " + … " + fill(spec.strings.terms, { n: width }) : "";
   const sum = width === 1 ? terms[0] : "(" + terms.join(" + ") + more + ")";
   const sumValues = width === 1 ? values[0] : "(" + values.join(" + ") + more + ")";
   return [dname + " = " + fprime + " · " + sum + " = " + num(fval) + " · " + sumValues + " = " + significant(delta)];
@@ -448,14 +416,14 @@ function forwardLine(model, neuron) {
   const spec = model.spec, n = spec.neurons[neuron];
   const nin = spec.sizes[n.layer - 1];
   const names = [], values = [];
-  const shown = Math.min(nin, 6);
+  const shown = Math.min(nin, 4);
   for (let j = 0; j < shown; j++) {
     const src = n.layer === 1 ? mathName("x", null, j) : mathName("a", n.layer - 1, j);
     const v = n.layer === 1 ? model.x[j] : model.a[neuronIndex(spec, n.layer - 1, j)];
     names.push(mathName("W", n.layer, n.i, j) + " " + src);
     values.push(num(model.p[model.index["W" + n.layer + "[" + n.i + "][" + j + "]"]]) + " · " + num(v));
   }
-  const more = nin > shown ? " + …" : "";
+  const more = nin > shown ? " + … " + fill(spec.strings.terms, { n: nin + 1 }) : "";
   const b = model.p[model.index["b" + n.layer + "[" + n.i + "]"]];
   const zname = mathName("z", n.layer, n.i);
   const lines = [zname + " = " + names.join(" + ") + more + " + " + mathName("b", n.layer, n.i) + " = " +
@@ -511,7 +479,7 @@ Page.prototype.build = function () {
   document.getElementById("seed-label").textContent = S.seed;
   document.getElementById("example-title").textContent = S.example;
   document.getElementById("loss-caption").textContent = S.curve_loss;
-  document.getElementById("accuracy-caption").textContent = S.curve_accuracy;
+  document.getElementById("accuracy-caption").textContent = spec.test ? S.curve_accuracy_test : S.curve_accuracy;
   const select = document.getElementById("init");
   select.appendChild(el("option", { value: "" }, S.start));
   spec.starts.forEach(function (name) { select.appendChild(el("option", { value: name }, S[name] || name)); });
@@ -544,6 +512,13 @@ Page.prototype.build = function () {
     if (spec.heatmap) {
       document.getElementById("heatmap-figure").hidden = false;
       document.getElementById("heatmap-caption").textContent = S.heatmap;
+      const keys = document.getElementById("classes");
+      spec.classes.forEach(function (name, k) {
+        const item = el("li");
+        item.appendChild(el("span", { class: "swatch", style: "background: rgb(" + classColour(k).join(",") + ")" }));
+        item.appendChild(document.createTextNode(name));
+        keys.appendChild(item);
+      });
       this.buildHeatmap();
     } else if (spec.sizes[0] > 2) {
       const note = document.getElementById("no-heatmap");
@@ -777,7 +752,9 @@ Page.prototype.renderNetwork = function () {
     if (box.texts.length) {
       box.texts[0].textContent = mathName("b", n.layer, n.i) + " = " + significant(b);
       box.texts[1].textContent = mathName("z", n.layer, n.i) + " = " + significant(m.z[k]);
-      box.texts[2].textContent = mathName("a", n.layer, n.i) + " = " + significant(m.a[k]);
+      const last = n.layer === sizes.length - 1;
+      box.texts[2].textContent = last && m.probs ? "p" + sub(n.i + 1) + " = " + significant(m.probs[n.i])
+        : mathName("a", n.layer, n.i) + " = " + significant(m.a[k]);
       box.texts[3].textContent = mathName("δ", n.layer, n.i) + " = " + significant(m.delta[k]);
     }
     box.title.textContent = n.z + " = " + significant(m.z[k]) + ", " + n.a + " = " + significant(m.a[k]) +
@@ -823,7 +800,7 @@ Page.prototype.renderExample = function () {
 
 function percent(x) { return (x * 100).toFixed(1) + "%"; }
 
-function significantOrExact(x) { return String(x); }
+function significantOrExact(x) { return significant(x, 6); }
 
 function setField(field, text) { if (!field.classList.contains("bad")) field.value = text; }
 
@@ -1251,7 +1228,7 @@ function api(page) {
 }
 
 function start() {
-  const spec = JSON.parse(document.getElementById("deltagrad-play-data").textContent);
+  const spec = common.readData("deltagrad-play-data");
   /* global deltagrad_kernels, deltagrad_runtime */
   const model = new Model(spec, deltagrad_kernels, deltagrad_runtime);
   const page = new Page(model);
