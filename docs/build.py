@@ -1,6 +1,8 @@
 """`make docs`, the pictures that are not a command's own output.
 
 - docs/stepper.png: the demo's backprop.html in headless Chromium, mid-backward;
+- docs/playground.png: ``deltagrad play --data moons --hidden 8,8 --test-split 0.2``'s page
+  after 300 epochs, the gradient of W1[0][1] written out;
 - docs/tanh_derivatives.png: tanh and its first 6 derivatives, by grad(create_graph=True);
 - docs/cube_gradient.svg: the graph of d/dx (x*x*x): a gradient is itself a computation;
 - docs/tutorial.ipynb and docs/tutorial.ru.ipynb: run top to bottom, their outputs saved
@@ -43,6 +45,28 @@ def stepper_screenshot(page_path: Path, target: Path) -> None:
             if page.inner_text("#explanation").startswith("Backward: δ = dL/dz1[0]"):
                 break
         page.screenshot(path=str(target))
+        browser.close()
+
+
+def playground_screenshot(target: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    from deltagrad.cli import main
+
+    folder = ROOT / "build" / "play"
+    if main(["play", "--data", "moons", "--hidden", "8,8", "--test-split", "0.2", "--out", str(folder)]) != 0:
+        raise SystemExit("deltagrad play failed")
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        raise SystemExit("docs/playground.png needs chromium (apt-get install chromium)")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=ARGS)
+        page = browser.new_page(viewport={"width": 1440, "height": 900})
+        page.goto((folder / "play.html").as_uri())
+        page.wait_for_function("window.deltagrad_play !== undefined")
+        page.evaluate("window.deltagrad_play.train(300)")
+        page.evaluate("window.deltagrad_play.drawHeatmap()")
+        page.screenshot(path=str(target), full_page=True)
         browser.close()
 
 
@@ -104,9 +128,10 @@ def run_notebook(path: Path) -> None:
 if __name__ == "__main__":
     demo_page = ROOT / "build" / "demo" / "backprop.html"
     stepper_screenshot(demo_page, DOCS / "stepper.png")
+    playground_screenshot(DOCS / "playground.png")
     tanh_plot(DOCS / "tanh_derivatives.png")
     cube_gradient(DOCS / "cube_gradient.svg")
     run_notebook(DOCS / "tutorial.ipynb")
     run_notebook(DOCS / "tutorial.ru.ipynb")
-    print("docs/stepper.png, docs/tanh_derivatives.png, docs/cube_gradient.svg, docs/tutorial.ipynb and"
-          " docs/tutorial.ru.ipynb written")
+    print("docs/stepper.png, docs/playground.png, docs/tanh_derivatives.png, docs/cube_gradient.svg, "
+          "docs/tutorial.ipynb and docs/tutorial.ru.ipynb written")

@@ -46,6 +46,8 @@ EQUAL_WEIGHT = 0.5  # the "equal" start: every weight this, every bias 0
 MAX_DRAWN_NEURONS = 64
 # The page replays its code in the browser: a graph this large would make every edit slow.
 MAX_NODES = 200_000
+# More weights than this and the compact drawing leaves the edges out (still in the panels).
+MAX_DRAWN_EDGES = 4_000
 # The heat map's grid: cells per side.
 HEATMAP_CELLS = 60
 __all__ = ["EQUAL_WEIGHT", "STARTS", "Playground", "playground"]
@@ -336,6 +338,7 @@ def _spec(model: nn.MLP, loss_name: str, loss_fn: Callable[..., Value], classes:
         "starts": list(STARTS),
         "equal_weight": EQUAL_WEIGHT,
         "compact": sum(sizes) > MAX_DRAWN_NEURONS,
+        "draw_edges": sum(a * b for a, b in zip(sizes, sizes[1:])) <= MAX_DRAWN_EDGES,
         "act_symbols": {name: OPS[name].symbol for name in nn.ACTIVATIONS if name in OPS},
         "strings": page_strings(),
     }
@@ -380,6 +383,8 @@ def page_strings() -> dict[str, str]:
                     "Pick a random initialization."),
         "compact": _("This network has {n} neurons, too many to label legibly: it is drawn compact. "
                      "Click a neuron or an edge to see its numbers."),
+        "compact_no_edges": _("This network has {n} neurons, too many to label legibly: it is drawn compact, "
+                              "without its edges. Click a neuron to see its numbers."),
         "no_heatmap": _("The data have {n} inputs: no decision-boundary picture, only the curves."),
         "edit_hint": _("Click an edge (a weight) or a neuron (its bias and δ) to edit it."),
         "weight": _("weight"),
@@ -392,7 +397,7 @@ def page_strings() -> dict[str, str]:
         "he": _("He"),
         "zeros": _("zeros"),
         "equal": _("equal non-zero weights"),
-        "start": _("start"),
+        "start": _("the given weights"),
         "drag": _("drag to change"),
         "legend": _("Edges: blue for a positive weight, orange for a negative one, thicker for a larger |w|; "
                     "the red halo is dL/dw, wider for a larger |dL/dw|. Hover an edge for its numbers."),

@@ -500,7 +500,8 @@ Page.prototype.build = function () {
   document.getElementById("reset").addEventListener("click", function () { self.reset(); });
   if (spec.compact) {
     const note = document.getElementById("compact-note");
-    note.textContent = fill(S.compact, { n: spec.sizes.reduce(function (a, b) { return a + b; }, 0) });
+    note.textContent = fill(spec.draw_edges ? S.compact : S.compact_no_edges,
+                            { n: spec.sizes.reduce(function (a, b) { return a + b; }, 0) });
     note.hidden = false;
   }
   document.getElementById("legend").textContent = S.legend;
@@ -617,7 +618,7 @@ Page.prototype.buildNetwork = function () {
     this.boxes.push(column);
   }
   spec.params.forEach(function (p, k) {
-    if (p.kind !== "W") return;
+    if (p.kind !== "W" || !spec.draw_edges) return;
     const halo = svg("path", { class: "halo" });
     const line = svg("path", { class: "edge" });
     const hit = svg("path", { class: "hit", "data-name": p.name });
@@ -841,8 +842,9 @@ Page.prototype.renderExplain = function () {
       field.value = String(get());
       field.addEventListener("change", function () { self.typed(field, set); });
       editor.appendChild(field);
-      const range = el("input", { id: "edit-range", type: "range", min: "-5", max: "5", step: "0.01",
-                                  "aria-label": S.drag, title: S.drag });
+      const reach = Math.max(5, Math.ceil(2 * Math.abs(get())));  // the slider's ends: ±5, or ±2|v|
+      const range = el("input", { id: "edit-range", type: "range", min: String(-reach), max: String(reach),
+                                  step: "0.01", "aria-label": S.drag, title: S.drag });
       range.value = String(get());
       range.addEventListener("input", function () { self.pause(); set(Number(range.value)); });
       editor.appendChild(range);
@@ -889,7 +891,15 @@ Page.prototype.render = function () {
   this.renderExplain();
   this.renderStatus();
   this.renderCurves();
-  if (this.spec.heatmap) this.renderHeatmap();
+  if (this.spec.heatmap) this.scheduleHeatmap();
+};
+
+// The heat map is redrawn once per animation frame, however many edits a drag makes in it.
+Page.prototype.scheduleHeatmap = function () {
+  if (this.heatmapPending) return;
+  this.heatmapPending = true;
+  const self = this;
+  requestAnimationFrame(function () { self.heatmapPending = false; self.renderHeatmap(); });
 };
 
 // ---- the heat map: the class (and its probability) at every cell of the input plane --------
@@ -1223,6 +1233,7 @@ function api(page) {
     select: function (pick) { page.select(pick); },
     explanation: function () { return document.getElementById("explain").innerText; },
     heatmap: function () { return page.spec.heatmap ? Array.from(page.heatmapPixels()) : null; },
+    drawHeatmap: function () { if (page.spec.heatmap) page.renderHeatmap(); },
     get running() { return page.running; },
   };
 }
@@ -1232,7 +1243,9 @@ function start() {
   /* global deltagrad_kernels, deltagrad_runtime */
   const model = new Model(spec, deltagrad_kernels, deltagrad_runtime);
   const page = new Page(model);
+  if (page.spec.heatmap) page.renderHeatmap();  // the first picture with the page, not a frame later
   window.deltagrad_play = api(page);
+  window.deltagrad_play_ready = performance.now();  // ms since the navigation started
 }
 
 if (typeof module !== "undefined" && module.exports) {
