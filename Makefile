@@ -64,8 +64,8 @@ lint: $(VENV)/.installed-lint
 
 bench: $(VENV)/.installed-bench
 	$(PY) -m benchmarks.run
-	@if $(PY) -c "import playwright" 2>/dev/null; then $(PY) -m benchmarks.stepper; \
-	else echo "stepper benchmark skipped: it needs Playwright (make test installs it) and chromium"; fi
+	@if $(PY) -c "import playwright" 2>/dev/null; then $(PY) -m benchmarks.stepper && $(PY) -m benchmarks.playground; \
+	else echo "page benchmarks (stepper, playground) skipped: they need Playwright (make test installs it) and chromium"; fi
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis
