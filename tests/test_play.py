@@ -102,3 +102,10 @@ def test_bad_weights_and_out(tmp_path: Path) -> None:
     afile = tmp_path / "file"
     afile.write_text("x", encoding="utf-8")
     assert_one_line_error(run_cli("play", "--out", str(afile)), "exists and is not a folder")
+
+
+def test_notation_is_the_textbooks_unless_asked(tmp_path: Path) -> None:
+    assert run_cli("play", "--out", str(tmp_path / "a")).returncode == 0
+    assert page_data(tmp_path / "a" / "play.html")["notation"] == "textbook"
+    assert run_cli("play", "--notation", "code", "--out", str(tmp_path / "b")).returncode == 0
+    assert page_data(tmp_path / "b" / "play.html")["notation"] == "code"

@@ -301,6 +301,15 @@ def test_clicking_and_dragging_edit_the_numbers(page: Any, tmp_path: Path) -> No
     assert page.errors == []
 
 
+def test_the_code_notation(page: Any, tmp_path: Path) -> None:
+    open_page(page, viz.playground(worked_model(), X, Y, notation="code"), tmp_path)
+    text = page.inner_text("#explain")
+    assert "dL/dW1[0][1] = delta1[0] · x[1] = (-0.01239) · (-0.2) = 0.002479" in text
+    assert "delta1[0] = σ'(z1[0]) · W2[0][0] delta2[0] = 0.2482 · 0.6 · (-0.08322) = -0.01239" in text
+    with pytest.raises(ValueError, match="unknown notation"):
+        viz.playground(worked_model(), notation="greek")
+
+
 def test_class_names_stay_text_in_the_page(page: Any, tmp_path: Path) -> None:
     X2, Y2 = nn.datasets.xor()
     evil = ["<img src=x onerror=window.hacked=1>", "b&amp;"]

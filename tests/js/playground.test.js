@@ -62,6 +62,14 @@ test("textbook names count from 1, the layer as a superscript", () => {
   assert.equal(play.mathName("δ", 2, 0), "δ₁⁽²⁾");
   assert.equal(play.mathName("x", null, 1), "x₂");
   assert.equal(play.mathName("W", 3, 9, 0), "W₁₀,₁⁽³⁾");
+  play.setNotation("code");
+  try {
+    assert.equal(play.mathName("W", 1, 0, 1), "W1[0][1]");
+    assert.equal(play.mathName("δ", 2, 0), "delta2[0]");
+    assert.equal(play.mathName("x", null, 1), "x[1]");
+  } finally {
+    play.setNotation("textbook");
+  }
 });
 
 // A stand-in for the compiler's functions: loss = sum_k p_k x_0 (so dL/dp_k = x_0).

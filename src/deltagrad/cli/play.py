@@ -72,7 +72,8 @@ def run(args: argparse.Namespace) -> int:
             if value is not None:
                 raise UsageError(_("{flag} needs --data").format(flag=flag))
         model, x, y = _single(args)
-        page = viz.playground(model, x, y, lr=args.lr if args.lr is not None else demo.WORKED_LR)
+        page = viz.playground(model, x, y, lr=args.lr if args.lr is not None else demo.WORKED_LR,
+                              notation=_notation(args))
     else:
         if args.x is not None or args.y is not None:
             raise UsageError(_("--x and --y are for the single example; with --data the examples are the data's"))
@@ -84,17 +85,23 @@ def run(args: argparse.Namespace) -> int:
         classes = len(names) if names else 0
         model = _model(args, len(X[0]), classes)
         if classes > 2:
-            page = viz.playground(model, X, Y, lr=_rate(args), test=test, class_names=names)
+            page = viz.playground(model, X, Y, lr=_rate(args), test=test, class_names=names,
+                                  notation=_notation(args))
         else:
             targets = [float(v) for v in Y]
             if test is not None:
                 test = (test[0], [float(v) for v in test[1]])
             page = viz.playground(model, X, targets, lr=_rate(args), test=test,
                                   class_names=names if classes == 2 else None,
-                                  loss=None if classes == 2 else "half_squared_error")
+                                  loss=None if classes == 2 else "half_squared_error", notation=_notation(args))
     path = page.save(args.out / "play.html")
     print(path)
     return 0
+
+
+def _notation(args: argparse.Namespace) -> str | None:
+    """--notation when given (the page writes the tutorial's formulas otherwise)."""
+    return getattr(args, "notation", None)
 
 
 def _rate(args: argparse.Namespace) -> float:

@@ -34,6 +34,7 @@ from typing import Any
 
 from deltagrad import nn
 from deltagrad.autograd import Value, compile_graph, topological_sort
+from deltagrad.autograd.notation import check_notation
 from deltagrad.autograd.ops import OPS
 from deltagrad.i18n import _, get_language
 
@@ -70,7 +71,8 @@ class Playground(Page):
 def playground(model: nn.MLP, X: Sequence[Any] | None = None, Y: Sequence[Any] | Any = None, *,
                loss: str | Callable[..., Value] | None = None, lr: float = 0.1,
                test: tuple[Sequence[Sequence[float]], Sequence[Any]] | None = None,
-               class_names: Sequence[str] | None = None, title: str | None = None) -> Playground:
+               class_names: Sequence[str] | None = None, title: str | None = None,
+               notation: str | None = None) -> Playground:
     """The live page of ``model``: on one example, or on a data set (X, Y).
 
     Args:
@@ -85,6 +87,8 @@ def playground(model: nn.MLP, X: Sequence[Any] | None = None, Y: Sequence[Any] |
             training accuracy.
         class_names: the classes' names (shown as text, never markup), in index order.
         title: the page's heading.
+        notation: how the page writes names: ``"textbook"`` (the default: W₁₂⁽¹⁾, δ₁⁽¹⁾, x₂,
+            as the tutorial's formulas) or ``"code"`` (W1[0][1], delta1[0], x[1]).
     """
     if not isinstance(model, nn.MLP):
         raise TypeError(f"playground() expects an nn.MLP, got {type(model).__name__}")
@@ -93,6 +97,7 @@ def playground(model: nn.MLP, X: Sequence[Any] | None = None, Y: Sequence[Any] |
         if not math.isfinite(p.data):
             raise ValueError(f"playground() needs finite weights, got {name} = {p.data!r}")
     rate = _check_rate(lr)
+    written = "textbook" if notation is None else check_notation(notation)
     single = X is None or _is_row(X)
     loss_name, loss_fn = _choose_loss(loss, single, model)
     classes = loss_name == "cross_entropy"
@@ -110,6 +115,7 @@ def playground(model: nn.MLP, X: Sequence[Any] | None = None, Y: Sequence[Any] |
     test_set = None if test is None else _test_set(test, nin, nout, classes)
     names = _class_names(class_names, model, classes, data)
     spec = _spec(model, loss_name, loss_fn, classes, x, y, data, test_set, names, rate)
+    spec["notation"] = written
     kernels = _kernels(model, loss_fn, classes)
     page = _page(spec, kernels, title if title is not None else _("deltagrad playground"))
     shape = "-".join(map(str, model.sizes))

@@ -324,8 +324,15 @@ const SUB = "₀₁₂₃₄₅₆₇₈₉", SUP = "⁰¹²³⁴⁵⁶⁷⁸⁹
 function sub(n) { return String(n).split("").map(function (c) { return SUB[+c]; }).join(""); }
 function sup(n) { return "⁽" + String(n).split("").map(function (c) { return SUP[+c]; }).join("") + "⁾"; }
 
-// Textbook names, indices from 1: W1[0][1] is W₁₂⁽¹⁾, b1[0] is b₁⁽¹⁾, z1[0] is z₁⁽¹⁾.
+let NOTATION = "textbook";  // or "code": the page's data says which
+
+// A name in the notation in use. Textbook: indices from 1, the layer as a superscript
+// (W1[0][1] is W₁₂⁽¹⁾, b1[0] is b₁⁽¹⁾, z1[0] is z₁⁽¹⁾); code: the model's own names.
 function mathName(letter, layer, i, j) {
+  if (NOTATION === "code") {
+    const name = (letter === "δ" ? "delta" : letter) + (layer === null ? "" : layer) + "[" + i + "]";
+    return j === null || j === undefined ? name : name + "[" + j + "]";
+  }
   if (j === null || j === undefined) return letter + sub(i + 1) + (layer === null ? "" : sup(layer));
   const sep = i + 1 >= 10 || j + 1 >= 10 ? "," : "";
   return letter + sub(i + 1) + sep + sub(j + 1) + sup(layer);
@@ -384,8 +391,8 @@ function deltaLines(model, neuron) {
     if (kind === "ce") {
       const pk = model.probs ? model.probs[n.i] : null;
       const hit = model.y === n.i ? 1 : 0;
-      const pname = "p" + sub(n.i + 1);
-      return [dname + " = dL/d" + zname + " = " + pname + " − [y = " + (n.i + 1) + "] = " +
+      const pname = mathName("p", null, n.i);
+      return [dname + " = dL/d" + zname + " = " + pname + " − [y = " + (NOTATION === "code" ? n.i : n.i + 1) + "] = " +
               (pk === null ? "?" : num(pk)) + " − " + hit + " = " + significant(delta)];
     }
     const m = model.kernels.outputGrad.indexOf(n.i);
@@ -754,7 +761,7 @@ Page.prototype.renderNetwork = function () {
       box.texts[0].textContent = mathName("b", n.layer, n.i) + " = " + significant(b);
       box.texts[1].textContent = mathName("z", n.layer, n.i) + " = " + significant(m.z[k]);
       const last = n.layer === sizes.length - 1;
-      box.texts[2].textContent = last && m.probs ? "p" + sub(n.i + 1) + " = " + significant(m.probs[n.i])
+      box.texts[2].textContent = last && m.probs ? mathName("p", null, n.i) + " = " + significant(m.probs[n.i])
         : mathName("a", n.layer, n.i) + " = " + significant(m.a[k]);
       box.texts[3].textContent = mathName("δ", n.layer, n.i) + " = " + significant(m.delta[k]);
     }
@@ -1240,6 +1247,7 @@ function api(page) {
 
 function start() {
   const spec = common.readData("deltagrad-play-data");
+  NOTATION = spec.notation;
   /* global deltagrad_kernels, deltagrad_runtime */
   const model = new Model(spec, deltagrad_kernels, deltagrad_runtime);
   const page = new Page(model);
@@ -1251,7 +1259,8 @@ function start() {
 if (typeof module !== "undefined" && module.exports) {
   module.exports = { significant: significant, parseNumber: parseNumber, PyRandom: PyRandom,
                      initialParams: initialParams, symmetry: symmetry, Model: Model, mathName: mathName,
-                     gradientLines: gradientLines, deltaLines: deltaLines, forwardLine: forwardLine, fill: fill };
+                     gradientLines: gradientLines, deltaLines: deltaLines, forwardLine: forwardLine, fill: fill,
+                     setNotation: function (n) { NOTATION = n; } };
 } else {
   start();
 }
