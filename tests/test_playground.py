@@ -212,6 +212,8 @@ def test_a_symmetric_start_keeps_the_hidden_neurons_clones(page: Any, tmp_path: 
     assert page.is_visible("#clones") and "clones" in page.inner_text("#clones")
     page.evaluate("window.deltagrad_play.init('uniform', 0)")
     assert page.is_hidden("#clones")
+    page.select_option("#init", "")  # back to the model's own weights
+    assert page.evaluate("window.deltagrad_play.state()")["params"]["W1[0][1]"]["value"] == W1[0][1]
 
 
 @pytest.mark.parametrize(("start", "seed"), [("uniform", 0), ("xavier", 7), ("he", 123)])
@@ -275,7 +277,8 @@ def test_train_runs_in_animation_frames_and_pauses(page: Any, tmp_path: Path) ->
 
 def test_clicking_and_dragging_edit_the_numbers(page: Any, tmp_path: Path) -> None:
     open_page(page, viz.playground(worked_model(), X, Y), tmp_path)
-    page.click("#network rect.box >> nth=2")  # hidden neuron z1[0]
+    page.focus("#network rect.box >> nth=2")  # hidden neuron z1[0], from the keyboard
+    page.keyboard.press("Enter")
     text = page.inner_text("#explain")
     assert "z₁⁽¹⁾ = W₁₁⁽¹⁾ x₁ + W₁₂⁽¹⁾ x₂ + b₁⁽¹⁾ = 0.1 · 0.5 + 0.4 · (-0.2) + 0.2 = 0.17" in text
     assert "dL/db₁⁽¹⁾ = δ₁⁽¹⁾ = -0.01239" in text

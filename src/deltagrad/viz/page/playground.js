@@ -166,7 +166,8 @@ function Model(spec, kernels, runtime) {
   this.kernels = kernels;
   this.rt = runtime;
   this.nNeurons = spec.neurons.length;
-  this.start = spec.params.map(function (p) { return p.value; });
+  this.given = spec.params.map(function (p) { return p.value; });  // the model's own weights
+  this.start = this.given.slice();  // what Reset goes back to: the given weights or the last init
   this.p = this.start.slice();
   this.index = {};
   const self = this;
@@ -494,7 +495,7 @@ Page.prototype.build = function () {
   lr.value = String(this.model.lr);
   lr.addEventListener("change", function () { self.typedRate(lr); });
   select.addEventListener("change", function () {
-    if (!select.value) return;
+    if (!select.value) { self.restart(self.model.given.slice()); return; }
     const seed = parseNumber(document.getElementById("seed").value);
     if (seed === null || seed < 0 || seed !== Math.floor(seed)) {
       self.refuse(document.getElementById("seed"), fill(S.not_number, { text: document.getElementById("seed").value }));
@@ -514,7 +515,7 @@ Page.prototype.build = function () {
   document.getElementById("legend").textContent = S.legend;
   this.buildExample();
   this.buildNetwork();
-  if (spec.data) {
+  if (spec.data && (spec.accuracy || spec.heatmap || spec.sizes[0] > 2)) {
     document.getElementById("data-panel").hidden = false;
     document.getElementById("accuracy-figure").hidden = !spec.accuracy;
     if (spec.heatmap) {
@@ -620,7 +621,12 @@ Page.prototype.buildNetwork = function () {
       this.nodeGroup.appendChild(g);
       column.push({ g: g, rect: rect, texts: texts, title: title });
       const pick = c === 0 ? { kind: "input", j: i } : { kind: "neuron", k: neuronIndex(spec, c, i) };
+      rect.setAttribute("tabindex", "0");
+      rect.setAttribute("role", "button");
       rect.addEventListener("click", function () { self.select(pick); });
+      rect.addEventListener("keydown", function (ev) {
+        if (ev.key === "Enter" || ev.key === " ") { ev.preventDefault(); self.select(pick); }
+      });
     }
     this.boxes.push(column);
   }
@@ -1131,6 +1137,14 @@ Page.prototype.reset = function () {
   this.pause();
   this.say("");
   this.model.restart(this.model.start);
+  this.render();
+};
+
+Page.prototype.restart = function (params) {
+  this.pause();
+  this.say("");
+  this.model.start = params.slice();
+  this.model.restart(params);
   this.render();
 };
 
