@@ -197,7 +197,7 @@ def test_training_on_moons_equals_nn_fit(page: Any, tmp_path: Path) -> None:
     assert page.errors == []
 
 
-@pytest.mark.parametrize("start", ["zeros", "equal"])
+@pytest.mark.parametrize("start", ["zeros", "equal", "constant"])
 def test_a_symmetric_start_keeps_the_hidden_neurons_clones(page: Any, tmp_path: Path, start: str) -> None:
     open_page(page, viz.playground(worked_model(), X, Y), tmp_path)
     assert page.is_hidden("#clones")
@@ -216,7 +216,7 @@ def test_a_symmetric_start_keeps_the_hidden_neurons_clones(page: Any, tmp_path: 
     assert page.evaluate("window.deltagrad_play.state()")["params"]["W1[0][1]"]["value"] == W1[0][1]
 
 
-@pytest.mark.parametrize(("start", "seed"), [("uniform", 0), ("xavier", 7), ("he", 123)])
+@pytest.mark.parametrize(("start", "seed"), [("uniform", 0), ("xavier", 7), ("he", 123), ("constant", 0)])
 def test_init_draws_what_nn_mlp_draws_for_the_seed(page: Any, tmp_path: Path, start: str, seed: int) -> None:
     open_page(page, viz.playground(nn.MLP(2, [5, 3, 1], "tanh", "sigmoid", rng=0)), tmp_path)
     page.evaluate("([s, n]) => window.deltagrad_play.init(s, n)", [start, seed])

@@ -11,7 +11,8 @@ function spec231() {
   for (let i = 0; i < 3; i++) params.push({ name: `b1[${i}]`, kind: "b", layer: 1, i, j: null });
   for (let j = 0; j < 3; j++) params.push({ name: `W2[0][${j}]`, kind: "W", layer: 2, i: 0, j });
   params.push({ name: "b2[0]", kind: "b", layer: 2, i: 0, j: null });
-  return { sizes: [2, 3, 1], params, starts: ["uniform", "xavier", "he", "zeros", "equal"], equal_weight: 0.5 };
+  return { sizes: [2, 3, 1], params, starts: ["uniform", "xavier", "he", "zeros", "constant"],
+           aliases: { equal: "constant" }, equal_weight: 0.5 };
 }
 
 test("parseNumber takes what autograd.text.parse_number takes, and nothing else", () => {
@@ -42,9 +43,10 @@ test("initialParams gives nn.MLP's weights for the seed, biases 0", () => {
     0.5255914435935962, 0.9252677090877719, 0, 0, 0, -1.1536968622237902, -0.08420695548494317,
     1.0859977306813935, 0]);
   assert.deepEqual(play.initialParams(spec231(), "zeros", 1), new Array(13).fill(0));
-  const equal = play.initialParams(spec231(), "equal", 1);
+  assert.deepEqual(play.initialParams(spec231(), "equal", 1), play.initialParams(spec231(), "constant", 1));
+  const equal = play.initialParams(spec231(), "constant", 1);
   assert.deepEqual(equal.filter((v, k) => spec231().params[k].kind === "W"), new Array(9).fill(0.5));
-  assert.throws(() => play.initialParams(spec231(), "ones", 0), /unknown initialization "ones"/);
+  assert.throws(() => play.initialParams(spec231(), "ones", 0), /unknown initialization "ones"; expected one of uniform, xavier, he, zeros, constant/);
 });
 
 test("symmetry is 0 exactly when a hidden layer's neurons are clones", () => {

@@ -45,10 +45,9 @@ def register(sub: Any) -> None:
                        default=",".join(map(str, DEFAULT_HIDDEN))))
     p.add_argument("--activation", choices=[a for a in nn.ACTIVATIONS if a != "linear"], default=None,
                    help=_("hidden activation (default: tanh with --data, else the tutorial's sigmoid)"))
-    from deltagrad.viz.playground import STARTS
-
-    p.add_argument("--init", choices=list(STARTS), default=None,
-                   help=_("initial weights (default: uniform; 'equal' sets every weight to the same number)"))
+    p.add_argument("--init", choices=[*nn.INITS, "equal"], default=None,
+                   help=_("initial weights (default: uniform; constant, or equal, sets every weight to {w})").format(
+                       w=nn.init.CONSTANT_WEIGHT))
     p.add_argument("--weights", type=Path, metavar="FILE.json", help=_("a saved model (from model.save) to start from"))
     p.add_argument("--x", type=number, nargs="+", metavar="X", help=_("the example's inputs (without --data)"))
     p.add_argument("--y", type=number, nargs="+", metavar="Y", help=_("the example's target (without --data)"))
@@ -136,16 +135,9 @@ def _load(path: Path) -> nn.MLP:
 
 
 def _new(args: argparse.Namespace, nin: int, nouts: list[int], activation: str, output: str) -> nn.MLP:
-    """A new MLP from the flags; ``equal`` is `nn.MLP`'s zeros with every weight set to one number."""
-    from deltagrad.viz.playground import EQUAL_WEIGHT
-
-    init = args.init or "uniform"
-    model = nn.MLP(nin, nouts, activation, output, init="zeros" if init == "equal" else init, rng=args.seed)
-    if init == "equal":
-        for name, p in model.named_parameters():
-            if name.startswith("W"):
-                p.data = EQUAL_WEIGHT
-    return model
+    """A new MLP from the flags (``equal`` is ``constant``: every weight the same)."""
+    init = {"equal": "constant"}.get(args.init, args.init or "uniform")
+    return nn.MLP(nin, nouts, activation, output, init=init, rng=args.seed)
 
 
 def _model(args: argparse.Namespace, nin: int, classes: int) -> nn.MLP:

@@ -19,8 +19,8 @@ The page's interface for tests and tools is ``window.deltagrad_play``:
   z name (``{"z1[0]": {z, a, delta}}``), ``params`` by parameter name (``{value, grad}``),
   and ``accuracy`` null without a data set (else ``{train, test}``);
 - ``reset()``: back to the starting weights; ``init(name, seed)``: a new start
-  (``uniform``, ``xavier``, ``he``, ``zeros`` or ``equal``), drawn as `nn.MLP` draws it
-  for the same seed.
+  (``uniform``, ``xavier``, ``he``, ``zeros`` or ``constant``, also called ``equal``: every
+  weight 0.5), drawn as `nn.MLP` draws it for the same seed.
 """
 
 from __future__ import annotations
@@ -40,9 +40,10 @@ from deltagrad.i18n import _, get_language
 
 from .pages import Page, asset, data_script, fill, inline_script, inline_style
 
-# Starts the page offers: `nn.INITS`, and every weight equal (a non-zero symmetric start).
-STARTS = ("uniform", "xavier", "he", "zeros", "equal")
-EQUAL_WEIGHT = 0.5  # the "equal" start: every weight this, every bias 0
+# Starts the page offers: `nn.INITS` (``constant``: every weight equal and non-zero, the
+# symmetric start that still has a gradient); ``equal`` is another name for ``constant``.
+STARTS = tuple(nn.INITS)
+ALIASES = {"equal": "constant"}
 # More neurons than this (inputs included) and the drawing is compact: no numbers on it.
 MAX_DRAWN_NEURONS = 64
 # The page replays its code in the browser: a graph this large would make every edit slow.
@@ -51,7 +52,7 @@ MAX_NODES = 200_000
 MAX_DRAWN_EDGES = 4_000
 # The heat map's grid: cells per side.
 HEATMAP_CELLS = 60
-__all__ = ["EQUAL_WEIGHT", "STARTS", "Playground", "playground"]
+__all__ = ["ALIASES", "STARTS", "Playground", "playground"]
 
 
 class Playground(Page):
@@ -342,7 +343,8 @@ def _spec(model: nn.MLP, loss_name: str, loss_fn: Callable[..., Value], classes:
                  "half": loss_fn is nn.LOSSES.get("half_squared_error")},
         "lr": lr,
         "starts": list(STARTS),
-        "equal_weight": EQUAL_WEIGHT,
+        "aliases": ALIASES,
+        "equal_weight": nn.init.CONSTANT_WEIGHT,
         "compact": sum(sizes) > MAX_DRAWN_NEURONS,
         "draw_edges": sum(a * b for a, b in zip(sizes, sizes[1:])) <= MAX_DRAWN_EDGES,
         "act_symbols": {name: OPS[name].symbol for name in nn.ACTIVATIONS if name in OPS},
@@ -402,7 +404,7 @@ def page_strings() -> dict[str, str]:
         "xavier": _("Xavier"),
         "he": _("He"),
         "zeros": _("zeros"),
-        "equal": _("equal non-zero weights"),
+        "constant": _("equal non-zero weights ({weight} each)").format(weight=nn.init.CONSTANT_WEIGHT),
         "start": _("the given weights"),
         "drag": _("drag to change"),
         "legend": _("Edges: blue for a positive weight, orange for a negative one, thicker for a larger |w|; "

@@ -109,9 +109,12 @@ PyRandom.prototype.gauss = function (mu, sigma) {
 };
 
 // The starting parameters of `name` for a seed, in the spec's parameter order: the draws of
-// nn.MLP(..., init=name, rng=seed) (biases 0); "equal" sets every weight to spec.equal_weight.
-function initialParams(spec, name, seed) {
-  if (spec.starts.indexOf(name) < 0) throw new Error("unknown initialization " + JSON.stringify(name));
+// nn.MLP(..., init=name, rng=seed) (biases 0); "constant" sets every weight to spec.equal_weight.
+function initialParams(spec, given, seed) {
+  const name = (spec.aliases && spec.aliases[given]) || given;
+  if (spec.starts.indexOf(name) < 0) {
+    throw new Error("unknown initialization " + JSON.stringify(given) + "; expected one of " + spec.starts.join(", "));
+  }
   const rng = new PyRandom(seed);
   const sizes = spec.sizes;
   const drawn = {};  // "layer,i,j" -> weight
@@ -1155,7 +1158,7 @@ Page.prototype.init = function (name, seed) {
   this.model.start = params.slice();
   this.model.restart(params);
   const select = document.getElementById("init");
-  select.value = name;
+  select.value = (this.spec.aliases && this.spec.aliases[name]) || name;
   document.getElementById("seed").value = String(seed);
   this.render();
 };
