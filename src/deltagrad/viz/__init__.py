@@ -12,7 +12,7 @@ from .dot import (
     save_picture,
 )
 from .network import draw_network
-from .playground import Playground, playground
+from .playground_page import Playground, playground
 from .stepper_page import Stepper, stepper
 
 __all__ = [
