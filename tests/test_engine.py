@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import math
 from fractions import Fraction
 
@@ -9,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from deltagrad.autograd import Value, gradcheck, topological_sort
+from deltagrad.autograd import Value, grad, gradcheck, logsumexp, topological_sort
 from tests.conftest import B1, B2, EXPECTED, W1, W2, X, Y, close
 
 finite = st.floats(min_value=-5.0, max_value=5.0, allow_nan=False)
@@ -361,3 +362,140 @@ def test_backward_restores_the_callers_gc_state() -> None:
     with pytest.raises(AttributeError):
         bad.backward()
     assert gc.isenabled()
+
+
+# -- round 3: true division, powers of zero, the seed, logsumexp, GC from threads ----------
+DIVISIONS = [(0.0, 1e-310), (1e-300, 1e-310), (-0.0, 5e-324), (1.0, 1e-310), (5e-324, 2.0), (1e308, 1e-10),
+             (3.0, -0.0), (0.0, 0.0), (-2.0, 0.0), (1e-310, 1e-310), (7.0, 3.0), (-1e-320, 3e-320)]
+
+
+@pytest.mark.parametrize("a, b", DIVISIONS)
+def test_division_is_a_true_division_in_every_operand_form(a: float, b: float) -> None:
+    def ieee(u: float, v: float) -> float:
+        try:
+            return u / v
+        except ZeroDivisionError:
+            return math.nan if u == 0 or u != u else math.copysign(math.inf, u) * math.copysign(1.0, v)
+
+    for out in (Value(a) / Value(b), Value(a) / b, a / Value(b)):
+        assert same(out.data, ieee(a, b)), (a, b, out.data)
+    x, y = Value(a), Value(b)
+    dx, dy = grad(x / y, [x, y])
+    assert same(dx, ieee(1.0, b)) and same(dy, -ieee(ieee(a, b), b))  # 1/b and -(a/b)/b, as PyTorch
+
+
+def same(u: float, v: float) -> bool:
+    return (math.isnan(u) and math.isnan(v)) or (u == v and math.copysign(1, u) == math.copysign(1, v))
+
+
+@pytest.mark.parametrize("base", [0.0, -0.0])
+@pytest.mark.parametrize("exponent", [-1.0, -2.0, -0.5, -3.0])
+def test_the_exponent_gradient_of_zero_to_a_negative_power_is_minus_inf_times_the_result(
+        base: float, exponent: float) -> None:
+    result = Value(base) ** exponent  # inf, or -inf for -0.0 to an odd power
+    expected = result.data * -math.inf  # result * ln 0, as PyTorch
+    for form in ("value ** value", "number ** value"):
+        b = Value(exponent)
+        out = Value(base) ** b if form == "value ** value" else base ** b
+        out.backward()
+        assert same(out.data, result.data) and same(b.grad, expected), (form, base, exponent, b.grad)
+    b = Value(exponent)
+    assert same(grad(base ** b, [b])[0], expected)
+    assert same(grad(base ** b, [b], create_graph=True)[0].data, expected)
+
+
+def test_backward_takes_the_seed_as_pytorch() -> None:
+    for seed in (2.0, -0.5, 0.0, 3, Fraction(1, 4)):
+        x = Value(1.5)
+        y = x * x + x.tanh()
+        y.backward(seed)
+        z = Value(1.5)
+        (z * z + z.tanh()).backward()
+        assert y.grad == float(seed)
+        assert x.grad == pytest.approx(float(seed) * z.grad, rel=1e-15)
+        if float(seed) in (2.0, -0.5, 0.25):  # a power of two scales every product exactly
+            assert x.grad == float(seed) * z.grad
+    with pytest.raises(TypeError, match="gradient must be a real number"):
+        Value(1.0).backward("1")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="overflows a float"):
+        Value(1.0).backward(10**400)
+
+
+def test_logsumexp_is_stable_and_its_derivative_is_the_softmax() -> None:
+    for xs in ([1.0, 2.0, 3.0], [1000.0, 1000.0], [-1000.0, -1001.0, -999.5], [0.0], [710.0, -710.0, 3.0]):
+        leaves = [Value(x) for x in xs]
+        out = logsumexp(leaves)
+        m = max(xs)
+        expected = m + math.log(sum(math.exp(x - m) for x in xs))
+        assert out.data == pytest.approx(expected, rel=1e-15)
+        out.backward()
+        soft = [math.exp(x - out.data) for x in xs]
+        assert [v.grad for v in leaves] == pytest.approx(soft, rel=1e-14)
+        assert sum(v.grad for v in leaves) == pytest.approx(1.0, rel=1e-14)
+    assert logsumexp([Value(-math.inf), Value(-math.inf)]).data == -math.inf
+    assert logsumexp([Value(math.inf), Value(1.0)]).data == math.inf
+    assert math.isnan(logsumexp([Value(1.0), Value(math.nan)]).data)
+    assert Value.logsumexp([Value(0.0), 0.0]).data == math.log(2.0)  # a number is a constant leaf
+    with pytest.raises(ValueError, match="at least one"):
+        logsumexp([])
+    with pytest.raises(TypeError, match="list of Values"):
+        logsumexp(Value(1.0))  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="must be a real number"):
+        logsumexp([Value(1.0), "2"])  # type: ignore[list-item]
+
+
+@pytest.mark.parametrize("number", [10**400, -(10**309), Fraction(10**400, 3), Fraction(-(10**500), 7)])
+def test_a_number_too_large_for_a_float_is_a_value_error_naming_its_size(number: object) -> None:
+    from deltagrad.autograd import as_float, compile_graph
+
+    with pytest.raises(ValueError, match="overflows a float") as err:
+        as_float(number)
+    assert "digits" in str(err.value) or "10^" in str(err.value)
+    with pytest.raises(ValueError, match="overflows a float"):
+        Value(number)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="overflows a float"):
+        Value(1.0) * number  # type: ignore[operator]
+    x = Value(1.0)
+    g = compile_graph(x * 2.0, [x])
+    with pytest.raises(ValueError, match=r"values\[0\]: .*overflows a float"):
+        g([number])
+    with pytest.raises(ValueError, match="overflows a float"):
+        g.accumulate([[1.0], [number]])
+    with pytest.raises(ValueError, match="scale.*overflows a float|overflows a float"):
+        g.accumulate([[1.0]], scale=number)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="scale must be a real number"):
+        g.accumulate([[1.0]], scale="1")  # type: ignore[arg-type]
+
+
+def test_the_gc_stays_enabled_after_backward_from_eight_threads() -> None:
+    import threading
+
+    assert gc.isenabled()
+    errors: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            for _ in range(5000):
+                x = Value(0.5)
+                (x * x + 1.0).tanh().backward()
+        except BaseException as err:  # pragma: no cover - reported below
+            errors.append(err)
+
+    for _ in range(2):
+        threads = [threading.Thread(target=work) for _ in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert gc.isenabled()  # the last pass to end restored what the first one saw
+    assert errors == [] and gc.isenabled()
+    gc.disable()
+    try:
+        threads = [threading.Thread(target=work) for _ in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert not gc.isenabled()  # the caller's choice, seen by the first pass, is kept
+    finally:
+        gc.enable()

@@ -78,3 +78,66 @@ def test_the_command_prints_higher_orders() -> None:
 ])
 def test_the_command_answers_bad_input_with_one_line(args: list[str], message: str) -> None:
     assert_one_line_error(run_cli(*args), message)
+
+
+@pytest.mark.parametrize("text, x, value, slope", [
+    ("sqrt(x)", 4.0, 2.0, 0.25),
+    ("abs(x)", -3.0, 3.0, -1.0),
+    ("abs(x)", 0.0, 0.0, 0.0),
+    ("sin(x)", 0.5, math.sin(0.5), math.cos(0.5)),
+    ("cos(x)", 0.5, math.cos(0.5), -math.sin(0.5)),
+    ("1 / x", 1e-310, 1.0 / 1e-310, -math.inf),  # a true division: no 1 * (1/x) on the way
+    ("0 / x", 1e-310, 0.0, -0.0),
+])
+def test_the_new_functions_and_true_division(text: str, x: float, value: float, slope: float) -> None:
+    root, leaves = parse_expression(text, {"x": x})
+    root.backward()
+    assert root.data == value and leaves["x"].grad == slope
+
+
+def test_logsumexp_takes_several_arguments() -> None:
+    root, leaves = parse_expression("logsumexp(a, b, 2*a)", {"a": 1.0, "b": -1.0})
+    expected = math.log(math.exp(1.0) + math.exp(-1.0) + math.exp(2.0))
+    assert root.data == pytest.approx(expected, rel=1e-15)
+    root.backward()
+    soft = [math.exp(v - expected) for v in (1.0, -1.0, 2.0)]
+    assert leaves["a"].grad == pytest.approx(soft[0] + 2 * soft[2], rel=1e-14)
+    with pytest.raises(ExpressionError, match="one or more arguments"):
+        parse_expression("logsumexp()", {})
+
+
+@pytest.mark.parametrize("depth", [250, 995, 1990])
+def test_deep_nesting_is_refused_with_a_message_not_a_recursion_error(depth: int) -> None:
+    for text in ("-" * depth + "x", "tanh(" * (depth // 6) + "x" + ")" * (depth // 6), "(" * 150 + "x" + ")" * 150):
+        if len(text) > 2000:
+            continue
+        try:
+            root, _ = parse_expression(text, {"x": 1.0})
+        except ExpressionError as err:
+            assert "nested" in str(err) or "elements" in str(err) or "cannot parse" in str(err)
+        else:
+            assert isinstance(root.data, float)  # shallow enough to build (the parentheses)
+
+
+def test_a_nesting_under_the_bound_is_built() -> None:
+    root, _ = parse_expression("-" * 190 + "x", {"x": 1.5})
+    assert root.data == 1.5  # an even number of minus signs
+
+
+@pytest.mark.parametrize("typed, name", [("ｘ", "x"), ("ﬁ", "fi"), ("ℌ", "H"), ("ｘ１", "x1")])
+def test_names_are_normalised_as_python_normalises_the_expression(typed: str, name: str) -> None:
+    assert parse_assignments([f"{typed}=1"]) == {name: 1.0}
+    root, leaves = parse_expression(f"{typed} * 3", parse_assignments([f"{typed}=2"]))
+    assert root.data == 6.0 and list(leaves) == [name]
+
+
+@pytest.mark.parametrize("args, out", [
+    (["-x", "x=1"], "df/dx          -1"),
+    (["-(a + b)", "a=1", "b=2"], "df/da          -1"),
+    (["-x*y", "x=2", "y=3"], "df/dy          -2"),
+    (["ｘ**2", "ｘ=3"], "df/dx           6"),
+])
+def test_the_command_takes_expressions_that_begin_with_a_minus_and_any_names(args: list[str], out: str) -> None:
+    result = run_cli("expr", *args, "--format", "dot", "--out", "build/test-expr")
+    assert result.returncode == 0, result.stderr
+    assert out in result.stdout

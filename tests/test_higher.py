@@ -148,3 +148,23 @@ def test_bad_input() -> None:
         hvp(lambda v: v[0] * v[1], [1.0, 2.0], [1.0])
     with pytest.raises(ValueError, match="order must be"):
         derivatives(lambda v: v, 1.0, -1)
+
+
+@pytest.mark.parametrize("build", [
+    lambda x, y: x * y,
+    lambda x, y: (x * y).tanh() + x.log(),
+    lambda x, y: x / y + (x - y).relu(),
+    lambda x, y: x ** y + y.sigmoid() * x.softplus(),
+    lambda x, y: (x * x).sqrt().sin() + y.abs().cos(),
+])
+def test_data_changed_after_the_forward_pass_is_seen_by_neither_backward_nor_grad(build) -> None:  # type: ignore[no-untyped-def]
+    x, y = Value(1.5, "x"), Value(0.75, "y")
+    out = build(x, y)
+    x.data, y.data = -2.0, 3.0  # after the forward pass: backward uses the forward's numbers
+    floats = grad(out, [x, y])
+    values = grad(out, [x, y], create_graph=True)
+    assert [v.data for v in values] == floats
+    out.backward()
+    assert [x.grad, y.grad] == [0.0 + g for g in floats]
+    fresh_x, fresh_y = Value(1.5), Value(0.75)
+    assert floats == grad(build(fresh_x, fresh_y), [fresh_x, fresh_y])  # the forward pass's gradient

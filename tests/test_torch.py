@@ -171,3 +171,46 @@ def test_check_with_torch_on_a_graph_with_odd_labels(torch) -> None:  # type: ig
     table = format_table(["name", "deltagrad", "torch", "abs diff"],
                          [[r.name, repr(r.deltagrad), repr(r.torch), f"{r.abs_diff:.1e}"] for r in rows])
     assert "deltagrad" in table
+
+
+@pytest.mark.parametrize("n", [3000, 5000])
+def test_torch_source_and_check_with_torch_take_a_long_sum(torch, n: int) -> None:  # type: ignore[no-untyped-def]
+    from deltagrad.autograd import check_with_torch, torch_source
+
+    xs = [Value(0.001 * k, f"x{k}") for k in range(n)]
+    total = Value.sum([x * x for x in xs])
+    chained = xs[0]
+    for x in xs[1:]:
+        chained = chained + x  # n - 1 two-operand sums, one line each
+    for root in (total, chained * 0.5, (total + 1.0).log()):
+        assert "x2999" in torch_source(root)
+        rows = check_with_torch(root)
+        assert len(rows) == n and max(r.abs_diff for r in rows) <= 1e-12
+
+
+@pytest.mark.parametrize("a, b", [(0.0, 1e-310), (1e-300, 1e-310), (1.0, 1e-310), (-0.0, 5e-324), (3.0, 7.0),
+                                  (2.0, -0.0), (0.0, 0.0)])
+def test_division_matches_pytorch_at_zeros_and_subnormals(torch, a: float, b: float) -> None:  # type: ignore[no-untyped-def]
+    ta = torch.tensor(a, dtype=torch.float64, requires_grad=True)
+    tb = torch.tensor(b, dtype=torch.float64, requires_grad=True)
+    (ta / tb).backward()
+    va, vb = Value(a), Value(b)
+    out = va / vb
+    da, db = grad(out, [va, vb])
+    for ours, theirs in ((out.data, (ta / tb).item()), (da, ta.grad.item()), (db, tb.grad.item())):
+        assert (math.isnan(ours) and math.isnan(theirs)) or (ours == theirs and math.copysign(1, ours) ==
+                                                             math.copysign(1, theirs)), (a, b, ours, theirs)
+
+
+@pytest.mark.parametrize("base, exponent", [(0.0, -1.0), (0.0, -2.0), (0.0, -0.5), (-0.0, -1.0), (0.0, 2.0),
+                                            (0.0, 0.0), (2.0, 0.0), (0.5, -3.0)])
+def test_powers_of_zero_match_pytorch_in_every_operand_form(torch, base: float, exponent: float) -> None:  # type: ignore[no-untyped-def]
+    tb = torch.tensor(exponent, dtype=torch.float64, requires_grad=True)
+    ta = torch.tensor(base, dtype=torch.float64, requires_grad=True)
+    (ta**tb).backward()
+    va, vb = Value(base), Value(exponent)
+    da, db = grad(va**vb, [va, vb])
+    vc = Value(exponent)
+    (dc,) = grad(base**vc, [vc])
+    for ours, theirs in ((da, ta.grad.item()), (db, tb.grad.item()), (dc, tb.grad.item())):
+        assert (math.isnan(ours) and math.isnan(theirs)) or ours == theirs, (base, exponent, ours, theirs)

@@ -87,7 +87,10 @@ def _size(x: numbers.Real) -> str:
 def to_float(x: object, what: str) -> float:
     """``x`` as a float: TypeError naming ``what`` for anything but a real number,
     ValueError for one too large for a float."""
-    value = as_float(x)
+    try:
+        value = as_float(x)
+    except ValueError as err:
+        raise ValueError(f"{what}: {err}") from None
     if value is None:
         raise TypeError(_("{what} must be a real number, got {kind}: {value!r}").format(
             what=what, kind=type(x).__name__, value=x))

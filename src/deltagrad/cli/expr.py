@@ -7,10 +7,10 @@ from pathlib import Path
 from typing import Any
 
 from deltagrad import viz
-from deltagrad.autograd.ops import UNARY
 from deltagrad.i18n import _, join_numbers, localize_number
 
 from .common import PICTURE_FORMATS, UsageError, check_folder, count
+from .expression import FUNCTIONS
 
 
 def register(sub: Any) -> None:
@@ -23,7 +23,7 @@ def register(sub: Any) -> None:
             "print each variable's gradient and write the picture (and with --html the page that "
             "steps through it). Allowed: names, numbers, + - * / **, unary -, and the functions "
             "{functions}."
-        ).format(functions=", ".join(UNARY)),
+        ).format(functions=", ".join(FUNCTIONS)),
     )
     p.add_argument("expression", help=_('the expression, e.g. "tanh(a*b + a**2)"'))
     p.add_argument("values", nargs="*", metavar="NAME=VALUE",

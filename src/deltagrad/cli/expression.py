@@ -2,23 +2,29 @@
 
 The expression is parsed with Python's `ast` and never evaluated as Python: only names,
 numbers, ``+ - * / **``, unary ``-`` and calls of the op table's functions (``tanh(x)``,
-``exp(x)``, ...) are allowed, and the tree is walked here, building `Value`s.
+``exp(x)``, ``logsumexp(a, b, c)``, ...) are allowed, and the tree is walked here, building
+`Value`s. Names are compared after NFKC normalisation, as Python compares identifiers, so
+``ｘ=1`` gives a value to the ``ｘ`` of the expression.
 """
 
 from __future__ import annotations
 
 import ast
 import math
+import unicodedata
 from collections.abc import Mapping
 
-from deltagrad.autograd import Value
-from deltagrad.autograd.ops import UNARY
+from deltagrad.autograd import Value, logsumexp
+from deltagrad.autograd.ops import OPS, UNARY
 from deltagrad.autograd.text import parse_number
 from deltagrad.i18n import _
 
 _BINARY = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
 MAX_LENGTH = 2_000  # characters of an expression
 MAX_NODES = 2_000  # parsed elements: a command line has no need for more
+MAX_DEPTH = 200  # nesting (----x, tanh(tanh(...))): the tree is built by recursion
+N_ARY = tuple(name for name, op in OPS.items() if op.arity == 0)  # logsumexp(a, b, ...)
+FUNCTIONS = UNARY + N_ARY
 
 
 class ExpressionError(ValueError):
@@ -40,11 +46,18 @@ def parse_expression(text: str, values: Mapping[str, float]) -> tuple[Value, dic
     try:
         tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError as err:
-        raise ExpressionError(f"cannot parse {text!r}: {err.msg} (column {err.offset})") from None
+        raise ExpressionError(_("cannot parse {text}: {reason} (column {column})").format(
+            text=repr(text), reason=err.msg, column=err.offset)) from None
+    except (RecursionError, MemoryError):  # Python's own parser gives up on deep nesting
+        raise ExpressionError(_("the expression is nested more than {limit} deep").format(limit=MAX_DEPTH)) from None
     count = sum(1 for _ in ast.walk(tree))
     if count > MAX_NODES:
         raise ExpressionError(f"the expression has {count} elements, more than {MAX_NODES}")
-    leaves = {name: Value(float(v), label=name) for name, v in values.items()}
+    depth = nesting(tree)
+    if depth > MAX_DEPTH:
+        raise ExpressionError(_("the expression is nested {depth} deep (----x or tanh(tanh(...))), "
+                                "more than {limit}").format(depth=depth, limit=MAX_DEPTH))
+    leaves = {normal(name): Value(float(v), label=normal(name)) for name, v in values.items()}
     used: set[str] = set()
 
     def build(node: ast.AST) -> Value | float:
@@ -82,18 +95,27 @@ def parse_expression(text: str, values: Mapping[str, float]) -> tuple[Value, dic
             operand = build(node.operand)
             return -operand if isinstance(node.op, ast.USub) else operand
         if isinstance(node, ast.Call):
-            if not isinstance(node.func, ast.Name) or node.func.id not in UNARY:
+            if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS:
                 name = ast.unparse(node.func)
-                raise ExpressionError(f"{name!r} is not a function deltagrad knows; the functions are "
-                                      f"{', '.join(UNARY)}")
+                raise ExpressionError(_("{name} is not a function deltagrad knows; the functions are "
+                                        "{functions}").format(name=repr(name), functions=", ".join(FUNCTIONS)))
+            if node.func.id in N_ARY:
+                if not node.args or node.keywords or any(isinstance(a, ast.Starred) for a in node.args):
+                    raise ExpressionError(_("{name}() takes one or more arguments").format(name=node.func.id))
+                terms = [build(a) for a in node.args]
+                if not any(isinstance(t, Value) for t in terms):
+                    raise ExpressionError(_("{text} has no variable in it: write its value instead").format(
+                        text=repr(ast.unparse(node))))
+                return logsumexp(terms)
             if len(node.args) != 1 or node.keywords:
                 raise ExpressionError(f"{node.func.id}() takes exactly one argument")
             arg = build(node.args[0])
             if not isinstance(arg, Value):
                 raise ExpressionError(f"{ast.unparse(node)!r} has no variable in it: write its value instead")
             return getattr(arg, node.func.id)()  # type: ignore[no-any-return]
-        raise ExpressionError(f"{ast.unparse(node)!r} is not allowed: use names, numbers, + - * / **, "
-                              f"unary -, and the functions {', '.join(UNARY)}")
+        raise ExpressionError(_("{text} is not allowed: use names, numbers, + - * / **, unary -, and the "
+                                "functions {functions}").format(text=repr(ast.unparse(node)),
+                                                                functions=", ".join(FUNCTIONS)))
 
     root = build(tree)
     if not isinstance(root, Value):
@@ -109,10 +131,10 @@ def parse_assignments(items: list[str]) -> dict[str, float]:
     out: dict[str, float] = {}
     for item in items:
         name, sep, text = item.partition("=")
-        name = name.strip()
+        name = normal(name.strip())  # as Python reads the names of the expression
         if not sep or not name.isidentifier():
             raise ExpressionError(f"expected NAME=NUMBER, got {item!r}")
-        if name in UNARY:
+        if name in FUNCTIONS:
             raise ExpressionError(f"{name!r} is a function, not a variable name")
         if name in out:
             raise ExpressionError(f"{name} is given twice")
@@ -130,3 +152,19 @@ def parse_assignments(items: list[str]) -> dict[str, float]:
                 name=name, text=repr(text))) from None
         out[name] = value
     return out
+
+
+def normal(name: str) -> str:
+    """A name as Python compares identifiers: NFKC-normalised (``ｘ`` is ``x``)."""
+    return unicodedata.normalize("NFKC", name)
+
+
+def nesting(tree: ast.AST) -> int:
+    """How deep the tree nests, counted without recursion."""
+    deepest = 0
+    stack = [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+    return deepest
