@@ -11,7 +11,7 @@ from typing import Any
 
 from deltagrad import nn
 from deltagrad.autograd.files import check_writable
-from deltagrad.i18n import _
+from deltagrad.i18n import _, localize_number
 
 from .common import (
     MAX_POINTS,
@@ -192,7 +192,7 @@ def run(args: argparse.Namespace) -> int:
     seconds = time.perf_counter() - started
     final = history.accuracy[-1]
     if names:
-        acc = "-" if final is None else f"{final:.1%}"
+        acc = "-" if final is None else localize_number(f"{final:.1%}")
         print(_("final training accuracy {acc}, loss {loss:.4f}, after {epochs} epochs in {seconds:.2f} s "
                 "({mode})").format(acc=acc, loss=history.loss[-1], epochs=args.epochs, seconds=seconds, mode=mode))
     else:
@@ -283,7 +283,8 @@ def _report(model: nn.MLP, names: list[str], X_train: list[list[float]], Y_train
         return
     if X_test:
         test = nn.accuracy(model, X_test, Y_test)
-        print(_("test accuracy {acc:.1%} on {n} held-out rows").format(acc=test or 0.0, n=len(X_test)))
+        print(_("test accuracy {acc} on {n} held-out rows").format(acc=localize_number(f"{test or 0.0:.1%}"),
+                                                                    n=len(X_test)))
         rows, X, Y = _("the {n} held-out rows").format(n=len(X_test)), X_test, Y_test
     else:
         rows, X, Y = _("the {n} training rows").format(n=len(X_train)), X_train, Y_train
