@@ -171,3 +171,14 @@ def test_russian_numbers_have_the_decimal_comma(clean_env: pytest.MonkeyPatch) -
         assert i18n.decimal_separator() == ","
         assert i18n.localize_number("1.5") == "1,5"
     assert i18n.decimal_separator() == "." and i18n.localize_number("1.5") == "1.5"
+
+
+def test_translated_texts_format_numbers_as_the_language_does(clean_env: pytest.MonkeyPatch) -> None:
+    message = "{name} = {value:.4f}, {count:,} values, {share:.1%}, {n}, {flag}, {exact!r}"
+    fields = dict(name="L", value=0.06510478, count=12345, share=0.84, n=3, flag=True, exact=0.5)
+    assert i18n._(message).format(**fields) == "L = 0.0651, 12,345 values, 84.0%, 3, True, 0.5"
+    with i18n.using_language("ru"):
+        assert i18n._(message).format(**fields) == "L = 0,0651, 12\u202f345 values, 84,0%, 3, True, 0.5"
+        assert i18n._("{0} and {1:g}").format(1.5, 2.5) == "1,5 and 2,5"
+        assert i18n._("{x}").format_map({"x": 0.25}) == "0,25"
+        assert isinstance(i18n._("options"), str) and i18n._("options") + "!" == "параметры!"

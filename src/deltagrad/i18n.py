@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import gettext
 import os
+import string
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from importlib import resources
+from typing import Any
 
 DOMAIN = "deltagrad"
 LANGUAGES = ("en", "ru")
@@ -110,14 +112,42 @@ def join_numbers(texts: Iterable[str]) -> str:
     return ("; " if get_language() == "ru" else ", ").join(texts)
 
 
-def _(message: str) -> str:
+class _NumberFormatter(string.Formatter):
+    """``str.format``, with every int and float field written in the language's way."""
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        text = format(value, format_spec)
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and get_language() == "ru":
+            # 0,5424 and 12 345: the decimal comma, and a narrow no-break space between thousands
+            return text.replace(",", "\u202f").replace(".", ",")
+        return text
+
+
+_FORMATTER = _NumberFormatter()
+
+
+class Text(str):
+    """A translated text. Its ``format`` writes the numbers it is given as the language does:
+    ``_("loss {loss:.4f}").format(loss=0.5409)`` is ``функция потерь 0,5409`` in Russian.
+    A number given as a string (``{value!r}``, or text made beforehand) is left as it is."""
+
+    __slots__ = ()
+
+    def format(self, *args: object, **kwargs: object) -> str:
+        return _FORMATTER.vformat(self, args, kwargs)
+
+    def format_map(self, mapping: Any) -> str:
+        return _FORMATTER.vformat(self, (), mapping)
+
+
+def _(message: str) -> Text:
     """``message`` in the language in use (the English text where no translation exists)."""
-    return _catalog(get_language()).gettext(message)
+    return Text(_catalog(get_language()).gettext(message))
 
 
-def ngettext(singular: str, plural: str, n: int) -> str:
+def ngettext(singular: str, plural: str, n: int) -> Text:
     """The singular or plural form of a message for ``n``, in the language in use."""
-    return _catalog(get_language()).ngettext(singular, plural, n)
+    return Text(_catalog(get_language()).ngettext(singular, plural, n))
 
 
 def N_(message: str) -> str:
