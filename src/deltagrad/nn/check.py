@@ -34,6 +34,7 @@ from deltagrad.autograd.notation import canonical_name
 from deltagrad.autograd.text import did_you_mean, significant
 from deltagrad.i18n import _
 
+from .losses import class_index, one_hot
 from .manual import HAND_LOSSES, bce_term, hand_values
 from .module import MLP
 
@@ -42,6 +43,7 @@ DIAGNOSES = (
     "sign",
     "factor-2",
     "missing-activation-derivative",
+    "missing-one-hot",
     "derivative-of-wrong-value",
     "transposed-weight",
     "used-z-not-a",
@@ -71,19 +73,21 @@ class Slip(NamedTuple):
 Question = tuple[str, str]  # (section, name), e.g. ("deltas", "delta1[0]")
 
 
-def questions(model: MLP, lr: float | None = 0.1) -> list[Question]:
-    """Every answer of the derivation in the tutorial's order: each layer's z and a, L,
-    the deltas from the output layer back, the gradients, then (with ``lr``) the update."""
+def questions(model: MLP, lr: float | None = 0.1, loss: str = "half_squared_error") -> list[Question]:
+    """Every answer of the derivation in the tutorial's order: each layer's z and a (and for
+    cross-entropy the softmax p), L, the deltas from the output layer back, the gradients,
+    then (with ``lr``) the update."""
     if not isinstance(model, MLP):
         raise TypeError(_("expected an nn.MLP, got {kind}").format(kind=type(model).__name__))
-    names = hand_values(model, [0.0] * model.sizes[0], [0.0] * model.sizes[-1], lr=0.0 if lr is None else lr)
+    target: float | list[float] = 0 if loss == "cross_entropy" else [0.0] * model.sizes[-1]  # class 0
+    names = hand_values(model, [0.0] * model.sizes[0], target, lr=0.0 if lr is None else lr, loss=loss)
     return _seed_order(model, names, lr is not None)
 
 
-def template(model: MLP, lr: float | None = 0.1) -> dict[str, dict[str, None]]:
+def template(model: MLP, lr: float | None = 0.1, loss: str = "half_squared_error") -> dict[str, dict[str, None]]:
     """A blank answers mapping with every name for ``model`` (values None), to hand out."""
     out: dict[str, dict[str, None]] = {}
-    for section, name in questions(model, lr):
+    for section, name in questions(model, lr, loss):
         out.setdefault(section, {})[name] = None
     return out
 
@@ -141,8 +145,9 @@ def check_answers(model: MLP, x: Sequence[float], y: float | Sequence[float], an
     ``answers`` maps sections (``forward``, ``deltas``, ``gradients``, ``updated``) to
     names and numbers (``{"deltas": {"delta2[0]": -0.0832}}``); any subset may be given,
     ``null``/None is "not answered", a number may be text with a decimal comma (``"0,17"``),
-    ``updated`` needs ``lr``. ``loss`` is ``"half_squared_error"`` or
-    ``"binary_cross_entropy"`` (sigmoid outputs). An answer is ``ok`` to ``sig``
+    ``updated`` needs ``lr``. ``loss`` is ``"half_squared_error"``,
+    ``"binary_cross_entropy"`` (sigmoid outputs) or ``"cross_entropy"`` (y a class index,
+    the softmax ``p[i]`` among the forward answers, delta_n = p - onehot(y)). An answer is ``ok`` to ``sig``
     significant figures, or (without ``sig``) within ``rtol``/``atol`` of the true value.
     ``revealed`` names answers (``"deltas/delta2[0]"``) that were shown, not found: each
     counts as wrong, with verdict ``revealed``. Without ``strict``, an entry that is not a
@@ -158,7 +163,7 @@ def check_answers(model: MLP, x: Sequence[float], y: float | Sequence[float], an
         lr = answer_number(lr, "lr")
     marked = set(_revealed(revealed))
     correct = hand_values(model, x, y, lr=lr, loss=loss)
-    order = questions(model, lr if lr is not None else 0.0)
+    order = questions(model, lr if lr is not None else 0.0, loss)
     known: dict[str, list[str]] = {}
     for section, name in order:
         known.setdefault(section, []).append(name)
@@ -264,7 +269,10 @@ class _Context:
 def _context(model: MLP, x: Sequence[float] | float, y: Sequence[float] | float,
              correct: dict[str, dict[str, float]], lr: float | None, loss: str) -> _Context:
     xs = [float(v) for v in (x if isinstance(x, Sequence) else [x])]
-    ys = [float(v) for v in (y if isinstance(y, Sequence) else [y])]
+    if loss == "cross_entropy":  # y a class index: the target distribution onehot(y)
+        ys = one_hot(class_index(y, model.sizes[-1]), model.sizes[-1])
+    else:
+        ys = [float(v) for v in (y if isinstance(y, Sequence) else [y])]
     return _Context(model, xs, ys, correct, lr, loss, model.weights(), model.biases(),
                     [layer.activation for layer in model.layers])
 
@@ -363,7 +371,9 @@ def _slips(ctx: _Context, section: str, name: str, *, gradient_right: bool) -> l
         else:
             out.append(Slip("factor-2", 2 * right, _("it is twice the right value: a factor of 2 crept in.")))
             out.append(Slip("factor-2", right / 2, _("it is half the right value: a 1/2 crept in.")))
-    if section == "forward" and name != "L":
+    if section == "forward" and name.startswith("p["):
+        pass  # the softmax: only the generic slips
+    elif section == "forward" and name != "L":
         layer, i = _indices(name[1:])
         kind = name[0]
         prev = ctx.x if layer == 1 else [fwd[f"a{layer - 1}[{k}]"] for k in range(model.sizes[layer - 1])]
@@ -392,6 +402,8 @@ def _slips(ctx: _Context, section: str, name: str, *, gradient_right: bool) -> l
             out.append(Slip("used-z-not-a", z, _("it is z{layer}[{i}] itself: a{layer}[{i}] = {act}(z{layer}[{i}]) "
                                                  "applies the activation.").format(layer=layer, i=i,
                                                                                    act=acts[layer - 1])))
+    elif name == "L" and ctx.loss == "cross_entropy":
+        pass  # -ln p[y]: one term, only the generic slips
     elif name == "L":
         outs = [fwd[f"a{n}[{k}]"] for k in range(model.sizes[-1])]
         if hse:
@@ -407,7 +419,16 @@ def _slips(ctx: _Context, section: str, name: str, *, gradient_right: bool) -> l
         act = acts[layer - 1]
         z, a = fwd[f"z{layer}[{i}]"], fwd[f"a{layer}[{i}]"]
         fp = FPRIME_TEXT.get(act, "1")
-        if layer == n:
+        if layer == n and ctx.loss == "cross_entropy":
+            # softmax with cross-entropy: delta = (p - onehot(y)) f'; forgetting the one-hot leaves p
+            p_i = fwd[f"p[{i}]"]
+            error, what = p_i - ctx.y[i], f"p[{i}] - onehot(y)[{i}]"
+            with_fprime = act != "linear"
+            if ctx.y[i]:
+                out.append(Slip("missing-one-hot", p_i * _fprime(act, z, a), _(
+                    "it is p[{i}] without the one-hot subtracted: for the target class the delta is "
+                    "p[{i}] - 1.").format(i=i)))
+        elif layer == n:
             error, what = a - ctx.y[i], "a - y"
             with_fprime = hse
         else:
@@ -489,6 +510,11 @@ def formula(model: MLP, section: str, name: str, *, lr: float | None = 0.1,
         return {"sigmoid": f"{a} (1 - {a})", "tanh": f"(1 - {a}^2)",
                 "relu": f"(1 if {z} > 0, else 0)"}.get(act, "1")
 
+    if section == "forward" and name.startswith("p["):
+        exps = " + ".join(f"e^a{n}[{k}]" for k in range(outs))
+        return f"{name} = e^a{n}[{name[2:-1]}] / ({exps})"
+    if section == "forward" and name == "L" and loss == "cross_entropy":
+        return "L = -ln p[y]"
     if section == "forward" and name == "L":
         if loss == "half_squared_error":
             return "L = " + " + ".join(f"1/2 (a{n}[{k}] - {y_name[k]})^2" for k in range(outs))
@@ -506,7 +532,9 @@ def formula(model: MLP, section: str, name: str, *, lr: float | None = 0.1,
         return f"{name} = {rule}"
     if section == "deltas":
         layer, i = _indices(name[len("delta"):])
-        if layer == n:
+        if layer == n and loss == "cross_entropy":
+            error = f"p[{i}] - onehot(y)[{i}]"
+        elif layer == n:
             error = f"a{n}[{i}] - {y_name[i]}"
             if loss == "binary_cross_entropy":
                 return f"{name} = {error}" if outs == 1 else f"{name} = ({error}) / {outs}"
