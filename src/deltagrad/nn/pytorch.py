@@ -78,16 +78,24 @@ def from_torch(seq: Any) -> MLP:
     return MLP.from_weights(weights, biases, hidden.pop(), acts[-1])
 
 
-def torch_gradients(model: MLP, x: Sequence[float], y: float | Sequence[float]) -> dict[str, float]:
-    """dL/dp for every parameter by PyTorch (float64), for the half squared error, keyed by
-    deltagrad's parameter names."""
+def torch_gradients(model: MLP, x: Sequence[float], y: float | Sequence[float],
+                    loss: str = "half_squared_error") -> dict[str, float]:
+    """dL/dp for every parameter by PyTorch (float64), for the half squared error (or, with
+    ``loss="cross_entropy"`` and y a class index, ``torch.nn.functional.cross_entropy``),
+    keyed by deltagrad's parameter names."""
     torch = import_torch()
     xs = check_row(x, model.sizes[0], "input")
-    ys = check_row(y, model.sizes[-1], "target")
     seq = to_torch(model)
     out = seq(torch.tensor(xs, dtype=torch.float64))
-    loss = (0.5 * (out - torch.tensor(ys, dtype=torch.float64)) ** 2).sum()
-    loss.backward()
+    if loss == "cross_entropy":
+        from .losses import class_index
+
+        target = torch.tensor([class_index(y[0] if isinstance(y, Sequence) else y, model.sizes[-1])])
+        value = torch.nn.functional.cross_entropy(out.unsqueeze(0), target)
+    else:
+        ys = check_row(y, model.sizes[-1], "target")
+        value = (0.5 * (out - torch.tensor(ys, dtype=torch.float64)) ** 2).sum()
+    value.backward()
     grads: dict[str, float] = {}
     linears = [m for m in seq if isinstance(m, torch.nn.Linear)]
     for k, (layer, linear) in enumerate(zip(model.layers, linears), start=1):
