@@ -27,6 +27,12 @@ WORKED_X = [0.5, -0.2]
 WORKED_Y = [1.0]
 WORKED_LR = 0.1
 
+# A 2-3-3 softmax network for ``demo --classes 3``: sigmoid hidden layer, linear output (the
+# logits), cross-entropy of class 2 at the same input as the 2-2-1.
+SOFTMAX_WEIGHTS = [[[0.1, 0.4], [0.3, -0.5], [-0.2, 0.2]], [[0.6, -0.1, 0.3], [-0.4, 0.5, 0.2], [0.1, 0.2, -0.6]]]
+SOFTMAX_BIASES = [[0.2, -0.1, 0.05], [0.3, -0.2, 0.1]]
+SOFTMAX_CLASS = 2
+
 # The general formulas, in each notation: symbols, not words, so they are not translated.
 FORMULAS = {
     "code": {
@@ -39,6 +45,9 @@ FORMULAS = {
         "eta": "eta",
         "loss": "L = 1/2 (y_hat - y)^2",
         "dloss": "dL/dy_hat = y_hat - y",
+        "loss_ce": "L = -ln p[y], p = softmax(a{n})",
+        "dloss_ce": "dL/da{n}[i] = p[i] - onehot(y)[i]",
+        "output_ce": "delta{n}[i] = (p[i] - onehot(y)[i]) * f'(z{n}[i])",
     },
     "textbook": {
         "forward": "z⁽ˡ⁾ = W⁽ˡ⁾ a⁽ˡ⁻¹⁾ + b⁽ˡ⁾,  a⁽ˡ⁾ = f(z⁽ˡ⁾)",
@@ -50,6 +59,9 @@ FORMULAS = {
         "eta": "η",
         "loss": "𝓛 = ½ (ŷ − y)²",
         "dloss": "dL/dŷ = ŷ − y",
+        "loss_ce": "𝓛 = −ln p_y,  p = softmax(a⁽{n}⁾)",
+        "dloss_ce": "dL/daᵢ⁽{n}⁾ = pᵢ − [i = y]",
+        "output_ce": "δᵢ⁽{n}⁾ = (pᵢ − [i = y]) · f′(zᵢ⁽{n}⁾)",
     },
 }
 
@@ -76,6 +88,17 @@ def _numbers(values: Sequence[float], write: Callable[[float], str] = _g) -> str
 def worked_model() -> nn.MLP:
     """The 2-2-1 sigmoid network of the worked example."""
     return nn.MLP.from_weights(WORKED_WEIGHTS, WORKED_BIASES)
+
+
+def softmax_model(classes: int = 3) -> nn.MLP:
+    """A 2-3-``classes`` network, sigmoid hidden layer and a linear output of one logit per
+    class: for 3 classes the fixed example weights, else weights of seed 0 rounded to 2 decimals."""
+    if classes == 3:
+        return nn.MLP.from_weights(SOFTMAX_WEIGHTS, SOFTMAX_BIASES, output_activation="linear")
+    seeded = nn.MLP(2, [3, classes], activation="sigmoid", output_activation="linear", rng=0)
+    weights = [[[round(w, 2) for w in row] for row in layer] for layer in seeded.weights()]
+    biases = [[0.1 * ((i % 3) - 1) for i in range(len(layer))] for layer in seeded.biases()]
+    return nn.MLP.from_weights(weights, biases, output_activation="linear")
 
 
 @dataclass
@@ -128,6 +151,7 @@ def run_demo(
     rankdir: str = "TB",
     html: bool = False,
     torch: bool = False,
+    loss_name: str = "half_squared_error",
 ) -> DemoResult:
     """Print the walk-through for ``model`` at ``(x, y)`` and write the pictures to ``out_dir``.
 
@@ -135,8 +159,12 @@ def run_demo(
     L to W1[0][0] in bold) and ``network.<fmt>`` (the textbook view), each with its DOT
     source; with ``html`` also ``backprop.html``, the page that steps through the forward and
     backward pass with the delta rule's values and the SGD step. A model whose graph is too
-    big to read gets the network view only, and one line that says so.
+    big to read gets the network view only, and one line that says so. With
+    ``loss_name="cross_entropy"``, ``y`` is ``[class index]`` and the loss is the cross-entropy
+    of the softmax of the outputs (the network view, which draws the half squared error, is
+    left out).
     """
+    ce = loss_name == "cross_entropy"
     n_layers = len(model.layers)
     out_name = f"a{n_layers}"
     echo(_("deltagrad demo: one step of gradient descent, by autograd and by the delta rule"))
@@ -145,21 +173,33 @@ def run_demo(
     echo(ngettext("Network   {network}   ({count} parameter)", "Network   {network}   ({count} parameters)",
                   n_params).format(network=_describe(model), count=n_params))
     y_text = _g(y[0]) if len(y) == 1 else _numbers(y)
-    echo(_("Inputs    x = {x}, target y = {y}").format(x=_numbers(x), y=y_text))
-    loss_line = (_("Loss      {loss}, so {dloss};  learning rate {eta} = {lr}") if len(y) == 1
-                 else _("Loss      {loss} summed over outputs, so {dloss};  learning rate {eta} = {lr}"))
-    echo(loss_line.format(loss=_formula("loss"), dloss=_formula("dloss"), eta=_formula("eta"), lr=_g(lr)))
+    if ce:
+        echo(_("Inputs    x = {x}, target class y = {y} (of {k})").format(x=_numbers(x), y=y_text, k=model.sizes[-1]))
+        echo(_("Loss      {loss} (cross-entropy of the softmax), so {dloss};  learning rate {eta} = {lr}").format(
+            loss=_formula("loss_ce", n=n_layers), dloss=_formula("dloss_ce", n=n_layers), eta=_formula("eta"),
+            lr=_g(lr)))
+    else:
+        echo(_("Inputs    x = {x}, target y = {y}").format(x=_numbers(x), y=y_text))
+        loss_line = (_("Loss      {loss}, so {dloss};  learning rate {eta} = {lr}") if len(y) == 1
+                     else _("Loss      {loss} summed over outputs, so {dloss};  learning rate {eta} = {lr}"))
+        echo(loss_line.format(loss=_formula("loss"), dloss=_formula("dloss"), eta=_formula("eta"), lr=_g(lr)))
     echo("")
 
     # autograd: forward, loss, backward; data leaves labelled so the pictures show x and y
     before = model.state_dict()
     inputs = [Value(v, label=f"x[{j}]") for j, v in enumerate(x)]
-    targets = [Value(t, label="y" if len(y) == 1 else f"y[{i}]") for i, t in enumerate(y)]
     pred = model(inputs)
-    loss = nn.half_squared_error(pred, targets if len(targets) > 1 else targets[0])
+    if ce:  # the target is a class index, not a leaf of the graph
+        targets: list[Value] = []
+        target: float | list[float] = int(y[0])
+        loss = nn.cross_entropy(pred, int(y[0]))
+    else:
+        targets = [Value(t, label="y" if len(y) == 1 else f"y[{i}]") for i, t in enumerate(y)]
+        target = list(y)
+        loss = nn.half_squared_error(pred, targets if len(targets) > 1 else targets[0])
     model.zero_grad()
     loss.backward()
-    manual = nn.manual_backprop(model, x, y)
+    manual = nn.manual_backprop(model, x, target, loss=loss_name)
 
     echo(_("Forward pass  ({formula})").format(formula=_formula("forward")))
     first = 1 if get_notation() == "textbook" else 0  # the tutorial counts neurons from 1
@@ -175,11 +215,15 @@ def run_demo(
     echo(_indent(format_table(["", _("pre-activation"), _("activation")], rows)))
     outputs = join_numbers(_r(a) for a in manual.a[-1])
     echo(show_text(f"  y_hat = {out_name} = {outputs}"))
-    echo(show_text(f"  L = {_r(manual.loss)}"))
+    if ce:
+        echo(show_text(f"  p = softmax({out_name}) = {_numbers(manual.p, _r)}"))
+        echo(show_text(f"  L = -ln p[{int(y[0])}] = {_r(manual.loss)}"))
+    else:
+        echo(show_text(f"  L = {_r(manual.loss)}"))
     echo("")
 
     echo(_("Deltas by hand  ({formula})").format(formula=_formula("delta")))
-    echo(_("  output:  {formula}").format(formula=_formula("output", n=n_layers)))
+    echo(_("  output:  {formula}").format(formula=_formula("output_ce" if ce else "output", n=n_layers)))
     if n_layers > 1:
         echo(_("  hidden:  {formula}").format(formula=_formula("hidden")))
     used = dict.fromkeys(layer.activation for layer in model.layers)
@@ -190,7 +234,7 @@ def run_demo(
 
     echo(_("Gradients: autograd beside the delta rule"))
     echo("  " + _formula("gradients"))
-    grad_rows = nn.compare_gradients(model, x, y)
+    grad_rows = nn.compare_gradients(model, x, target, loss=loss_name)
     echo(_indent(nn.format_gradient_table(grad_rows, digits=6)))
     worst = max(r.abs_diff for r in grad_rows)
     verdict = (_("  largest difference: {worst}  (agree within {tolerance})") if worst <= 1e-9
@@ -198,9 +242,9 @@ def run_demo(
     echo(verdict.format(worst=localize_number(f"{worst:.1e}"), tolerance="1e-9"))
     echo("")
     if torch:
-        _torch_table(model, x, y, grad_rows, echo)
+        _torch_table(model, x, y, grad_rows, echo, loss_name)
 
-    for line in _chain_rule(model, manual):
+    for line in _chain_rule(model, manual, ce):
         echo(line)
 
     # The pictures show the graph as backward left it: drawn before the step changes the weights.
@@ -208,7 +252,7 @@ def run_demo(
     notes: list[str] = []
     if out_dir is not None:
         picture, dot_source, network, page, notes = _pictures(
-            model, loss, inputs, targets, manual, list(x), list(y), out_dir, fmt, rankdir, html, lr)
+            model, loss, inputs, targets, manual, list(x), list(y), out_dir, fmt, rankdir, html, lr, ce)
 
     opt = nn.SGD(model.parameters(), lr=lr)
     opt.step()
@@ -226,14 +270,14 @@ def run_demo(
     return DemoResult(loss, manual, grad_rows, before, after, picture, dot_source, network, page)
 
 
-def _chain_rule(model: nn.MLP, manual: nn.ManualBackprop) -> list[str]:
+def _chain_rule(model: nn.MLP, manual: nn.ManualBackprop, ce: bool = False) -> list[str]:
     """The chain rule from L back to W1[0][0], with the numbers, for any MLP."""
     n = len(model.layers)
     weights = model.weights()
     x0 = manual.x[0]
     lines = [show_text(_("Following L back to W1[0][0] (the chain rule along the graph)"))]
     fprimes = [_fprime(model.layers[k].activation, manual.z[k][0]) for k in range(n)]
-    if all(layer.nout == 1 for layer in model.layers[1:]):
+    if not ce and all(layer.nout == 1 for layer in model.layers[1:]):
         # one path: every factor of the product along it, as the textbook writes it
         factors = [f"dL/da{n}[0]", f"da{n}[0]/dz{n}[0]"]
         numbers = [f"({_r(manual.a[-1][0])} - {_g(manual.y[0])})", _r(fprimes[-1])]
@@ -252,7 +296,8 @@ def _chain_rule(model: nn.MLP, manual: nn.ManualBackprop) -> list[str]:
         lines.append(show_text(f"{indent} = {' * '.join(numbers)} = {significant(product, 4)}"))
     else:
         # several paths: the deltas carry their sum, layer by layer
-        lines.append(show_text(f"  delta{n}[0] = (a{n}[0] - y[0]) * f'(z{n}[0])"
+        upstream = "p[0] - onehot(y)[0]" if ce else f"a{n}[0] - y[0]"
+        lines.append(show_text(f"  delta{n}[0] = ({upstream}) * f'(z{n}[0])"
                                f" = {significant(manual.deltas[-1][0], 4)}"))
         for k in range(n - 1, 0, -1):
             total = show_text(f"  delta{k}[0] = (sum_k W{k + 1}[k][0] * delta{k + 1}[k]) * f'(z{k}[0])"
@@ -266,7 +311,7 @@ def _chain_rule(model: nn.MLP, manual: nn.ManualBackprop) -> list[str]:
 
 def _pictures(model: nn.MLP, loss: Value, inputs: list[Value], targets: list[Value], manual: nn.ManualBackprop,
               x: list[float], y: list[float], out_dir: Path, fmt: str, rankdir: str, html: bool,
-              lr: float) -> tuple[Path | None, Path | None, Path | None, Path | None, list[str]]:
+              lr: float, ce: bool = False) -> tuple[Path | None, Path | None, Path | None, Path | None, list[str]]:
     """Write the graph, the network view and (with ``html``) the stepper; return them and
     the lines to print."""
     picture = dot_source = network = page = None
@@ -302,7 +347,7 @@ def _pictures(model: nn.MLP, loss: Value, inputs: list[Value], targets: list[Val
             notes.append(show_text(_("  every box: name, data, grad, manual (green: autograd matches the delta rule);"
                                      " bold: the chain from L to W1[0][0]")))
     n_neurons = sum(model.sizes)
-    drawable = n_neurons <= viz.network.MAX_NEURONS
+    drawable = n_neurons <= viz.network.MAX_NEURONS and not ce  # the network view draws the half squared error
     if not readable:
         if drawable:
             notes.append(_("The computation graph has {count} values, too many to read in one picture "
@@ -313,6 +358,9 @@ def _pictures(model: nn.MLP, loss: Value, inputs: list[Value], targets: list[Val
                            "read) and the network {neurons} neurons (the network view draws at most {limit}); the "
                            "tables above are the whole walk-through").format(
                 n=n_nodes, most=MAX_READABLE_NODES, neurons=n_neurons, limit=viz.network.MAX_NEURONS))
+    if ce and n_neurons <= viz.network.MAX_NEURONS:
+        notes.append(_("No network view: it shows the half squared error's numbers, and this loss is the "
+                       "cross-entropy (the graph above has every value)"))
     if drawable:
         net = viz.draw_network(model, x, y, reference=reference, rankdir="LR")
         network = attempt(_("Network view"), lambda: viz.save_picture(net, out_dir / f"network.{fmt}"))
@@ -338,12 +386,12 @@ def _pictures(model: nn.MLP, loss: Value, inputs: list[Value], targets: list[Val
 
 
 def _torch_table(model: nn.MLP, x: Sequence[float], y: Sequence[float], rows: list[nn.GradientRow],
-                 echo: Callable[[str], None]) -> None:
+                 echo: Callable[[str], None], loss_name: str = "half_squared_error") -> None:
     """The gradients by autograd, by the delta rule and by PyTorch in one table."""
     from deltagrad.nn.pytorch import torch_gradients
 
     try:
-        theirs = torch_gradients(model, x, y)
+        theirs = torch_gradients(model, x, y, loss=loss_name)
     except ImportError as err:
         echo(_("No PyTorch column: {reason}").format(reason=err))
         echo("")
