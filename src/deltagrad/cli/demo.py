@@ -6,10 +6,11 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from deltagrad import nn
 from deltagrad.i18n import _
 
 from . import walkthrough as demo
-from .common import PICTURE_FORMATS, UsageError, check_folder, model_from_args, number, positive
+from .common import PICTURE_FORMATS, UsageError, check_folder, count, model_from_args, number, positive
 
 
 def register(sub: Any) -> None:
@@ -38,18 +39,52 @@ def register(sub: Any) -> None:
                    help=_("also write backprop.html, a page that steps through the forward and backward pass"))
     p.add_argument("--torch", action="store_true",
                    help=_("also print PyTorch's gradients beside autograd's and the delta rule's (torch extra)"))
+    p.add_argument("--classes", type=count(2, 10), metavar="K",
+                   help=_("walk through a softmax network with K classes instead (2-3-3 for K = 3), graded by "
+                          "cross-entropy; --y is then the class index (default: the last class)"))
     p.add_argument("--show-code", action="store_true",
                    help=_("also print the code compile_graph generates, beside the delta rule it reproduces"))
     p.set_defaults(run=run)
 
 
+def _softmax_args(args: argparse.Namespace) -> tuple[nn.MLP, list[float], list[float]]:
+    """The network, x and class index of ``--classes K`` (with --weights: that network)."""
+    if args.show_code:
+        raise UsageError(_("--show-code writes the half squared error's code; leave it out with --classes"))
+    if args.weights is not None:
+        try:
+            model = nn.load(args.weights)
+        except (OSError, ValueError) as err:
+            raise UsageError(_("cannot use --weights {path}: {reason}").format(path=args.weights, reason=err)) from None
+        if model.sizes[-1] != args.classes:
+            raise UsageError(_("--classes {k}: the network of --weights has {n} outputs, one logit per class "
+                               "is needed").format(k=args.classes, n=model.sizes[-1]))
+    else:
+        model = demo.softmax_model(args.classes)
+    x = list(args.x) if args.x is not None else list(demo.WORKED_X)
+    if len(x) != model.sizes[0]:
+        raise UsageError(_("--x needs one value per network input ({n}), got {m}").format(n=model.sizes[0], m=len(x)))
+    default = demo.SOFTMAX_CLASS if args.classes == 3 else args.classes - 1
+    ys = list(args.y) if args.y is not None else [float(default)]
+    if len(ys) != 1:
+        raise UsageError(_("--y with --classes is one class index, got {n} values").format(n=len(ys)))
+    try:
+        index = nn.losses.class_index(ys[0], args.classes, "--y")
+    except (TypeError, ValueError) as err:
+        raise UsageError(str(err)) from None
+    return model, x, [float(index)]
+
+
 def run(args: argparse.Namespace) -> int:
-    model, x, y = model_from_args(args, "demo")
+    if args.classes is not None:
+        model, x, y = _softmax_args(args)
+    else:
+        model, x, y = model_from_args(args, "demo")
     check_folder("--out", args.out)
     code = demo.generated_backward(model, x, y) if args.show_code else None  # before the SGD step
     try:
         demo.run_demo(model, x, y, args.lr, args.out, args.format, rankdir=args.rankdir, html=args.html,
-                      torch=args.torch)
+                      torch=args.torch, loss_name="half_squared_error" if args.classes is None else "cross_entropy")
     except OSError as err:
         if isinstance(err, BrokenPipeError):
             raise
