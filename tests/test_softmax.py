@@ -209,3 +209,26 @@ def test_cross_entropy_batch_mean_matches_pytorch() -> None:
     assert loss.data == pytest.approx(want.item(), rel=1e-13)
     got = [v.grad for row in vs for v in row]
     assert got == pytest.approx([g for row in t.grad.tolist() for g in row], rel=1e-12, abs=1e-16)
+
+
+def test_a_classifier_survives_save_load_and_the_torch_bridge(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    X, Y, _ = nn.datasets.iris()
+    model = nn.MLP(4, [5, 3], activation="tanh", output_activation="linear", rng=1)
+    nn.fit(model, X, Y, loss="cross_entropy", optimizer=nn.Adam(model.parameters(), lr=0.05), epochs=3,
+           compiled=True, progress=False)
+    model.save(tmp_path / "iris.json")
+    loaded = nn.load(tmp_path / "iris.json")
+    assert loaded.state_dict() == model.state_dict() and loaded.layers[-1].activation == "linear"
+    assert nn.predict(loaded, X) == nn.predict(model, X)
+    from tests.conftest import require_torch
+
+    torch = require_torch()
+    seq = model.to_torch()
+    assert not isinstance(list(seq)[-1], (torch.nn.Sigmoid, torch.nn.Tanh))  # logits out
+    logits = seq(torch.tensor(X[:10], dtype=torch.float64))
+    assert logits.argmax(dim=1).tolist() == nn.predict(model, X[:10])
+    want = torch.nn.functional.cross_entropy(logits, torch.tensor(Y[:10])).item()
+    assert nn.cross_entropy([[Value(v) for v in row] for row in nn.predict(model, X[:10], outputs=True)],
+                            Y[:10]).data == pytest.approx(want, rel=1e-13)
+    back = nn.MLP.from_torch(seq)
+    assert back.state_dict() == model.state_dict() and back.layers[-1].activation == "linear"

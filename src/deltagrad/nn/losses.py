@@ -176,6 +176,7 @@ def _cross_entropy_one(logits: object, target: object) -> Value:
     zs = _logits(logits, "cross_entropy")
     k = len(zs)
     lse = logsumexp(zs)
+    lse.label = "lse"  # ln sum_j e^(z_j), as the picture names it
     if isinstance(target, (str, bytes)) or not isinstance(target, Sequence):
         return lse - zs[class_index(target, k)]  # -ln softmax_y = logsumexp(z) - z_y
     # a distribution over the classes (one-hot, or soft labels): -sum_i t_i ln softmax_i,
