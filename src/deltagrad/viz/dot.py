@@ -183,12 +183,14 @@ def draw_dot(
     check_size(len(view.order), max_nodes)
     ref = check_reference(reference, (n.label for n in view.order if n.label))
     bold = path_to(view.order, view.index, highlight) if highlight is not None else set()
-    return graph_dot(view, ref=ref, answers=check_rows(check), bold=bold, rankdir=rankdir, op_nodes=op_nodes)
+    return graph_dot(view, ref=ref, answers=check_rows(check), bold=bold, rankdir=rankdir, op_nodes=op_nodes,
+                     tolerance=_tolerance_text(check))
 
 
 def graph_dot(view: GraphView, *, ref: Mapping[str, float] | None = None, answers: Mapping[str, Any] | None = None,
               bold: set[int] | None = None, rankdir: str = "TB", op_nodes: bool = False,
-              updates: Mapping[int, str] | None = None, values_in_tooltips: bool = True) -> Any:
+              updates: Mapping[int, str] | None = None, values_in_tooltips: bool = True,
+              tolerance: str | None = None) -> Any:
     """The `graphviz.Digraph` of a graph view (what `draw_dot` returns, and what the stepper
     draws: with ``updates``, node index -> the updated value's text, a parameter's box gets
     a ``new`` row; without ``values_in_tooltips`` the tooltips tell no number)."""
@@ -246,7 +248,7 @@ def graph_dot(view: GraphView, *, ref: Mapping[str, float] | None = None, answer
     _stack_frames(dot, view)
     for cluster in clusters.values():
         dot.subgraph(cluster)
-    _add_legend(dot, view, status_seen, bool(bold))
+    _add_legend(dot, view, status_seen, bool(bold), tolerance)
     return dot
 
 
@@ -352,12 +354,22 @@ def _formula(view: GraphView, i: int) -> str:
     return f"{getattr(spec, 'symbol', v.op)}(…)" if spec is not None and len(v.inputs) == 1 else f"v{i}"
 
 
-def _add_legend(dot: Any, view: GraphView, statuses: set[str], highlighted: bool) -> None:
-    """One small table beside the graph: the roles present, then the border colours used."""
+def _tolerance_text(check: Any) -> str | None:
+    """The tolerance a check report graded with, in words (None without one)."""
+    describe = getattr(getattr(check, "tolerance", None), "describe", None)
+    return str(describe()) if callable(describe) else None
+
+
+def _add_legend(dot: Any, view: GraphView, statuses: set[str], highlighted: bool,
+                tolerance: str | None = None) -> None:
+    """One small table beside the graph: the roles present, then the border colours used
+    (with a check, the tolerance its answers were graded with)."""
     present = set(view.roles)
     rows = [(COLOURS[r], COLOURS["border"], "1", ROLE_TEXT[r]) for r in ROLE_TEXT if r in present]
     status_text = {"match": "matches the reference (1e-9)", "mismatch": "differs / wrong answer",
                    "follows": "follows from an earlier mistake"}
+    if tolerance is not None:
+        status_text["match"] = _("right, to {tolerance}").format(tolerance=tolerance)
     rows += [("#ffffff", COLOURS[s], "2", status_text[s]) for s in ("match", "mismatch", "follows") if s in statuses]
     if highlighted:
         rows.append(("#ffffff", COLOURS["highlight"], "3", "chain-rule path"))
