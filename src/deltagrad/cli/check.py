@@ -8,9 +8,12 @@ from pathlib import Path
 from typing import Any
 
 from deltagrad import nn, viz
+from deltagrad.autograd.grading import MAX_SIG
+from deltagrad.i18n import _
+from deltagrad.nn.exercise import AnswersFile
 
 from . import walkthrough as demo
-from .common import UsageError, bounded, check_folder, model_from_args, number, positive
+from .common import UsageError, bounded, check_folder, count, model_from_args, number, positive
 
 
 def register(sub: Any) -> None:
@@ -32,7 +35,13 @@ def register(sub: Any) -> None:
     p.add_argument("--x", type=number, nargs="+", metavar="X", help="the input values")
     p.add_argument("--y", type=number, nargs="+", metavar="Y", help="the target value(s)")
     p.add_argument("--lr", type=positive, default=None, help="learning rate (default: 0.1 for the 2-2-1 example)")
-    p.add_argument("--rtol", type=bounded(0.0, 1.0), default=1e-3, help="relative tolerance (default: %(default)s)")
+    p.add_argument("--rtol", type=bounded(0.0, 1.0), default=None,
+                   help=_("relative tolerance for a plain answers file (default: 0.001)"))
+    p.add_argument("--sig", type=count(1, MAX_SIG), default=None,
+                   help=_("significant figures an answer must match (default: the exercise's, for a file with "
+                          "its problem)"))
+    p.add_argument("--hints", action="store_true",
+                   help=_("student mode: name each slip and its place, and print no right value"))
     p.add_argument("--out", type=Path, metavar="DIR", help="also write graph.svg and network.svg with the check drawn")
     p.set_defaults(run=run)
 
@@ -42,25 +51,29 @@ def run(args: argparse.Namespace) -> int:
 
     from deltagrad.nn.check import template
 
-    model, x, y = model_from_args(args, "check")
-    lr = args.lr if args.lr is not None else (demo.WORKED_LR if args.weights is None else None)
     if args.template:
+        model, x, y = model_from_args(args, "check")
+        lr = args.lr if args.lr is not None else (demo.WORKED_LR if args.weights is None else None)
         print(json.dumps(template(model, lr), indent=2))
         return 0
     if args.answers is None:
         raise UsageError("give the answers file (ANSWERS.json), or --template for a blank one")
+    parsed = load_answers(args.answers)
+    if parsed.problem is not None:
+        if args.weights is not None or args.x is not None or args.y is not None or args.lr is not None:
+            raise UsageError(_("{path} holds its own problem: drop --weights, --x, --y and --lr").format(
+                path=args.answers))
+        ex = parsed.problem
+        model, x, y, lr, loss = ex.model(), ex.x, ex.y, ex.lr, ex.loss
+        sig = args.sig if args.sig is not None else (None if args.rtol is not None else ex.sig)
+    else:
+        model, x, y = model_from_args(args, "check")
+        lr = args.lr if args.lr is not None else (demo.WORKED_LR if args.weights is None else None)
+        loss, sig = "half_squared_error", args.sig
+    rtol = args.rtol if args.rtol is not None else 1e-3
     try:
-        text = args.answers.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as err:
-        raise UsageError(f"cannot read {args.answers}: {err}") from None
-    if not text.strip():
-        raise UsageError(f"{args.answers} is empty; deltagrad check --template prints a file to fill in")
-    try:
-        answers = json.loads(text, parse_constant=lambda c: float("nan"))
-    except (json.JSONDecodeError, RecursionError) as err:
-        raise UsageError(f"{args.answers} is not JSON: {err}") from None
-    try:
-        report = nn.check_answers(model, x, y, answers, lr=lr, rtol=args.rtol)
+        report = nn.check_answers(model, x, y, parsed.answers, lr=lr, rtol=rtol, sig=sig, loss=loss,
+                                  revealed=parsed.revealed)
     except (TypeError, ValueError) as err:
         message = str(err)
         if "needs the learning rate" in message:
@@ -68,20 +81,44 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"{args.answers}: {message}") from None
     if not report.rows:
         raise UsageError(f"{args.answers} answers nothing (every value is null)")
-    print(report.format())
+    print(report.format(values=not args.hints))
     if args.out is not None:
         check_folder("--out", args.out)
-        _draw_check(model, x, y, report, args.out)
+        _draw_check(model, x, y, report, args.out, loss)
     return 0 if report.ok else 1
 
 
-def _draw_check(model: nn.MLP, x: list[float], y: list[float], report: nn.CheckReport, out: Path) -> None:
+def load_answers(path: Path) -> AnswersFile:
+    """The answers file at ``path`` (regular, at most 1 MB, strict JSON), or a one-line UsageError."""
+    from deltagrad.autograd.files import parse_strict_json, read_text
+    from deltagrad.nn.exercise import MAX_ANSWERS_BYTES, parse_answers
+
+    try:
+        text = read_text(path, MAX_ANSWERS_BYTES, _("answers file"))
+    except (OSError, ValueError) as err:
+        raise UsageError(_("cannot read {path}: {reason}").format(path=path, reason=err)) from None
+    if not text.strip():
+        raise UsageError(f"{path} is empty; deltagrad check --template prints a file to fill in")
+    try:
+        data = parse_strict_json(text, str(path))
+    except ValueError as err:
+        reason = str(err)
+        raise UsageError(reason if "is not JSON" in reason else _("{path} is not JSON: {reason}").format(
+            path=path, reason=reason.split(": ", 1)[-1])) from None
+    try:
+        return parse_answers(data, str(path))
+    except ValueError as err:
+        raise UsageError(str(err)) from None
+
+
+def _draw_check(model: nn.MLP, x: list[float], y: list[float], report: nn.CheckReport, out: Path,
+                loss_name: str = "half_squared_error") -> None:
     from deltagrad.autograd import Value
 
     inputs = [Value(v, label=f"x[{j}]") for j, v in enumerate(x)]
     targets = [Value(t, label="y" if len(y) == 1 else f"y[{i}]") for i, t in enumerate(y)]
     with model.grads_kept():
-        loss = nn.half_squared_error(model(inputs), targets[0] if len(targets) == 1 else targets)
+        loss = nn.LOSSES[loss_name](model(inputs), targets[0] if len(targets) == 1 else targets)
         loss.backward()
         out.mkdir(parents=True, exist_ok=True)
         pictures: list[tuple[str, Callable[[], Any]]] = [

@@ -154,9 +154,9 @@ class Exercise:
     def check(self, answers: Mapping[str, Any], **kwargs: Any) -> CheckReport:
         """Grade ``answers`` (nested as `expected`): the `CheckReport` of `nn.check_answers`,
         to the exercise's significant figures. ``kwargs`` go to `check_answers`
-        (``revealed=``, ``strict=``)."""
-        return check_answers(self.model(), self.x, self.y, answers, lr=self.lr, sig=self.sig, loss=self.loss,
-                             **kwargs)
+        (``revealed=``, ``strict=``, ``sig=`` for another number of figures)."""
+        kwargs.setdefault("sig", self.sig)
+        return check_answers(self.model(), self.x, self.y, answers, lr=self.lr, loss=self.loss, **kwargs)
 
     def slips(self) -> dict[Question, tuple[float, list[Slip]]]:
         """For every question: the right value and what each slip gives from the right
@@ -253,3 +253,88 @@ def _generated_sizes(sizes: object) -> list[int]:
         raise ValueError(_("generate() makes sizes from 2-2-1 up to 3-3-2 (one hidden layer), got {sizes}").format(
             sizes="-".join(map(str, shape))))
     return shape
+
+
+# --- answer files: the blank an exercise hands out, and reading one back ---
+
+MAX_ANSWERS_BYTES = 1024 * 1024  # an answers file is a few kB; past 1 MB it is not one
+MAX_DEPTH = 10  # objects and lists nested in an answers file (the deepest real one is 5)
+ANSWER_KEYS = ("problem", "student", "revealed")  # the keys of an answers file beside the sections
+
+
+def answers_file(exercise: Exercise, student: str | None = None) -> dict[str, Any]:
+    """The answers file to fill in: ``problem`` (the exercise's dict), ``student`` (an id or
+    None) and the four sections with every answer None."""
+    if not isinstance(exercise, Exercise):
+        raise TypeError(_("expected an nn.Exercise, got {kind}").format(kind=type(exercise).__name__))
+    if student is not None and not isinstance(student, str):
+        raise TypeError(_("student must be a str or None, got {kind}").format(kind=type(student).__name__))
+    return {"problem": exercise.to_dict(), "student": student, **exercise.template()}
+
+
+class AnswersFile:
+    """An answers file read back: its problem (None for a plain file), student, answers
+    (the sections) and revealed answers (``"section/name"``)."""
+
+    def __init__(self, problem: Exercise | None, student: str | None, answers: dict[str, Any],
+                 revealed: list[str]) -> None:
+        self.problem = problem
+        self.student = student
+        self.answers = answers
+        self.revealed = revealed
+
+
+def depth(data: object) -> int:
+    """How deeply lists and objects nest in ``data`` (a number is 0), walked without recursion."""
+    deepest = 0
+    stack: list[tuple[object, int]] = [(data, 0)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict):
+            stack.extend((v, level + 1) for v in item.values())
+            deepest = max(deepest, level + 1)
+        elif isinstance(item, list):
+            stack.extend((v, level + 1) for v in item)
+            deepest = max(deepest, level + 1)
+    return deepest
+
+
+def parse_answers(data: object, source: str = "answers") -> AnswersFile:
+    """An answers file's JSON data as an `AnswersFile`: ValueError naming ``source`` for
+    data nested too deeply, not an object, a bad ``student`` or ``revealed``, or an
+    embedded problem that fails validation (a wrong version, NaN weights, sizes past 16)."""
+    if depth(data) > MAX_DEPTH:
+        raise ValueError(_("{source}: nested deeper than {n} levels").format(source=source, n=MAX_DEPTH))
+    if not isinstance(data, dict):
+        raise ValueError(_("{source}: an answers file is a JSON object, got {kind}").format(
+            source=source, kind=type(data).__name__))
+    problem = None
+    if "problem" in data and data["problem"] is not None:
+        try:
+            problem = Exercise.from_dict(data["problem"])
+        except (TypeError, ValueError) as err:
+            raise ValueError(_("{source}: its problem is not valid: {reason}").format(source=source,
+                                                                                      reason=err)) from None
+    student = data.get("student")
+    if student is not None and (not isinstance(student, str) or len(student) > MAX_ID):
+        raise ValueError(_("{source}: student must be a text of at most {n} characters or null").format(
+            source=source, n=MAX_ID))
+    revealed = data.get("revealed", [])
+    if revealed is None:
+        revealed = []
+    if not isinstance(revealed, list) or not all(isinstance(r, str) for r in revealed):
+        raise ValueError(_("{source}: revealed must be a list of answer names such as 'deltas/delta2[0]'").format(
+            source=source))
+    answers = {k: v for k, v in data.items() if k not in ANSWER_KEYS}
+    return AnswersFile(problem, student, answers, list(revealed))
+
+
+def read_answers(path: str | Any) -> AnswersFile:
+    """The answers file at ``path``: a regular file of at most 1 MB of UTF-8 strict JSON
+    (no duplicate keys, no NaN), then `parse_answers`. ValueError (or OSError) naming it."""
+    from deltagrad.autograd.files import parse_strict_json, read_text
+
+    text = read_text(path, MAX_ANSWERS_BYTES, _("answers file"))
+    if not text.strip():
+        raise ValueError(_("{path} is empty").format(path=path))
+    return parse_answers(parse_strict_json(text, str(path)), str(path))
