@@ -56,14 +56,27 @@ def draw_network(model: nn.MLP, x: Sequence[float], y: float | Sequence[float], 
     `nn.manual_backprop` derives by hand). ``reference`` (label -> gradient, e.g.
     ``nn.manual_backprop(...).reference()``) adds the hand-computed value beside each weight
     gradient and delta: green where they agree within 1e-9, red where not. The model's
-    ``.grad`` fields are left as they were.
+    ``.grad`` fields are left as they were. A ``check`` with an ``updated`` section draws
+    the student's updated values too, and the tolerance it graded with.
     """
     _check_model(model, rankdir)
     xs = nn.inference.check_row(x, model.sizes[0], "input")
     ys = nn.inference.check_row(y, model.sizes[-1], "target")
     numbers = _own_numbers(model, xs, ys)
     ref = check_reference(reference, _labels(model))
-    return network_dot(model, numbers, ref=ref, answers=check_rows(check), rankdir=rankdir)
+    dot = network_dot(model, numbers, ref=ref, answers=check_rows(check), rankdir=rankdir,
+                      updates=_checked_updates(check))
+    describe = getattr(getattr(check, "tolerance", None), "describe", None)
+    if callable(describe):  # the tolerance the answers were graded with, under the picture
+        dot.attr(label=_("answers checked to {tolerance}").format(tolerance=describe()), labelloc="b")
+    return dot
+
+
+def _checked_updates(check: Any) -> dict[str, str]:
+    """Parameter -> the student's updated value, marked, for a check with an ``updated`` section."""
+    marks = {"ok": "✓", "wrong": "✗", "follows": "→"}
+    return {r.name: _("new: yours {value} {mark}").format(value=number(r.yours), mark=marks.get(r.verdict, "?"))
+            for r in getattr(check, "rows", []) if getattr(r, "section", "") == "updated"}
 
 
 def _check_model(model: object, rankdir: str) -> None:
