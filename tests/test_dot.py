@@ -273,3 +273,45 @@ def test_digraph_shows_inline_in_jupyter() -> None:
     assert "<svg" in bundle["image/svg+xml"] and "W1[0][0]" in bundle["image/svg+xml"]
     network = viz.draw_network(model, X, Y)._repr_mimebundle_()
     assert "<svg" in network["image/svg+xml"] and "z1[0]" in network["image/svg+xml"]
+
+
+# -- render's time limit, check= and numbers too large for a float -----------------------------
+def test_render_timeout_inf_means_no_limit_and_bad_timeouts_are_refused_before_any_work(tmp_path: Path) -> None:
+    from fractions import Fraction
+
+    loss, model, data, ref = worked_graph()
+    for timeout, error in [(1e300, ValueError), (float("nan"), ValueError), (0, ValueError), (-1, ValueError),
+                           (10**400, ValueError), (Fraction(10**400, 3), ValueError), ("30", TypeError),
+                           (None, TypeError), (True, TypeError)]:
+        with pytest.raises(error, match="timeout"):
+            viz.render(loss, tmp_path / "g.dot", timeout=timeout)
+    assert list(tmp_path.iterdir()) == []
+    assert viz.dot.check_timeout(float("inf")) is None and viz.dot.check_timeout(30) == 30.0
+    path = viz.render(loss, tmp_path / "g.dot", timeout=float("inf"))
+    assert path.read_text().startswith("digraph")
+
+
+def test_render_check_of_the_wrong_kind_names_the_report_type(tmp_path: Path) -> None:
+    loss, model, data, ref = worked_graph()
+
+    class Lookalike:
+        rows = [1, 2]
+
+    for bogus in (object(), "report", {"rows": []}, Lookalike(), [1]):
+        with pytest.raises(TypeError, match="check must be a CheckReport"):
+            viz.render(loss, tmp_path / "g.dot", check=bogus)
+
+
+@pytest.mark.usefixtures("requires_dot")  # the stepper lays its graph out with dot
+def test_reference_numbers_numpy_and_too_large() -> None:
+    np = pytest.importorskip("numpy")
+    loss, model, data, ref = worked_graph()
+    as_float32 = {k: np.float32(v) for k, v in ref.items()}
+    assert viz.draw_dot(loss, params=model.parameters(), reference=as_float32).source.count("manual") > 0
+    with pytest.raises(ValueError, match=r"reference\['W1\[0\]\[0\]'\] is too large for a float"):
+        viz.draw_dot(loss, reference={"W1[0][0]": 10**400})
+    with pytest.raises(ValueError, match="too large for a float"):
+        viz.draw_network(model, [10**400, 0.0], 1.0)
+    with pytest.raises(ValueError, match="too large for a float"):
+        viz.stepper(loss, params=model.parameters(), update=10**400)
+    assert viz.stepper(loss, params=model.parameters(), update=np.float32(0.1)).html

@@ -149,3 +149,14 @@ def test_manual_cross_entropy_errors() -> None:
         nn.manual_backprop(model, X, 1, loss="hinge")
     with pytest.raises(ValueError, match="one output per class"):
         nn.manual_backprop(nn.MLP.from_weights([W1, W2], [B1, B2]), X, 0, loss="cross_entropy")
+
+
+def test_the_delta_rule_overflows_as_ieee_and_refuses_an_unknown_activation() -> None:
+    model = nn.MLP.from_weights([W1, W2], [B1, B2], output_activation="linear")
+    for y in (1e300, -1e300, 1e200):
+        result = nn.manual_backprop(model, X, y)
+        assert result.loss == float("inf")  # 1/2 (a - y)^2 past 1.8e308, as the engine gives it
+        assert nn.half_squared_error(model(X), y).data == float("inf")
+    model.layers[0].neurons[0].activation = model.layers[0].activation = "swish"  # a record nn does not know
+    with pytest.raises(ValueError, match="unknown activation 'swish' for the delta rule"):
+        nn.manual_backprop(model, X, Y)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 import pytest
 
 from deltagrad import nn
+from deltagrad.autograd import Value
 
 
 def moons(n: int = 40) -> tuple[list[list[float]], list[float]]:
@@ -87,3 +90,53 @@ def test_bad_shapes_raise_before_any_work() -> None:
         with pytest.raises(error, match=message):
             nn.fit(model, kwargs.pop("X"), kwargs.pop("Y"), **kwargs)
         assert model.state_dict() == before
+
+
+# -- numbers too large for a float, empty data, costs that would not fit -----------------------
+@pytest.mark.parametrize("big", [10**400, -(10**400), Fraction(10**400, 3)])
+def test_numbers_too_large_for_a_float_are_refused_naming_them(big: object) -> None:
+    model = nn.MLP(2, [2, 1], rng=0)
+    before = model.state_dict()
+    with pytest.raises(ValueError, match="too large for a float"):
+        nn.fit(model, [[0.0, big]], [1.0], loss="mse", optimizer=nn.SGD(model.parameters(), 0.1), epochs=1,
+               progress=False)
+    with pytest.raises(ValueError, match="too large for a float"):
+        nn.fit(model, [[0.0, 1.0]], [big], loss="mse", optimizer=nn.SGD(model.parameters(), 0.1), epochs=1,
+               progress=False)
+    assert model.state_dict() == before
+    for call in (lambda: nn.predict(model, [[big, 0.0]]), lambda: nn.forward_floats(model, [0.0, big]),
+                 lambda: model([big, 0.0]), lambda: nn.binary_cross_entropy(Value(0.5), big),
+                 lambda: nn.compile_loss(model, nn.mse_loss)([0.0, big], 1.0),
+                 lambda: nn.manual_backprop(model, [0.0, 1.0], big)):
+        with pytest.raises(ValueError, match="too large for a float"):
+            call()
+
+
+@pytest.mark.parametrize("X, Y, message", [
+    ([], [], "got no training examples"),
+    ([[0.0, 1.0]], [], "got 1 inputs but 0 targets"),
+    ([[0.0, 1.0], [1.0, 0.0]], [1.0], "got 2 inputs but 1 targets"),
+])
+def test_accuracy_of_no_rows_or_mismatched_rows_is_a_value_error(X: list[list[float]], Y: list[float],
+                                                                  message: str) -> None:
+    with pytest.raises(ValueError, match=f"accuracy\\(\\) {message}"):
+        nn.accuracy(nn.MLP(2, [1], rng=0), X, Y)
+    with pytest.raises(TypeError, match="expects an nn.MLP"):
+        nn.accuracy("model", [[0.0, 1.0]], [1.0])  # type: ignore[arg-type]
+
+
+def test_a_step_that_would_not_fit_is_refused_with_its_cost_before_any_work() -> None:
+    model = nn.MLP(2, [300, 300, 1], rng=0)  # 91k parameters, ~183k values per example
+    before = model.state_dict()
+    X, Y = [[0.0, 1.0]] * 200, [1.0] * 200
+    with pytest.raises(ValueError, match=r"one eager step of 200 examples would build 36,[0-9,]+ graph values, "
+                                         r"about 4\.[0-9] GB"):
+        nn.fit(model, X, Y, loss="mse", optimizer=nn.SGD(model.parameters(), 0.1), epochs=1, progress=False)
+    wide = nn.MLP(2, [500, 500, 1], rng=0)
+    with pytest.raises(ValueError, match=r"compiling this network's loss would take about [0-9.]+ GB and [0-9]+ s"):
+        nn.fit(wide, X[:2], Y[:2], loss="mse", optimizer=nn.SGD(wide.parameters(), 0.1), epochs=1,
+               progress=False, compiled=True)
+    assert model.state_dict() == before
+    with pytest.raises(ValueError, match="16,797,697 parameters, more than the 1,000,000"):
+        nn.MLP(2, [4096, 4096, 1])
+    assert nn.train.graph_values(nn.MLP(3, [5, 4, 2], rng=0)) >= 127  # the 3-5-4-2 loss graph has 127
