@@ -218,3 +218,119 @@ def test_every_command_piped_into_head_ends_quietly(tmp_path: Path, command: str
     line = f"'{sys.executable}' -m deltagrad {command.format(tmp=tmp_path)} | head -1"
     result = subprocess.run(line, shell=True, capture_output=True, text=True, env=env, cwd=ROOT, timeout=120)
     assert "error" not in result.stderr and "Traceback" not in result.stderr, result.stderr
+
+
+# -- odd input and odd plumbing ----------------------------------------------------------------
+@pytest.mark.parametrize("args", [
+    ["--x", "0.5", "-1e-3"], ["--x", "-.5", "-2"], ["--x", "-0,5", "-1E-3"], ["--x", "\u22120.5", "-2."],
+    ["--x", "0.5", "-0.2", "--y", "-1e2"],
+])
+def test_negative_numbers_in_every_notation(tmp_path: Path, args: list[str]) -> None:
+    result = run_cli("demo", "--out", str(tmp_path), "--format", "dot", *args)
+    assert result.returncode == 0, result.stderr
+    assert "Inputs    x = [" in result.stdout
+
+
+def test_expressions_that_begin_with_a_minus_and_unknown_options() -> None:
+    for expression, names, value in [("-x", ["x=1"], "-1"), ("-x*y", ["x=-1e-3", "y=-.5"], "-0.0005"),
+                                     ("-(x+1)", ["x=1"], "-2")]:
+        result = run_cli("expr", expression, *names)
+        assert result.returncode == 0 and f"f = {value}" in result.stdout, (expression, result.stdout, result.stderr)
+    assert_one_line_error(run_cli("demo", "-q"), "unrecognized arguments: -q")
+    assert_one_line_error(run_cli("demo", "--x", "1", "-z"), "--x: expected a number, got '-z'")
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--y", "1e300"], "--y: 1e300 is out of range: the command takes numbers up to 1e+150"),
+    (["--x", "-1e200", "0"], "--x: -1e200 is out of range"),
+    (["--y", "1e999"], "--y: expected a finite number"),
+    (["--lr", "1e300"], "--lr: expected a number in (0, 1e+06]"),
+])
+def test_out_of_range_numbers_in_one_line(args: list[str], message: str) -> None:
+    assert_one_line_error(run_cli("demo", *args), message)
+
+
+def test_files_that_are_not_regular_files_are_refused(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe.json"
+    os.mkfifo(fifo)
+    for path, kind in [(fifo, "FIFO"), ("/dev/zero", "device"), (tmp_path, "folder")]:
+        assert_one_line_error(run_cli("demo", "--weights", str(path), "--x", "1", "--y", "1"), kind)
+    before = os.stat("/dev/null")
+    assert_one_line_error(run_cli("train", "--epochs", "1", "--no-progress", "--save", "/dev/null"),
+                          "it is a device, and deltagrad writes only regular files")
+    assert_one_line_error(run_cli("train", "--epochs", "1", "--no-progress", "--save", str(fifo)), "FIFO")
+    assert os.stat("/dev/null").st_ino == before.st_ino
+
+
+def test_save_pre_check_tries_the_temporary_file(tmp_path: Path) -> None:
+    dangling = tmp_path / "link.json"
+    dangling.symlink_to(tmp_path / "missing" / "model.json")
+    assert_one_line_error(run_cli("train", "--epochs", "1", "--no-progress", "--save", str(dangling)),
+                          "cannot write")
+    long_name = tmp_path / ("m" * 245 + ".json")  # 250 bytes: the temporary file must be shorter
+    result = run_cli("train", "--epochs", "1", "--no-progress", "--hidden", "2", "--save", str(long_name))
+    assert result.returncode == 0, result.stderr
+    assert nn.load(long_name).sizes == [2, 2, 1]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([dangling.name, long_name.name])
+
+
+def test_runs_that_cannot_finish_are_refused_at_once_with_their_cost() -> None:
+    assert_one_line_error(run_cli("train", "--hidden", "4096,4096", "--no-progress"),
+                          "16,797,697 parameters, more than the 1,000,000")
+    assert_one_line_error(run_cli("train", "--hidden", "700,700", "--no-progress", "--compiled"),
+                          "compiling this network's loss would take about 7.4 GB")
+    assert_one_line_error(run_cli("train", "--hidden", "700,700", "--no-progress"),
+                          "one eager step of 100 examples would build 98,840,800 graph values, about 11.9 GB")
+
+
+def test_inits_interrupted_says_which_start_and_epoch(monkeypatch: pytest.MonkeyPatch) -> None:
+    real_fit = nn.inits.fit
+    calls = {"n": 0}
+
+    def interrupted_at_the_third_start(*args: object, **kwargs: object) -> object:
+        calls["n"] += 1
+        if calls["n"] == 3:
+            callback = kwargs["callback"]
+            for epoch in range(1, 8):
+                callback(epoch, {})  # type: ignore[operator]
+            raise KeyboardInterrupt
+        return real_fit(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(nn.inits, "fit", interrupted_at_the_third_start)
+    result = run_cli("inits", "--epochs", "10", "--no-progress")
+    assert result.returncode == 130
+    assert "interrupted while training from start 3 of 7 (uniform x0.01 (too small)), after epoch 7 of 10" \
+        in result.stderr
+
+
+def test_the_demo_past_400_neurons_says_what_it_drew(tmp_path: Path) -> None:
+    model_file = tmp_path / "big.json"
+    nn.MLP(2, [400, 1], rng=0).save(model_file)
+    result = run_cli("demo", "--weights", str(model_file), "--x", "1", "2", "--y", "1", "--out",
+                     str(tmp_path / "out"), "--format", "dot")
+    assert result.returncode == 0, result.stderr
+    assert "Nothing drawn: the computation graph has 3610 values" in result.stdout
+    assert "the network 403 neurons (the network view draws at most 400)" in result.stdout
+    assert "drawing the network view only" not in result.stdout
+
+
+@pytest.mark.parametrize("unbuffered", ["1", None])
+def test_closed_and_full_output_end_quietly_with_the_right_status(unbuffered: str | None) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    env["PYTHONPATH"] = str(ROOT)
+    if unbuffered is not None:
+        env["PYTHONUNBUFFERED"] = unbuffered
+    py = f"'{sys.executable}' -m deltagrad"
+    script = "; ".join([
+        f"{py} --version > /dev/full; echo full=$?",
+        f"{py} --version | true; echo pipe=${{PIPESTATUS[0]}}",
+        f"{py} check --template | true; echo template=${{PIPESTATUS[0]}}",
+        f"{py} expr 'x*x' x=3 | true; echo expr=${{PIPESTATUS[0]}}",
+        f"{py} --version 2>&- >/dev/null; echo closed_err=$?",
+        f"{py} demo --bogus 2>&-; echo bad_closed_err=$?",
+    ])
+    result = subprocess.run(["bash", "-c", script], capture_output=True, text=True, env=env, cwd=ROOT, timeout=120)
+    status = dict(line.split("=") for line in result.stdout.split())
+    assert status == {"full": "1", "pipe": "0", "template": "0", "expr": "0", "closed_err": "0",
+                      "bad_closed_err": "2"}, result.stdout
+    assert result.stderr == "deltagrad: error: cannot write the output: No space left on device\n"

@@ -125,18 +125,24 @@ def test_accuracy_of_no_rows_or_mismatched_rows_is_a_value_error(X: list[list[fl
         nn.accuracy("model", [[0.0, 1.0]], [1.0])  # type: ignore[arg-type]
 
 
-def test_a_step_that_would_not_fit_is_refused_with_its_cost_before_any_work() -> None:
-    model = nn.MLP(2, [300, 300, 1], rng=0)  # 91k parameters, ~183k values per example
-    before = model.state_dict()
-    X, Y = [[0.0, 1.0]] * 200, [1.0] * 200
+def test_a_step_that_would_not_fit_is_refused_with_its_cost_before_any_work(monkeypatch: pytest.MonkeyPatch) -> None:
+    from deltagrad.nn import train
+
     with pytest.raises(ValueError, match=r"one eager step of 200 examples would build 36,[0-9,]+ graph values, "
                                          r"about 4\.[0-9] GB"):
-        nn.fit(model, X, Y, loss="mse", optimizer=nn.SGD(model.parameters(), 0.1), epochs=1, progress=False)
-    wide = nn.MLP(2, [500, 500, 1], rng=0)
-    with pytest.raises(ValueError, match=r"compiling this network's loss would take about [0-9.]+ GB and [0-9]+ s"):
-        nn.fit(wide, X[:2], Y[:2], loss="mse", optimizer=nn.SGD(wide.parameters(), 0.1), epochs=1,
-               progress=False, compiled=True)
-    assert model.state_dict() == before
+        train.check_cost_of([2, 300, 300, 1], ["sigmoid"] * 3, 200, compiled=False)
+    with pytest.raises(ValueError, match=r"compiling this network's loss would take about 3\.[0-9] GB and 17 s"):
+        train.check_cost_of([2, 500, 500, 1], ["sigmoid"] * 3, 2, compiled=True)
+    with pytest.raises(ValueError, match="16,797,697 parameters, more than the 1,000,000"):
+        train.check_cost_of([2, 4096, 4096, 1], ["relu", "relu", "linear"], 1, compiled=False)
     with pytest.raises(ValueError, match="16,797,697 parameters, more than the 1,000,000"):
         nn.MLP(2, [4096, 4096, 1])
-    assert nn.train.graph_values(nn.MLP(3, [5, 4, 2], rng=0)) >= 127  # the 3-5-4-2 loss graph has 127
+    # fit applies the same bounds before any work: a small limit shows it on a small network
+    monkeypatch.setattr(train, "MAX_STEP_VALUES", 100)
+    model = nn.MLP(2, [3, 1], rng=0)
+    before = model.state_dict()
+    with pytest.raises(ValueError, match="one eager step of 4 examples would build"):
+        nn.fit(model, [[0.0, 1.0]] * 4, [1.0] * 4, loss="mse", optimizer=nn.SGD(model.parameters(), 0.1), epochs=1,
+               progress=False)
+    assert model.state_dict() == before
+    assert train.graph_values(nn.MLP(3, [5, 4, 2], rng=0)) == 128  # the 3-5-4-2 loss graph has 127 (+1 spare)

@@ -155,6 +155,11 @@ def run(args: argparse.Namespace) -> int:
         return list(rows) if loss == "cross_entropy" else [float(v) for v in rows]
 
     fit_train, fit_test = targets(Y_train), targets(Y_test)
+    try:  # what the run would cost, before anything is built: refused at once with the estimate
+        nn.train.check_cost_of([len(X[0]), *args.hidden, outputs], [args.activation] * len(args.hidden) +
+                               [output_activation], args.batch_size or len(X_train), args.compiled)
+    except ValueError as err:
+        raise UsageError(str(err)) from None
     model = nn.MLP(len(X[0]), [*args.hidden, outputs], activation=args.activation,
                    output_activation=output_activation, init=args.init, rng=args.seed)
     params = model.parameters()

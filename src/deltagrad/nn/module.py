@@ -239,7 +239,8 @@ class Layer(Module):
         return f"Layer(nin={self.nin}, nout={self.nout}, activation={self.activation!r})"
 
 
-def _check_parameter_count(sizes: Sequence[int]) -> None:
+def check_parameter_count(sizes: Sequence[int]) -> None:
+    """ValueError, with the count, for a network of ``sizes`` past `MAX_PARAMETERS`."""
     total = sum((sizes[k] + 1) * sizes[k + 1] for k in range(len(sizes) - 1))
     if total > MAX_PARAMETERS:
         raise ValueError(_(
@@ -315,7 +316,7 @@ class MLP(Module):
         out_act = hidden if output_activation is None else \
             ACTIVATIONS[check_activation(output_activation, "output_activation")]
         rows, bs = weight_floats(weights, biases)
-        _check_parameter_count([len(rows[0][0]), *(len(layer) for layer in rows)])
+        check_parameter_count([len(rows[0][0]), *(len(layer) for layer in rows)])
         model = cls.__new__(cls)
         model._build(rows, bs, hidden, out_act)
         model.init = "uniform"
@@ -393,7 +394,7 @@ def _sizes(nin: object, nouts: object) -> list[int]:
     if len(widths) == 0:
         raise ValueError("nouts must name at least one layer, got an empty list")
     sizes += [_size(n, f"nouts[{i}]") for i, n in enumerate(widths)]
-    _check_parameter_count(sizes)
+    check_parameter_count(sizes)
     return sizes
 
 

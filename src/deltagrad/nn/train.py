@@ -17,7 +17,7 @@ from .compiled import compile_loss
 from .inference import predict_rows
 from .init import RngLike, make_rng
 from .losses import LOSSES, LossFn, class_targets, cross_entropy, hinge_loss
-from .module import MLP
+from .module import MLP, check_parameter_count
 from .optim import Optimizer
 
 # How many examples `fit(compiled=True)` checks the replay against eager on, before training.
@@ -34,19 +34,31 @@ MAX_COMPILED_VALUES = 400_000  # compiled: the values of one example's graph
 
 
 def graph_values(model: MLP) -> int:
-    """The number of Values one example's forward pass and loss make: the leaves (inputs,
-    parameters), a product per weight, a sum and an activation per neuron, a few for the loss."""
-    count = model.sizes[0] + len(model.parameters()) + 4 * model.sizes[-1]
-    for layer in model.layers:
-        per_neuron = layer.nin + 1 + (0 if ACTIVATIONS[layer.activation].identity else 1)
-        count += layer.nout * per_neuron
+    """The number of Values one example's forward pass and loss make (`estimate_graph_values`)."""
+    return estimate_graph_values(model.sizes, [layer.activation for layer in model.layers])
+
+
+def estimate_graph_values(sizes: Sequence[int], activations: Sequence[str]) -> int:
+    """The Values one example of a network of ``sizes`` makes: the leaves (inputs, parameters),
+    a product per weight, a sum and an activation per neuron, a few for the loss."""
+    count = sizes[0] + 4 * sizes[-1]
+    for nin, nout, act in zip(sizes, sizes[1:], activations):
+        per_neuron = nin + 1 + 1 + (0 if ACTIVATIONS[act].identity else 1)  # weights, bias, sum, activation
+        count += nout * (per_neuron + nin)  # and a product per weight
     return count
 
 
 def check_cost(model: MLP, batch: int, compiled: bool) -> None:
+    """`check_cost_of` the model's sizes and activations."""
+    check_cost_of(model.sizes, [layer.activation for layer in model.layers], batch, compiled)
+
+
+def check_cost_of(sizes: Sequence[int], activations: Sequence[str], batch: int, compiled: bool) -> None:
     """ValueError, with the estimate, for a step that would not fit the machine: eager, the
-    graph of ``batch`` examples; compiled, compiling one example's graph."""
-    per_example = graph_values(model)
+    graph of ``batch`` examples; compiled, compiling one example's graph. Before any Value
+    is made, so that the command can refuse at once."""
+    check_parameter_count(sizes)
+    per_example = estimate_graph_values(sizes, activations)
     if compiled and per_example > MAX_COMPILED_VALUES:
         raise ValueError(_(
             "compiling this network's loss would take about {gb:.1f} GB and {seconds:.0f} s ({values:,} graph "
