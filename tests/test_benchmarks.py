@@ -20,9 +20,20 @@ def test_float_forward_is_the_same_loss_as_autograd() -> None:
     assert workloads.floats_forward_fn()() == pytest.approx(step(), rel=1e-12)
 
 
-def test_compile_time_workload_checks_the_replay() -> None:
+def test_compile_time_workload_checks_the_replay(monkeypatch: pytest.MonkeyPatch) -> None:
+    from deltagrad import autograd
+
     result = workloads.compile_time(1_000)
-    assert result["us_per_node"] == pytest.approx(result["seconds"] / 1_001 * 1e6)
+    assert set(result) == {"seconds", "us_per_node"} and result["seconds"] > 0.0
+    real_compile = autograd.compile_graph
+
+    def off_by_one(*args: object, **kwargs: object) -> object:
+        graph = real_compile(*args, **kwargs)  # type: ignore[arg-type]
+        return lambda inputs: graph(inputs) + 1.0
+
+    monkeypatch.setattr(autograd, "compile_graph", off_by_one)
+    with pytest.raises(AssertionError, match="compiled chain does not replay the eager value"):
+        workloads.compile_time(10)  # a replay that disagrees is never timed
 
 
 def test_unknown_workload() -> None:
