@@ -34,6 +34,19 @@ EXPECTED = {
 }
 
 
+def worked_model():  # type: ignore[no-untyped-def]
+    """A fresh 2-2-1 sigmoid network of the worked example (W1, B1, W2, B2 above)."""
+    from deltagrad import nn
+
+    return nn.MLP.from_weights([W1, W2], [B1, B2])
+
+
+@pytest.fixture
+def worked():  # type: ignore[no-untyped-def]
+    """The worked example's 2-2-1 network, fresh for each test."""
+    return worked_model()
+
+
 def close(actual: float, expected: float, rel: float = 1e-12) -> bool:
     """True when ``actual`` is within ``rel`` relative of ``expected``."""
     return abs(actual - expected) <= rel * max(abs(expected), 1e-300)

@@ -11,6 +11,7 @@ from deltagrad import nn
 from deltagrad.autograd import Value, check_gradients
 from tests.conftest import B1, B2, ETA, EXPECTED, W1, W2, X, Y, assert_one_line_error, run_cli
 from tests.conftest import run_command as deltagrad
+from tests.conftest import worked_model as worked
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = {  # the seed's own answers, rounded as a person writes them
@@ -21,10 +22,6 @@ SEED = {  # the seed's own answers, rounded as a person writes them
 }
 D2, D1 = EXPECTED["delta2"], EXPECTED["delta1"]
 A1, A2, Z1, Z2 = EXPECTED["a1"], EXPECTED["a2"], EXPECTED["z1"], EXPECTED["z2"]
-
-
-def worked() -> nn.MLP:
-    return nn.MLP.from_weights([W1, W2], [B1, B2])
 
 
 def one(section: str, name: str, value: float, **kw: object) -> nn.CheckRow:

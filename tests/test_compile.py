@@ -10,11 +10,11 @@ from hypothesis import strategies as st
 
 from deltagrad import nn
 from deltagrad.autograd import CompiledGraph, Value, compile_graph, grad, topological_sort
-from tests.conftest import B1, B2, EXPECTED, W1, W2, X, Y, close
+from tests.conftest import EXPECTED, X, Y, close, worked_model
 
 
 def worked() -> tuple[nn.MLP, list[Value], Value, Value]:
-    model = nn.MLP.from_weights([W1, W2], [B1, B2])
+    model = worked_model()
     xs = [Value(v, f"x[{j}]") for j, v in enumerate(X)]
     y = Value(Y, "y")
     return model, xs, y, nn.half_squared_error(model(xs), y)

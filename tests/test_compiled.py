@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from deltagrad import nn
-from tests.conftest import B1, B2, W1, W2, X, Y
+from tests.conftest import X, Y, worked_model
 
 
 def hinge(score, y):
@@ -13,7 +13,7 @@ def hinge(score, y):
 
 
 def test_compile_loss_matches_eager_on_the_worked_example() -> None:
-    model = nn.MLP.from_weights([W1, W2], [B1, B2])
+    model = worked_model()
     compiled = nn.compile_loss(model, nn.half_squared_error)
     value = compiled(X, Y)
     grads = [p.grad for p in model.parameters()]

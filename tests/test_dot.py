@@ -11,13 +11,13 @@ import pytest
 
 from deltagrad import nn, viz
 from deltagrad.autograd import Value
-from tests.conftest import B1, B2, W1, W2, X, Y
+from tests.conftest import X, Y, worked_model
 
 GOLDEN = Path(__file__).parent / "golden" / "worked_example.dot"
 
 
 def worked_graph() -> tuple[Value, nn.MLP, list[Value], dict[str, float]]:
-    model = nn.MLP.from_weights([W1, W2], [B1, B2])
+    model = worked_model()
     data = [Value(v, label=f"x[{j}]") for j, v in enumerate(X)] + [Value(Y, label="y")]
     loss = nn.half_squared_error(model(data[:2]), data[2])
     loss.backward()

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from deltagrad import nn, viz
 from deltagrad.autograd import Value, compile_graph, derivatives, grad, hessian, hvp, topological_sort
-from tests.conftest import B1, B2, W1, W2, X, Y
+from tests.conftest import X, Y, worked_model
 
 
 def random_graph(rng: random.Random, at: list[float] | None = None) -> tuple[Value, list[Value]]:
@@ -80,12 +80,12 @@ def test_hessian_of_a_quadratic_form_is_its_matrix_exactly() -> None:
 
 
 def test_hessian_of_the_worked_example_matches_finite_differences() -> None:
-    template = nn.MLP.from_weights([W1, W2], [B1, B2])
+    template = worked_model()
     names = [n for n, _ in template.named_parameters()]
     start = [p.data for p in template.parameters()]
 
     def loss_at(params: list[Value]) -> Value:
-        model = nn.MLP.from_weights([W1, W2], [B1, B2])
+        model = worked_model()
         for layer in model.layers:  # the parameters become the given Values
             for neuron in layer.neurons:
                 neuron.w = [params[names.index(w.label)] for w in neuron.w]

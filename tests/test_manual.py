@@ -8,11 +8,11 @@ from hypothesis import strategies as st
 
 from deltagrad import nn
 from deltagrad.autograd import Value
-from tests.conftest import B1, B2, ETA, EXPECTED, W1, W2, X, Y, close
+from tests.conftest import B1, B2, ETA, EXPECTED, W1, W2, X, Y, close, worked_model
 
 
 def test_worked_example_through_nn() -> None:
-    model = nn.MLP.from_weights([W1, W2], [B1, B2])
+    model = worked_model()
     params = dict(model.named_parameters())
     out = model(X)
     assert isinstance(out, Value)
@@ -66,7 +66,7 @@ def test_manual_backprop_agrees_with_autograd(case) -> None:
 
 
 def test_compare_gradients_leaves_grads_alone() -> None:
-    model = nn.MLP.from_weights([W1, W2], [B1, B2])
+    model = worked_model()
     for p in model.parameters():
         p.grad = 7.0
     nn.compare_gradients(model, X, Y)
@@ -74,7 +74,7 @@ def test_compare_gradients_leaves_grads_alone() -> None:
 
 
 def test_format_gradient_table() -> None:
-    model = nn.MLP.from_weights([W1, W2], [B1, B2])
+    model = worked_model()
     table = nn.format_gradient_table(nn.compare_gradients(model, X, Y))
     lines = table.splitlines()
     assert lines[0].split() == ["parameter", "autograd", "manual", "(delta", "rule)", "|difference|"]
@@ -86,7 +86,7 @@ def test_format_gradient_table() -> None:
 
 
 def test_manual_backprop_errors() -> None:
-    model = nn.MLP.from_weights([W1, W2], [B1, B2])
+    model = worked_model()
     with pytest.raises(ValueError, match="expected 2 input values, got 1"):
         nn.manual_backprop(model, [0.5], 1.0)
     with pytest.raises(ValueError, match="expected 1 target value, got 2"):
@@ -98,7 +98,7 @@ def test_manual_backprop_errors() -> None:
 
 
 def test_reference_holds_gradients_and_deltas() -> None:
-    manual = nn.manual_backprop(nn.MLP.from_weights([W1, W2], [B1, B2]), X, Y)
+    manual = nn.manual_backprop(worked_model(), X, Y)
     ref = manual.reference()
     assert ref["z2[0]"] == manual.deltas[1][0] and ref["z1[1]"] == manual.deltas[0][1]
     assert ref["W1[0][1]"] == manual.grads["W1[0][1]"] and len(ref) == 9 + 3
@@ -135,7 +135,7 @@ def test_manual_cross_entropy_is_stable_and_the_default_loss_is_unchanged() -> N
                                 output_activation="linear")
     manual = nn.manual_backprop(model, [2.5, -2.5], 2, loss="cross_entropy")  # logits 1000, -1000, -1000
     assert manual.loss == 2000.0 and manual.deltas[0] == [1.0, 0.0, -1.0]
-    worked = nn.MLP.from_weights([W1, W2], [B1, B2])
+    worked = worked_model()
     assert nn.manual_backprop(worked, X, Y).loss == EXPECTED["L"]
 
 
@@ -148,7 +148,7 @@ def test_manual_cross_entropy_errors() -> None:
     with pytest.raises(ValueError, match="written out for the losses half_squared_error, cross_entropy"):
         nn.manual_backprop(model, X, 1, loss="hinge")
     with pytest.raises(ValueError, match="one output per class"):
-        nn.manual_backprop(nn.MLP.from_weights([W1, W2], [B1, B2]), X, 0, loss="cross_entropy")
+        nn.manual_backprop(worked_model(), X, 0, loss="cross_entropy")
 
 
 def test_the_delta_rule_overflows_as_ieee_and_refuses_an_unknown_activation() -> None:

@@ -9,14 +9,11 @@ import pytest
 from deltagrad import nn
 from deltagrad.autograd import Value, topological_sort
 from tests.conftest import B1, B2, EXPECTED, W1, W2, X, close
+from tests.conftest import worked_model as model_221
 
 NAMES_221 = [
     "W1[0][0]", "W1[0][1]", "W1[1][0]", "W1[1][1]", "b1[0]", "b1[1]", "W2[0][0]", "W2[0][1]", "b2[0]"
 ]
-
-
-def model_221() -> nn.MLP:
-    return nn.MLP.from_weights([W1, W2], [B1, B2])
 
 
 def test_named_parameters_read_like_the_textbook() -> None:

@@ -9,13 +9,10 @@ import pytest
 
 from deltagrad import nn, viz
 from deltagrad.autograd.text import significant
-from tests.conftest import B1, B2, EXPECTED, W1, W2, X, Y
+from tests.conftest import EXPECTED, X, Y
+from tests.conftest import worked_model as worked
 
 pytestmark_dot = pytest.mark.usefixtures("requires_dot")
-
-
-def worked() -> nn.MLP:
-    return nn.MLP.from_weights([W1, W2], [B1, B2])
 
 
 def test_the_2_2_1_shows_all_9_weight_gradients_and_3_deltas() -> None:

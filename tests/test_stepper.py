@@ -14,15 +14,14 @@ import pytest
 
 from deltagrad import nn, viz
 from deltagrad.autograd import Value, topological_sort
-from tests.conftest import B1, B2, EXPECTED, W1, W2, X, Y, close
+from tests.conftest import B1, B2, EXPECTED, W1, W2, X, Y, close, worked_model
 
 pytestmark = pytest.mark.usefixtures("requires_dot")
 
 _CACHE: dict[str, Any] = {}
 
 
-def worked() -> tuple[Value, nn.MLP, list[Value], dict[str, float]]:
-    model = nn.MLP.from_weights([W1, W2], [B1, B2])
+from tests.conftest import B1, B2, EXPECTED, W1, W2, X, Y, close, worked_model
     data = [Value(v, label=f"x[{j}]") for j, v in enumerate(X)] + [Value(Y, label="y")]
     loss = nn.half_squared_error(model(data[:2]), data[2])
     loss.backward()
@@ -136,7 +135,7 @@ def test_network_mode_steps_per_neuron_and_ends_with_backwards_gradients() -> No
                in t for t in said)
     assert any("δ = dL/dz1[0] = dL/da1[0] × a1[0] (1 − a1[0])" in t for t in said)
     # the 2-2-1's network page says the tutorial's numbers
-    worked_model = nn.MLP.from_weights([W1, W2], [B1, B2])
+    worked_model = worked_model()
     said = texts(viz.stepper(model=worked_model, x=X, y=Y, view="network", update=0.1))
     assert ("Forward, layer 1, neuron 0: z1[0] = W1[0][0]·x[0] + W1[0][1]·x[1] + b1[0] = 0.1·0.5 + 0.4·(−0.2) + 0.2 "
             "= 0.17; a1[0] = σ(z1[0]) = σ(0.17) = 0.5424") in said

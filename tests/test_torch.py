@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from deltagrad import nn
 from deltagrad.autograd import Value, grad
-from tests.conftest import B1, B2, W1, W2, X, Y, require_torch
+from tests.conftest import B1, B2, W1, W2, X, Y, require_torch, worked_model
 from tests.test_higher import random_graph
 
 
@@ -31,7 +31,7 @@ def test_worked_example_matches_pytorch(torch) -> None:  # type: ignore[no-untyp
     a2 = torch.sigmoid(w2 @ a1 + b2)
     loss = 0.5 * (a2[0] - Y) ** 2
     loss.backward()
-    model = nn.MLP.from_weights([W1, W2], [B1, B2])
+    model = worked_model()
     grads = nn.autograd_gradients(model, X, Y)
     for i in range(2):
         assert grads[f"b1[{i}]"] == pytest.approx(b1.grad[i].item(), rel=1e-12)
