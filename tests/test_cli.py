@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -334,3 +336,68 @@ def test_closed_and_full_output_end_quietly_with_the_right_status(unbuffered: st
     assert status == {"full": "1", "pipe": "0", "template": "0", "expr": "0", "closed_err": "0",
                       "bad_closed_err": "2"}, result.stdout
     assert result.stderr == "deltagrad: error: cannot write the output: No space left on device\n"
+
+
+# -- #4: the command answers bad input with one line and status 2 -----------------------
+@pytest.mark.parametrize("args, text", [
+    (["train", "--n", "1"], "--n: expected a whole number >= 2"),
+    (["train", "--noise", "1e308"], "--noise: expected a number in [0, 100]"),
+    (["train", "--epochs", "99999999999999999999999"], "--epochs: expected a whole number <= 10,000,000"),
+    (["train", "--hidden", "5000"], "widths must be <= 4096"),
+    (["train", "--n", "100001"], "--n: expected a whole number <= 100,000"),
+    (["train", "--lr", "1e9"], "--lr: expected a number in (0, 1e+06]"),
+    (["train", "--save", "no/such/folder/m.json"], "the folder no/such/folder does not exist"),
+])
+def test_cli_bounds(args: list[str], text: str) -> None:
+    assert_one_line_error(run_cli(*args), text)
+
+
+def test_save_is_checked_before_training_starts(tmp_path: Path) -> None:
+    started = time.perf_counter()
+    result = deltagrad("train", "--epochs", "10000000", "--save", str(tmp_path / "missing" / "m.json"))
+    assert_one_line_error(result, "does not exist")
+    assert time.perf_counter() - started < 60  # it did not train 10^7 epochs first
+
+
+@pytest.mark.parametrize("content, text", [
+    ("[" * 100_000, "nested too deeply"),
+    ('{"format": "deltagrad.mlp", "version": 1, "activation": "sigmoid", "weights": [[[' + "9" * 400
+     + ']]], "biases": [[0]]}', "too large for a float"),
+])
+def test_demo_weights_files_that_broke_it(tmp_path: Path, content: str, text: str) -> None:
+    path = tmp_path / "m.json"
+    path.write_text(content)
+    assert_one_line_error(deltagrad("demo", "--weights", str(path), "--x", "1", "--y", "1"), text)
+
+
+def test_readme_workflow_with_a_big_model_still_teaches(tmp_path: Path) -> None:
+    model = tmp_path / "m.json"
+    nn.MLP(2, [64, 64, 1], activation="relu", output_activation="linear", rng=0).save(model)
+    result = deltagrad("demo", "--weights", str(model), "--x", "0.5", "0.2", "--y", "1",
+                       "--out", str(tmp_path / "d"))
+    assert result.returncode == 0, result.stderr
+    assert "too many to read in one picture" in result.stdout and "W3[0][63]" in result.stdout
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+def test_ctrl_c_during_train_says_where_it_stopped_and_saves_nothing(tmp_path: Path) -> None:
+    target = tmp_path / "m.json"
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    # SIGINT back to its default in the child: a parent started in the background may ignore
+    # it, and Python only turns SIGINT into KeyboardInterrupt when it was not ignored
+    proc = subprocess.Popen([sys.executable, "-m", "deltagrad", "train", "--epochs", "100000", "--no-progress",
+                             "--save", str(target)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env=env, cwd=ROOT, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    try:
+        assert proc.stdout is not None
+        proc.stdout.readline()  # "training MLP ...": the loop is about to start
+        time.sleep(1.0)
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+    assert proc.returncode == 130
+    assert "interrupted after" in err and "epochs" in err and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
+    assert not target.exists() and not list(tmp_path.iterdir())

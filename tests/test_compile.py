@@ -300,3 +300,32 @@ def test_saturated_graphs_replay_bit_identically(first, second, steps, target) -
 
 def bits(x: float) -> object:
     return "nan" if math.isnan(x) else (x, math.copysign(1.0, x))
+
+
+# -- long sums compile without RecursionError, bit-identical ------------------------------
+@pytest.mark.parametrize("n", [3_000, 100_000])
+def test_long_sums_compile_and_replay_bit_identical(n: int) -> None:
+    xs = [Value(0.1 * (k % 7) - 0.3, label=f"x{k}") for k in range(n)]
+    root = Value.sum([x * 1.0001 for x in xs]) + 0.5
+    root.backward()
+    params = xs[3:3000]  # live terms; the rest are constants, folded into literals
+    g = compile_graph(root, xs[:3], params)
+    grads = [p.grad for p in params]
+    for p in params:
+        p.grad = 0.0
+    assert g([x.data for x in xs[:3]]) == root.data
+    assert g.grad_inputs == (1.0001, 1.0001, 1.0001)
+    assert [p.grad for p in params] == grads
+    chained = xs[0]
+    for x in xs[1:]:
+        chained = chained + x  # the same sum as one chain of + nodes
+    assert Value.sum(xs).data == chained.data
+
+
+# -- compiled values and optimizer parameters ---------------------------------------------
+def test_compiled_graphs_refuse_unordered_collections() -> None:
+    a, b = Value(1.0), Value(2.0)
+    root = a * b
+    for bad in ({a, b}, {a: 1, b: 2}):
+        with pytest.raises(TypeError, match="order is arbitrary"):
+            compile_graph(root, bad)  # type: ignore[arg-type]

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from deltagrad import nn
+from deltagrad.autograd import Value
 from tests.conftest import X, Y, worked_model
 
 
@@ -32,7 +35,6 @@ def test_accumulate_over_a_data_set_matches_eager_mean() -> None:
     total = compiled.accumulate(X_, Y_, scale=1.0 / len(X_))
     fast = [p.grad for p in model.parameters()]
     model.zero_grad()
-    from deltagrad.autograd import Value
 
     loss = Value.sum([hinge(model(x), y) for x, y in zip(X_, Y_)]) * (1.0 / len(X_))
     loss.backward()
@@ -61,3 +63,9 @@ def test_errors() -> None:
         nn.compile_loss("model", hinge)  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="must return a Value, got float"):
         nn.compile_loss(model, lambda s, y: 1.0)
+
+
+def test_wide_layer_compiles_for_training() -> None:
+    model = nn.MLP(2, [3000, 1], activation="relu", output_activation="linear", rng=0)
+    compiled = nn.compile_loss(model, nn.hinge_loss)
+    assert math.isfinite(compiled([0.5, -0.5], 1.0))

@@ -315,3 +315,11 @@ def test_reference_numbers_numpy_and_too_large() -> None:
     with pytest.raises(ValueError, match="too large for a float"):
         viz.stepper(loss, params=model.parameters(), update=10**400)
     assert viz.stepper(loss, params=model.parameters(), update=np.float32(0.1)).html
+
+
+# -- labels in DOT are escaped (the stepper's HTML has its own test) --------------------------
+def test_control_characters_in_labels_never_reach_dot() -> None:
+    from deltagrad import viz
+
+    source = viz.draw_dot(Value(1.0, "a\x00b\x07c\nd") * 2.0).source
+    assert not any(ch in source for ch in "\x00\x07")

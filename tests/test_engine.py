@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from deltagrad import nn
 from deltagrad.autograd import Value, grad, gradcheck, logsumexp, topological_sort
 from tests.conftest import B1, B2, EXPECTED, W1, W2, X, Y, close
 
@@ -499,3 +500,24 @@ def test_the_gc_stays_enabled_after_backward_from_eight_threads() -> None:
         assert not gc.isenabled()  # the caller's choice, seen by the first pass, is kept
     finally:
         gc.enable()
+
+
+# -- booleans and huge ints ------------------------------------------------------------------
+def test_booleans_are_refused_everywhere() -> None:
+    with pytest.raises(TypeError, match="got bool"):
+        Value(True)
+    for op in (lambda: Value(1.0) + True, lambda: True * Value(1.0), lambda: Value(1.0) ** False,
+               lambda: Value.sum([Value(1.0), True])):
+        with pytest.raises(TypeError):
+            op()
+    with pytest.raises(TypeError):
+        gradcheck(lambda a: a, [True])
+    with pytest.raises(TypeError):
+        nn.MLP(2, [1], rng=0)([True, 0.5])
+
+
+def test_huge_ints_say_they_overflow() -> None:
+    with pytest.raises(ValueError, match="int of 401 digits overflows a float"):
+        Value(10**400)
+    with pytest.raises(ValueError, match="overflows a float"):
+        Value(1.0) + 10**400

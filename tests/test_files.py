@@ -4,6 +4,7 @@ replace a device, a FIFO or a socket."""
 from __future__ import annotations
 
 import os
+import re
 import socket
 import stat
 import threading
@@ -144,3 +145,39 @@ def test_check_writable_tries_the_temporary_file(tmp_path: Path) -> None:
     with pytest.raises(OSError, match="File name too long|cannot write"):
         check_writable(tmp_path / ("m" * 300 + ".json"))
     assert [p.name for p in tmp_path.iterdir()] == ["link.json"]
+
+
+# -- saves keep the mode, follow symlinks, leave no temp file -----------------------------
+def test_save_keeps_mode_and_follows_symlinks(tmp_path: Path) -> None:
+    target = tmp_path / "real.json"
+    target.write_text("{}")
+    target.chmod(0o640)
+    link = tmp_path / "link.json"
+    link.symlink_to(target)
+    nn.MLP(2, [1], rng=0).save(link)
+    assert link.is_symlink() and nn.load(target).sizes == [2, 1]
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link.json", "real.json"]
+
+
+def test_an_interrupted_write_removes_its_temp_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def interrupted(fd: int) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "fsync", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        atomic_write(tmp_path / "f.json", b"data")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_temp_file_names_say_what_they_are(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[str] = []
+    real_replace = os.replace
+
+    def spy(src: str, dst: object) -> None:
+        seen.append(Path(src).name)
+        real_replace(src, dst)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "replace", spy)
+    atomic_write(tmp_path / "model.json", b"{}")
+    assert re.fullmatch(r"\.deltagrad-[0-9a-f]{8}\.tmp", seen[0])  # short: a 250-byte name still fits

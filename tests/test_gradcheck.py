@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from deltagrad.autograd import GradcheckError, Value, gradcheck
@@ -14,7 +16,6 @@ def test_passes_for_correct_gradients() -> None:
 def test_names_the_failing_input_with_both_values(monkeypatch: pytest.MonkeyPatch) -> None:
     # A deliberately wrong tanh rule (d tanh = 1 instead of 1 - tanh^2).
     def bad_tanh(self: Value) -> Value:
-        import math
 
         return self + (math.tanh(self.data) - self.data)  # tanh's value, derivative 1
 
@@ -44,3 +45,12 @@ def test_bad_arguments() -> None:
         gradcheck(lambda a: a, [1.0], atol=-1.0)
     with pytest.raises(TypeError, match="sequence of numbers, got float"):
         gradcheck(lambda a: a, 1.0)  # type: ignore[arg-type]
+
+
+# -- gradcheck at kinks ----------------------------------------------------------------------
+@pytest.mark.parametrize("fn", [lambda a: a.relu(), lambda a: a / a, lambda a: (a * a) ** 0.5])
+def test_gradcheck_names_kinks_and_can_skip_them(fn: object) -> None:
+    with pytest.raises(GradcheckError, match="kink or singularity") as info:
+        gradcheck(fn, [0.0])  # type: ignore[arg-type]
+    assert info.value.kink
+    assert gradcheck(fn, [0.0], skip_nonfinite=True)  # type: ignore[arg-type]

@@ -83,3 +83,43 @@ def test_save_into_a_missing_folder_names_the_file(tmp_path: Path) -> None:
     target = tmp_path / "missing" / "model.json"
     with pytest.raises(FileNotFoundError, match=f"cannot write {target}"):
         nn.MLP(2, [1], rng=0).save(target)
+
+
+# -- strict JSON files, every bad file a ValueError naming it ----------------------------
+def test_save_refuses_a_non_finite_bias_and_writes_strict_json(tmp_path: Path) -> None:
+    model = nn.MLP(2, [1], rng=0)
+    model.layers[0].neurons[0].b.data = float("nan")
+    with pytest.raises(ValueError, match=r"b1\[0\] = nan"):
+        model.save(tmp_path / "m.json")
+    assert not (tmp_path / "m.json").exists()
+
+
+def _model_text(**change: object) -> str:
+    data = nn.MLP(2, [1], rng=0).to_dict()
+    data.update(change)
+    return json.dumps(data)
+
+
+@pytest.mark.parametrize("text", [
+    _model_text(biases=[["NaN"]]).replace('"NaN"', "NaN"),
+    _model_text(biases=[[0.0]]).replace("0.0]]", "Infinity]]"),
+    _model_text(biases=[[0.0]]).replace("0.0]]", "1e400]]"),
+    _model_text(biases=[[0.0]]).replace("0.0]]", "1" + "0" * 400 + "]]"),
+    _model_text(biases=[[0.0]]).replace("0.0]]", "1" + "0" * 5000 + "]]"),
+    _model_text(version=True),
+    _model_text(version=1.0),
+    "[" * 50_000,
+    "",
+])
+def test_load_refuses_bad_files_naming_them(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "bad.json"
+    path.write_text(text)
+    with pytest.raises(ValueError, match=str(path)):
+        nn.load(path)
+
+
+def test_load_and_save_of_a_folder(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match=f"{tmp_path} is a folder"):
+        nn.load(tmp_path)
+    with pytest.raises(OSError, match=f"cannot write {tmp_path}"):
+        nn.MLP(2, [1], rng=0).save(tmp_path)

@@ -87,3 +87,24 @@ def test_bce_gradient_at_zero_logit_and_compiled_replay() -> None:
         loss = nn.binary_cross_entropy(model(x), t)
         loss.backward()
         assert value == loss.data and fast == [p.grad for p in model.parameters()]
+
+
+# -- binary cross-entropy ------------------------------------------------------------------
+def test_bce_at_certain_predictions_is_zero_with_a_finite_gradient() -> None:
+    for p, t in ((1.0, 1.0), (0.0, 0.0)):
+        v = Value(p)
+        loss = nn.binary_cross_entropy(v, t)
+        loss.backward()
+        assert loss.data == 0.0 and math.isfinite(v.grad)
+
+
+def test_bce_refuses_predictions_outside_zero_one() -> None:
+    with pytest.raises(ValueError, match="predictions must be probabilities in \\[0, 1\\], got 1.5"):
+        nn.binary_cross_entropy(Value(1.5), 1.0)
+
+
+def test_bce_from_a_huge_logit() -> None:
+    z = Value(1e308)
+    loss = nn.binary_cross_entropy(z.sigmoid(), 0.0)
+    loss.backward()
+    assert loss.data == 1e308 and z.grad == 1.0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import random
 
 import pytest
@@ -106,7 +107,6 @@ def test_neuron_and_layer_alone() -> None:
     assert [n for n, _ in neuron.named_parameters()] == ["W1[0][0]", "W1[0][1]", "W1[0][2]", "b1[0]"]
     out = neuron([1.0, 0.0, -1.0])
     w = [p.data for p in neuron.w]
-    import math
 
     assert out.data == math.tanh(w[0] * 1.0 + w[1] * 0.0 + w[2] * -1.0 + 0.0)
     layer = nn.Layer(2, 3, activation="relu", rng=0, layer=2)
@@ -172,3 +172,35 @@ def test_from_weights_activations() -> None:
     model = nn.MLP.from_weights([W1, W2], [B1, B2], activation="tanh", output_activation="linear")
     assert [layer.activation for layer in model.layers] == ["tanh", "linear"]
     assert model.weights() == [W1, W2] and model.biases() == [B1, B2]
+
+
+# -- load_state_dict is atomic ------------------------------------------------------------
+@pytest.mark.parametrize("bad, error", [(10**400, ValueError), (float("nan"), None)])
+def test_load_state_dict_changes_nothing_on_failure(bad: object, error: type[Exception] | None) -> None:
+    model = nn.MLP(2, [2, 1], rng=0)
+    before = model.state_dict()
+    sd = dict(before)
+    sd["W1[0][0]"] = 9.0
+    sd["b2[0]"] = bad
+    if error is None:  # nan is a float: in memory it loads (files refuse it)
+        model.load_state_dict(sd)
+        assert model.state_dict()["W1[0][0]"] == 9.0
+        return
+    with pytest.raises(error, match=r"b2\[0\]"):
+        model.load_state_dict(sd)
+    assert model.state_dict() == before
+
+
+def test_load_state_dict_when_float_conversion_raises() -> None:
+    class Bad(float):
+        def __float__(self) -> float:
+            raise ArithmeticError("no")
+
+    model = nn.MLP(2, [1], rng=0)
+    before = model.state_dict()
+    sd = {**before, "W1[0][0]": 3.0, "b1[0]": Bad(1.0)}
+    with pytest.raises(ValueError, match=r"b1\[0\]"):
+        model.load_state_dict(sd)
+    assert model.state_dict() == before
+    with pytest.raises(TypeError, match=r"W1\[0\]\[1\]=True"):
+        model.load_state_dict({**before, "W1[0][1]": True})

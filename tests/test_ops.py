@@ -264,3 +264,25 @@ def test_sqrt_abs_sin_cos_values_and_edges() -> None:
         c.cos().backward()
         assert (s.grad, c.grad) == (math.cos(x), -math.sin(x))
     assert math.isnan(Value(math.inf).sin().data) and math.isnan(Value(-math.inf).cos().data)
+
+
+# -- numerics at the edges, as PyTorch -------------------------------------------------
+def test_relu_that_is_off_passes_exactly_zero_even_for_an_infinite_gradient() -> None:
+    x = Value(-1.0)
+    (x.relu() ** 0.5).backward()  # d sqrt(u)/du at u = 0 is inf
+    assert x.grad == 0.0
+    c = compile_graph(Value(-1.0).relu() ** 0.5, [])
+    y = Value(-1.0)
+    out = y.relu() ** 0.5
+    g = compile_graph(out, [y])
+    g([-1.0])
+    assert g.grad_inputs == (0.0,) and c([]) == 0.0
+
+
+def test_zero_to_a_positive_power_has_zero_exponent_gradient() -> None:
+    a, b = Value(0.0), Value(2.0)
+    (a**b).backward()
+    assert b.grad == 0.0 and a.grad == 0.0
+    a, b = Value(0.0), Value(0.0)
+    (a**b).backward()
+    assert b.grad == 0.0

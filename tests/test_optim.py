@@ -79,3 +79,10 @@ def test_xor_trains_to_full_accuracy_for_most_seeds() -> None:
         assert history.accuracy[-1] == correct / 4
         solved += correct == 4
     assert solved >= 8, f"only {solved} of 10 seeds solved XOR"
+
+
+@pytest.mark.parametrize("optimizer", [nn.SGD, nn.Adam])
+def test_optimizers_refuse_duplicate_parameters(optimizer: type[nn.Optimizer]) -> None:
+    p = Value(1.0)
+    with pytest.raises(ValueError, match="twice"):
+        optimizer([p, p], lr=0.1)

@@ -148,3 +148,39 @@ def test_a_step_that_would_not_fit_is_refused_with_its_cost_before_any_work(monk
     assert model.state_dict() == before
     counted = nn.MLP(3, [5, 4, 2], output_activation="linear", rng=0)  # its loss graph has 127 values
     assert train.graph_values(counted) == 128
+
+
+# -- training ------------------------------------------------------------------------
+def test_a_loss_that_ignores_y_trains_the_same_compiled_as_eager() -> None:
+    X, Y = [[0.1, 0.2], [0.3, -0.1]], [1.0, 0.0]
+
+    def run(compiled: bool) -> list[float]:
+        model = nn.MLP(2, [3, 1], rng=0)
+        history = nn.fit(model, X, Y, loss=lambda o, y: o * o, optimizer=nn.SGD(model.parameters(), 0.1),
+                         epochs=3, compiled=compiled, progress=False)
+        return history.loss
+
+    eager, compiled = run(False), run(True)
+    assert eager == pytest.approx(compiled, rel=1e-12)
+
+
+def test_hinge_with_zero_one_labels_is_refused() -> None:
+    model = nn.MLP(2, [2, 1], output_activation="linear", rng=0)
+    with pytest.raises(ValueError, match="hinge loss needs labels -1 and \\+1"):
+        nn.fit(model, [[0.0, 1.0], [1.0, 0.0]], [0, 1], loss="hinge",
+               optimizer=nn.SGD(model.parameters(), 0.1), epochs=1, progress=False)
+
+
+def test_a_loss_that_branches_on_data_is_caught_before_compiled_training() -> None:
+    def sneaky(out: Value, y: Value) -> Value:
+        target = y.data if isinstance(y, Value) else y
+        return out * out if target > 0.5 else (out - y) ** 2  # the trace sees y = 0
+
+    model = nn.MLP(2, [2, 1], output_activation="linear", rng=0)
+    before = [p.grad for p in model.parameters()]
+    X = [[1.0, 1.0], [2.0, -1.0], [-1.0, 0.5]]
+    with pytest.raises(nn.TracingError, match="tracing|traced") as info:
+        nn.fit(model, X, [1.0, -1.0, 1.0], loss=sneaky, optimizer=nn.SGD(model.parameters(), 0.1),
+               epochs=1, compiled=True, progress=False)
+    assert "README" in str(info.value)
+    assert [p.grad for p in model.parameters()] == before
