@@ -14,14 +14,15 @@ import pytest
 
 from deltagrad import nn, viz
 from deltagrad.autograd import Value, topological_sort
-from tests.conftest import B1, B2, EXPECTED, W1, W2, X, Y, close, worked_model
+from tests.conftest import EXPECTED, X, Y, close, worked_model
 
 pytestmark = pytest.mark.usefixtures("requires_dot")
 
 _CACHE: dict[str, Any] = {}
 
 
-from tests.conftest import B1, B2, EXPECTED, W1, W2, X, Y, close, worked_model
+def worked() -> tuple[Value, nn.MLP, list[Value], dict[str, float]]:
+    model = worked_model()
     data = [Value(v, label=f"x[{j}]") for j, v in enumerate(X)] + [Value(Y, label="y")]
     loss = nn.half_squared_error(model(data[:2]), data[2])
     loss.backward()
