@@ -136,8 +136,7 @@ def test_network_mode_steps_per_neuron_and_ends_with_backwards_gradients() -> No
                in t for t in said)
     assert any("δ = dL/dz1[0] = dL/da1[0] × a1[0] (1 − a1[0])" in t for t in said)
     # the 2-2-1's network page says the tutorial's numbers
-    worked_model = worked_model()
-    said = texts(viz.stepper(model=worked_model, x=X, y=Y, view="network", update=0.1))
+    said = texts(viz.stepper(model=worked_model(), x=X, y=Y, view="network", update=0.1))
     assert ("Forward, layer 1, neuron 0: z1[0] = W1[0][0]·x[0] + W1[0][1]·x[1] + b1[0] = 0.1·0.5 + 0.4·(−0.2) + 0.2 "
             "= 0.17; a1[0] = σ(z1[0]) = σ(0.17) = 0.5424") in said
     assert "Forward, the loss: L = 0.5·(a2[0] − y)² = 0.5·(0.6392 − 1)² = 0.0651" in said
