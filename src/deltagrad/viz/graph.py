@@ -40,7 +40,7 @@ from deltagrad.autograd.arguments import real
 from deltagrad.autograd.notation import show
 from deltagrad.autograd.ops import OPS
 from deltagrad.autograd.text import significant
-from deltagrad.i18n import _
+from deltagrad.i18n import _, localize_number
 
 MAX_NAME = 20
 MAX_LABEL = 60  # characters of a label shown in a box; the tooltip has it all
@@ -101,8 +101,8 @@ def minus(text: str) -> str:
 
 
 def const_text(c: float) -> str:
-    """A number folded into a node, as written in a formula (``0.5``, ``inf``)."""
-    return f"{c:g}" if math.isfinite(c) else significant(c)
+    """A number folded into a node, as written in a formula (``0.5``, in Russian ``0,5``; ``inf``)."""
+    return localize_number(f"{c:g}") if math.isfinite(c) else significant(c)
 
 
 def updated_text(old: float, step: float, new: float) -> str:
