@@ -128,3 +128,38 @@ def untranslated_lines(output: str) -> list[tuple[str, str]]:
                 found.append((line, msgid))
                 break
     return found
+
+
+# Words that are identifiers wherever they stand: answer sections, activations, data sets,
+# losses and optimizers (the command's choices), and the names of tools.
+IDENTIFIERS = {
+    "forward", "deltas", "gradients", "updated", "sigmoid", "tanh", "relu", "linear", "softplus",
+    "moons", "circles", "xor", "iris", "digits", "blobs", "spiral", "hinge", "mse", "adam", "sgd",
+    "autograd", "pytorch", "torch", "deltagrad", "float", "json", "csv", "svg", "png", "html", "dot",
+}
+_ENGLISH_WORD = re.compile(r"(?<![\w\-./\[\]'])[A-Za-z]{3,}(?![\w\-./\[(])")
+
+
+def english_vocabulary() -> set[str]:
+    """The lower-case words of three letters or more in the English msgids."""
+    words: set[str] = set()
+    for message in extracted().values():
+        for text in (message.id, message.plural or ""):
+            words.update(w.lower() for w in re.findall(r"[A-Za-z]{3,}", _PLACEHOLDER.sub(" ", text)))
+    return words - IDENTIFIERS
+
+
+def english_word_lines(output: str) -> list[tuple[str, str]]:
+    """Lines with no Russian in them but an English word of the catalog: (line, word).
+
+    A label drawn by a picture or page without `_()` (``layer 1``, ``data``) shows up here,
+    where `untranslated_lines` only finds phrases of two words or more."""
+    vocabulary = english_vocabulary()
+    found = []
+    for line in output.splitlines():
+        if re.search(r"[А-Яа-яЁё]", line):
+            continue
+        words = [w for w in _ENGLISH_WORD.findall(line) if w.lower() in vocabulary]
+        if words:
+            found.append((line, words[0]))
+    return found

@@ -10,7 +10,7 @@ import pytest
 from deltagrad import i18n
 from deltagrad.autograd import notation
 from deltagrad.cli.options import NOTATION_COMMANDS
-from tests.catalog import untranslated_lines, wait_or_fail
+from tests.catalog import english_word_lines, untranslated_lines, wait_or_fail
 from tests.conftest import assert_one_line_error, run_cli, run_command
 
 
@@ -136,6 +136,7 @@ def _assert_russian(outputs: dict[str, str], notation: bool = False) -> None:
             problems.append(f"{name}: no Russian at all: {text[:120]!r}")
         # English left: a text not wrapped in _() yet, or a new one not translated yet
         problems += [f"{name}: {line.strip()!r} (like msgid {msgid!r})" for line, msgid in untranslated_lines(text)]
+        problems += [f"{name}: {line.strip()!r} (the English word {word!r})" for line, word in english_word_lines(text)]
         if notation and _commands(Path())[name][0] in NOTATION_COMMANDS:
             problems += [f"{name}: {line.strip()!r} writes a code name" for line in text.splitlines()
                          if _CODE_NAME.search(line) and "written to" not in line and "записан" not in line

@@ -1,0 +1,100 @@
+"""The Russian pages in headless Chromium: the stepper (and the playground) in Russian and in
+the tutorial's notation work as the English ones do, and what they show is Russian, with
+decimal commas."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from deltagrad import nn, viz
+from deltagrad.autograd import Value, topological_sort
+from deltagrad.autograd.notation import using_notation
+from deltagrad.i18n import using_language
+from tests.catalog import english_word_lines, untranslated_lines, wait_or_fail
+from tests.conftest import B1, B2, W1, W2, X, Y
+
+pytestmark = pytest.mark.usefixtures("requires_dot")
+
+_CODE_NAME = re.compile(r"(?<![\w\[/])(?:W|b|z|a|delta)\d+\[\d+\](?:\[\d+\])?")
+
+
+def _worked() -> tuple[Value, nn.MLP, list[Value], dict[str, float]]:
+    model = nn.MLP.from_weights([W1, W2], [B1, B2])
+    data = [Value(v, label=f"x[{j}]") for j, v in enumerate(X)] + [Value(Y, label="y")]
+    loss = nn.half_squared_error(model(data[:2]), data[2])
+    loss.backward()
+    return loss, model, data, nn.manual_backprop(model, X, Y).reference()
+
+
+def _open(pg: Any, path: Path, width: int = 1280) -> None:
+    pg.set_viewport_size({"width": width, "height": 900 if width > 500 else 844})
+    pg.goto(path.as_uri())
+    pg.wait_for_function("window.deltagrad !== undefined")
+
+
+def _visible_text_is_russian(pg: Any, notation: str) -> None:
+    text = pg.evaluate("document.body.innerText")
+    assert len(re.findall(r"[а-яё]", text.lower())) > 100, text[:500]
+    problems = [f"{line.strip()!r} (like msgid {msgid!r})" for line, msgid in untranslated_lines(text)]
+    problems += [f"{line.strip()!r} (the English word {word!r})" for line, word in english_word_lines(text)]
+    if notation == "textbook":
+        problems += [f"{line.strip()!r} writes a code name" for line in text.splitlines() if _CODE_NAME.search(line)]
+    wait_or_fail(problems, "lines of the Russian page still in English (or in code names)")
+
+
+@pytest.mark.parametrize("notation", ["code", "textbook"])
+def test_the_russian_stepper_end_to_end(page: Any, tmp_path: Path, notation: str) -> None:
+    loss, model, data, ref = _worked()
+    with using_language("ru"), using_notation(notation):
+        step = viz.stepper(loss, params=model.parameters(), inputs=data, reference=ref, update=0.1, model=model)
+    path = step.save(tmp_path / "backprop.html")
+    assert '<html lang="ru">' in path.read_text()
+    _open(page, path)
+    order = topological_sort(loss)
+    steps = page.evaluate("window.deltagrad.steps")
+    assert page.inner_text("#play") == "Пуск" and "шаг 0 / " in page.evaluate("document.body.innerText")
+    page.click("body")
+    for _ in range(steps):  # → to the end: every grad is the engine's, to the bit
+        page.keyboard.press("ArrowRight")
+    state = page.evaluate("window.deltagrad.state()")
+    for i, node in enumerate(order):
+        assert state[f"n{i}"]["grad"] == node.grad and state[f"n{i}"]["data"] == node.data
+    w = "W₁₁⁽¹⁾" if notation == "textbook" else "W1[0][0]"
+    explanation = page.inner_text("#explanation")
+    assert f"{w} ← {w} − η·dL/d{w} = 0,1 − 0,1 × (−0,006197) = 0,1006197" in explanation, explanation
+    _visible_text_is_russian(page, notation)
+    page.click("text=Сначала")
+    assert page.evaluate("window.deltagrad.step") == 0
+    page.select_option("#speed", "250")
+    page.click("#play")
+    assert page.inner_text("#play") == "Пауза"
+    page.wait_for_function("window.deltagrad.step >= 3", timeout=10_000)
+    page.keyboard.press(" ")
+    stopped = page.evaluate("window.deltagrad.step")
+    time.sleep(0.4)
+    assert page.evaluate("window.deltagrad.step") == stopped and page.inner_text("#play") == "Пуск"
+    assert page.errors == [] and page.blocked == []
+
+
+def test_the_russian_quiz_takes_a_decimal_comma(page: Any, tmp_path: Path) -> None:
+    loss, model, data, _ = _worked()
+    with using_language("ru"):
+        path = viz.stepper(loss, model=model, inputs=data, quiz=True).save(tmp_path / "quiz.html")
+    _open(page, path, width=390)
+    steps = page.evaluate("window.deltagrad.steps")
+    stopped = page.evaluate(f"window.deltagrad.go({steps})")
+    assert stopped < steps
+    found = page.evaluate("JSON.parse(document.getElementById('deltagrad-data').textContent)")
+    asked = found["steps"][stopped - 1]["quiz"]
+    assert page.evaluate("window.deltagrad.answer('12345')")["verdict"] == "wrong"
+    typed = asked["text"].replace(".", ",")
+    assert page.evaluate(f"window.deltagrad.answer({json.dumps(typed)})")["verdict"] == "right"
+    assert page.evaluate("window.deltagrad.state()")[asked["key"]]["grad"] == asked["value"]
+    _visible_text_is_russian(page, "code")
+    assert page.errors == []
