@@ -21,7 +21,7 @@ from deltagrad.autograd.ops import HELPERS, _pow
 from tests.jsrun import run_node
 
 N_CASES = 10_000
-EXACT = {"_div", "_relu", "_step", "_sqrt", "_abs", "_sign"}  # IEEE operations: the same bits
+EXACT = {"_div", "_relu", "_step", "_sqrt", "_abs", "_sign", "_log_times_grad"}  # IEEE operations: the same bits
 ULP = {"_exp", "_log", "_sin", "_cos", "_pow"}  # one Math call: within 1 ulp
 # the others compose several operations, and V8's Math.tanh (fdlibm's) is off by 2 ulp at
 # times: within 1e-15 relative (or 1 ulp)
@@ -60,7 +60,8 @@ def helper_cases(name: str, rng: random.Random) -> list[list[object]]:
     """``N_CASES`` argument lists for the helper ``name`` and Python's result for each."""
     fn = HELPERS[name]
     cases: list[list[object]] = []
-    arity = {"_div": 2, "_pow": 2, "_power_rule": 2, "_exponent_grad": 3}.get(name, 1)
+    arity = {"_div": 2, "_pow": 2, "_power_rule": 2, "_exponent_grad": 3, "_log_times": 2,
+             "_log_times_grad": 2}.get(name, 1)
     specials = [[a] for a in SPECIAL] if arity == 1 else [[a, b] for a in SPECIAL for b in SPECIAL]
     for k in range(max(N_CASES, len(specials))):
         if name == "_logsumexp":

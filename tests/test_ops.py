@@ -28,6 +28,7 @@ DOMAINS = {
     "relu": st.floats(min_value=-5.0, max_value=5.0).filter(lambda v: abs(v) > 1e-3),
     "abs": st.floats(min_value=-5.0, max_value=5.0).filter(lambda v: abs(v) > 1e-3),
     "sqrt": st.floats(min_value=0.05, max_value=20.0),
+    "log_times": st.floats(min_value=0.05, max_value=20.0),
     "exp": st.floats(min_value=-10.0, max_value=10.0),
 }
 DEFAULT = st.floats(min_value=-8.0, max_value=8.0)

@@ -51,6 +51,8 @@ from .ops import (
     _sqrt,
     _step,
     _tanh,
+    _log_times,
+    _log_times_grad,
 )
 
 Number = int | float
@@ -251,6 +253,32 @@ class Value:
         node = _new(Value)  # Value._make(...), written out: this is the hot path
         node.data = out
         node.op = "**"
+        node._a = self
+        node._da = d_x
+        node._b = b
+        node._db = d_y
+        node.const = const
+        node.grad = 0.0
+        node.label = ""
+        node._mark = None
+        return node
+
+    def log_times(self, other: Operand) -> Value:
+        """y ln x for a weight y, and exactly 0 where y = 0 (also at x = 0): cross-entropy's terms."""
+        x = self.data
+        if isinstance(other, Value):
+            b, y, const = other, other.data, None
+        else:
+            c = as_float(other)  # a number: folded into the node as const, not a leaf
+            if c is None:
+                return NotImplemented
+            b, y, const = None, c, c
+        out = _log_times(x, y)
+        d_x = _log_times_grad(x, y)  # d(y ln x)/dx = y / x, 0 where y = 0
+        d_y = _log(x) if b is not None else 0.0  # d(y ln x)/dy = ln x
+        node = _new(Value)  # Value._make(...), written out: this is the hot path
+        node.data = out
+        node.op = "log_times"
         node._a = self
         node._da = d_x
         node._b = b

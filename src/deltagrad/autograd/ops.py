@@ -153,6 +153,20 @@ def _cos(x: float) -> float:
     return math.cos(x) if math.isfinite(x) else x - x
 
 
+def _log_times(x: float, w: float) -> float:
+    """w ln x, and 0 where w = 0 (also at x = 0, where ln x is -inf: torch.special.xlogy)."""
+    if w == 0.0 and x == x:
+        return 0.0
+    return w * _log(x)
+
+
+def _log_times_grad(x: float, w: float) -> float:
+    """d(w ln x)/dx = w / x; 0 where w = 0 and x is 0 (the term is 0 for every x there)."""
+    if w == 0.0 and (x == 0.0 or x != x):
+        return 0.0
+    return _div(w, x)
+
+
 def _logsumexp(xs: Sequence[float]) -> float:
     """ln(sum e^x_i), shifted by the largest x so that no e^x overflows: m + ln sum e^(x_i - m).
 
@@ -192,6 +206,8 @@ HELPERS: dict[str, Callable[..., float]] = {
     "_sign": _sign,
     "_sin": _sin,
     "_cos": _cos,
+    "_log_times": _log_times,
+    "_log_times_grad": _log_times_grad,
     "_logsumexp": _logsumexp,
 }
 
@@ -226,7 +242,14 @@ def _exponent_grad_on_values(base: Any, exponent: Any, out: Any) -> Any:
     return out * base.log()
 
 
+def _log_times_grad_on_values(x: Any, w: Any) -> Any:
+    if _data(w) == 0.0 and (_data(x) == 0.0 or _data(x) != _data(x)):
+        return 0.0  # w / x is 0 / 0 here; the term w ln x is 0 for w = 0
+    return w / x
+
+
 VALUE_FORMS: dict[str, Callable[..., Any]] = {
+    "_log_times_grad": _log_times_grad_on_values,
     "_step": _step_on_values,
     "_sign": _sign_on_values,
     "_power_rule": _power_rule_on_values,
@@ -305,6 +328,8 @@ register(Op("/", 2, "÷", "d(x / y)/dx = 1/y,  d(x / y)/dy = -x/y^2", ("1/y", "-
             method="__truediv__"))
 register(Op("**", 2, "^", "d(x^y)/dx = y x^(y-1),  d(x^y)/dy = x^y ln x", ("y x^(y - 1)", "x^y ln x"),
             "x ** y", method="__pow__"))
+register(Op("log_times", 2, "ln·", "d(y ln x)/dx = y/x (0 where y = 0),  d(y ln x)/dy = ln x",
+            ("y/x", "ln x"), "torch.special.xlogy(y, x)"))
 register(Op("exp", 1, "exp", "d exp(x)/dx = exp(x)", ("out",), "torch.exp(x)"))
 register(Op("log", 1, "log", "d ln(x)/dx = 1/x", ("1/x",), "torch.log(x)"))
 register(Op("sigmoid", 1, "σ", N_("d sigmoid(x)/dx = s (1 - s), with s = sigmoid(x)"), ("out (1 - out)",),

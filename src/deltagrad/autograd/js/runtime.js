@@ -115,6 +115,20 @@ var deltagrad_runtime = (function () {
     return Math.cos(x);
   }
 
+  function log_times(x, w) {
+    if (w === 0 && x === x) {
+      return 0; // w ln x is 0 for w = 0, also at x = 0 (as torch.special.xlogy)
+    }
+    return w * log(x);
+  }
+
+  function log_times_grad(x, w) {
+    if (w === 0 && (x === 0 || x !== x)) {
+      return 0;
+    }
+    return w / x;
+  }
+
   function logsumexp(xs) {
     // m + ln sum e^(x_i - m), m the largest x, the terms added left to right
     var m = -INF;
@@ -154,6 +168,8 @@ var deltagrad_runtime = (function () {
     sign: sign,
     sin: sin,
     cos: cos,
+    log_times: log_times,
+    log_times_grad: log_times_grad,
     logsumexp: logsumexp,
   });
 })();
