@@ -329,3 +329,25 @@ def test_compiled_graphs_refuse_unordered_collections() -> None:
     for bad in ({a, b}, {a: 1, b: 2}):
         with pytest.raises(TypeError, match="order is arbitrary"):
             compile_graph(root, bad)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("z", [25.0, 30.0, -25.0, -30.0, 19.0, 0.3, 400.0])
+@pytest.mark.parametrize("t", [1.0, 0.0, 0.25])
+def test_bce_of_a_saturated_tanh_probability_trains_the_same_compiled_as_eager(z: float, t: float) -> None:
+    """The report: p = (tanh(z) + 1) / 2 at z = 25, y = 1 gave -0.0 eager and nan compiled.
+    The cause: the compiled loss is traced with y as a Value, and BCE wrote the Value target's
+    loss as t ln p + (1 - t) ln(1 - p), whose 0 * ln 0 is nan, while a number target left
+    the zero term out. Now both are one graph, with log_times (exactly 0 for a 0 weight)."""
+    from deltagrad import nn
+
+    model = nn.MLP.from_weights([[[1.0]]], [[0.0]], output_activation="tanh")
+    compiled = nn.compile_loss(model, lambda out, y: nn.binary_cross_entropy((out + 1.0) / 2.0, y))
+    model.zero_grad()
+    eager = nn.binary_cross_entropy((model([z]) + 1.0) / 2.0, t)
+    eager.backward()
+    want = [eager.data] + [p.grad for p in model.parameters()]
+    model.zero_grad()
+    got = [compiled([z], t)] + [p.grad for p in model.parameters()]
+    assert [bits(v) for v in got] == [bits(v) for v in want]
+    if (t == 1.0 and z > 18) or (t == 0.0 and z < -18):  # p saturates to t: loss 0, gradient 0
+        assert all(math.isfinite(v) for v in got) and got[0] == 0.0

@@ -76,14 +76,10 @@ def binary_cross_entropy(pred: Scalar | Sequence[Scalar], target: Scalar | Seque
                 f"binary_cross_entropy() predictions must be probabilities in [0, 1], got {p.data!r} at {i}; "
                 "for a score, pass sigmoid(score)"
             )
-        if isinstance(t, Value):  # a traced target: both terms, the graph cannot depend on it
-            losses.append(-(t * p.log() + (1.0 - t) * (1.0 - p).log()))
-        elif t_value == 1.0:
-            losses.append(-p.log())  # (1 - t) ln(1 - p) is 0 times ln 0 here: left out
-        elif t_value == 0.0:
-            losses.append(-(1.0 - p).log())
-        else:
-            losses.append(-(t_value * p.log() + (1.0 - t_value) * (1.0 - p).log()))
+        # One graph for a number and for a traced target (nn.compile_loss traces a Value), so
+        # eager and compiled agree: t ln p with t = 0 is exactly 0 (log_times), also at p = 0.
+        t_term = t if isinstance(t, Value) else t_value
+        losses.append(-(p.log_times(t_term) + (1.0 - p).log_times(1.0 - t_term)))
     loss = losses[0] if len(losses) == 1 else Value.sum(losses) * (1.0 / len(losses))
     loss.label = "L"
     return loss
