@@ -40,6 +40,8 @@ from .ops import (
     _exp,
     _exponent_grad,
     _log,
+    _log_times,
+    _log_times_grad,
     _logsumexp,
     _pow,
     _power_rule,
@@ -51,8 +53,6 @@ from .ops import (
     _sqrt,
     _step,
     _tanh,
-    _log_times,
-    _log_times_grad,
 )
 
 Number = int | float
