@@ -271,7 +271,8 @@ class Value:
         else:
             c = as_float(other)  # a number: folded into the node as const, not a leaf
             if c is None:
-                return NotImplemented
+                raise TypeError(_("log_times() weight must be a Value or a real number, got {kind}").format(
+                    kind=type(other).__name__))
             b, y, const = None, c, c
         out = _log_times(x, y)
         d_x = _log_times_grad(x, y)  # d(y ln x)/dx = y / x, 0 where y = 0
