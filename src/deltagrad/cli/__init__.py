@@ -18,11 +18,11 @@ from collections.abc import Sequence
 from deltagrad.autograd.notation import using_notation
 from deltagrad.i18n import _, language_from_environment, using_language
 
-from . import check, demo, exercise, expr, grade, inits, play, train
+from . import check, demo, exercise, expr, grade, inits, play, practice, train
 from .common import Parser, UsageError, Version, fail, run_guarded
 from .options import NOTATION_COMMANDS, add_language_option, add_notation_option, argparse_text, language_in
 
-SUBCOMMANDS = (demo, train, expr, check, inits, play, exercise, grade)
+SUBCOMMANDS = (demo, train, expr, check, inits, play, exercise, grade, practice)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -13,6 +13,7 @@ from .dot import (
 )
 from .network import draw_network
 from .playground_page import Playground, playground
+from .practice_page import Practice, practice
 from .stepper_page import Stepper, stepper
 
 __all__ = [
@@ -20,12 +21,14 @@ __all__ = [
     "GraphTooLargeError",
     "GraphvizNotFoundError",
     "Playground",
+    "Practice",
     "RenderError",
     "RenderTimeoutError",
     "Stepper",
     "draw_dot",
     "draw_network",
     "playground",
+    "practice",
     "render",
     "save_picture",
     "stepper",
