@@ -52,15 +52,14 @@ class Tolerance:
 
     def allowed(self, right: float, step: float | None = None) -> float:
         """The largest |yours - right| that is still right: half a unit in the ``sig``-th
-        significant figure of ``right``, or ``atol + rtol |right|``. With ``step`` (an
-        updated parameter's change, -lr * grad) the figures are the change's: an update of
-        0.1 by -0.00062 is right as 0.10062, not as 0.1."""
+        significant figure of ``right``, or ``atol + rtol |right|``. (``step``, an updated
+        parameter's change, is accepted for callers that pass it; an updated value is held
+        to its own figures, as the tutorial writes it.)"""
         if self.sig is None:
             return self.atol + self.rtol * abs(right)
-        size = abs(right) if step is None else abs(step)
-        if size == 0.0 or not math.isfinite(size):
+        if right == 0.0 or not math.isfinite(right):
             return self.atol
-        unit = 10.0 ** (math.floor(math.log10(size)) - self.sig + 1)
+        unit = 10.0 ** (math.floor(math.log10(abs(right))) - self.sig + 1)
         return 0.5 * unit * (1 + 1e-9)  # the slack keeps 0.1235 right for 0.12345 at 3 figures
 
     def ok(self, yours: float, right: float, step: float | None = None) -> bool:
@@ -70,7 +69,7 @@ class Tolerance:
     def describe(self) -> str:
         """The tolerance in words, for legends and reports."""
         if self.sig is not None:
-            return _("{sig} significant figures (of the change, for an updated value)").format(sig=self.sig)
+            return _("{sig} significant figures").format(sig=self.sig)
         return _("within {rtol:g} relative, {atol:g} absolute").format(rtol=self.rtol, atol=self.atol)
 
     def to_dict(self) -> dict[str, float | int | None]:

@@ -50,6 +50,8 @@ def register(sub: Any) -> None:
     p.add_argument("--students", type=Path, metavar="ROSTER.csv", help=_("one variant per student of this roster"))
     p.add_argument("--out", type=Path, default=Path("build/exercise"), metavar="DIR",
                    help=_("output folder (default: %(default)s)"))
+    p.add_argument("--html", action="store_true",
+                   help=_("also write DIR/practice.html, the practice page (and DIR/stepper.html)"))
     p.set_defaults(run=run)
 
 
@@ -76,14 +78,14 @@ def run(args: argparse.Namespace) -> int:
 
     if roster is None:
         ex = make(seed)
-        for path in write_exercise(ex, args.out, None):
+        for path in write_exercise(ex, args.out, None, html=args.html):
             print(_("written: {path}").format(path=path))
         return 0
     folders = student_folders([sid for sid, _name in roster])
     made: list[tuple[str, str, str, Exercise]] = []
     for (sid, name), folder in zip(roster, folders):
         ex = make(f"{seed}/{sid}")  # the class seed and the id: adding a student changes nobody else's
-        write_exercise(ex, args.out / folder, sid, key=False, name=name)
+        write_exercise(ex, args.out / folder, sid, key=False, name=name, html=args.html)
         made.append((sid, name, folder, ex))
     key = write_key_csv(made, args.out / "key.csv")
     print(_("{n} exercises written to {out}, one folder per student; the key: {key}").format(
@@ -91,8 +93,10 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def write_exercise(ex: Any, folder: Path, student: str | None, *, key: bool = True, name: str = "") -> list[Path]:
-    """problem.html and answers.json in ``folder`` (with ``key``: key.html and key.json); the paths written."""
+def write_exercise(ex: Any, folder: Path, student: str | None, *, key: bool = True, name: str = "",
+                   html: bool = False) -> list[Path]:
+    """problem.html and answers.json in ``folder`` (with ``key``: key.html and key.json; with
+    ``html``: practice.html and stepper.html); the paths written."""
     from deltagrad.autograd.files import atomic_write
     from deltagrad.nn.exercise import answers_file
     from deltagrad.viz import sheet
@@ -104,6 +108,10 @@ def write_exercise(ex: Any, folder: Path, student: str | None, *, key: bool = Tr
     if key:
         written.append(sheet.key_sheet(ex, student=shown).save(folder / "key.html"))
         written.append(atomic_write(folder / "key.json", _json(sheet.key_data(ex))))
+    if html:
+        from .practice import write_practice
+
+        written.append(write_practice(ex, folder, student))
     return written
 
 

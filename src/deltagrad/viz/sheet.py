@@ -66,7 +66,7 @@ def problem_network(exercise: Exercise, values: dict[str, dict[str, float]] | No
                          f'margin=0.05, label=<<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="1">{"".join(rows)}'
                          '</TABLE>>];')
     targets = ", ".join(_n(t) for t in ex.y)
-    lines.append(f'  loss [shape=box, style="rounded", label=<<B>L</B> = {shown(forward, "L")}<BR/>'
+    lines.append(f'  loss [shape=box, style="rounded", label=<L = {shown(forward, "L")}<BR/>'
                  f'y = {html_text(targets)}>];')
     for k in range(1, n + 1):
         for i in range(ex.sizes[k]):
@@ -135,8 +135,8 @@ def _sheet(ex: Exercise, values: dict[str, dict[str, float]] | None, title: str,
     size = "-".join(map(str, ex.sizes))
     who = _("Student: {student}").format(student=student) if student else _("Name:")
     intro = _("One step of backpropagation on the {size} network below ({act} hidden units, {loss}). Compute "
-              "every quantity in order and write it to {sig} significant figures (an updated value: its change "
-              "to {sig} figures).").format(size=size, act=ex.activation, loss=ex.loss.replace("_", " "), sig=ex.sig)
+              "every quantity in order and write it to {sig} significant figures.").format(
+                  size=size, act=ex.activation, loss=ex.loss.replace("_", " "), sig=ex.sig)
     return fill(asset("sheet.html"),
                 lang=get_language(),
                 title=html.escape(title),

@@ -1,0 +1,70 @@
+"""``deltagrad practice``: a practice page for a fresh variant of the tutorial's exercise."""
+
+from __future__ import annotations
+
+import argparse
+import secrets
+from pathlib import Path
+from typing import Any
+
+from deltagrad.i18n import _
+
+from .common import MAX_SEED, UsageError, check_folder, count
+
+
+def register(sub: Any) -> None:
+    """Add ``deltagrad practice`` to the subcommands."""
+    from deltagrad.nn.exercise import HIDDEN
+    from deltagrad.nn.manual import HAND_LOSSES
+
+    from .exercise import _sizes
+
+    p = sub.add_parser(
+        "practice",
+        help=_("write a practice page: compute each number of one backprop step, checked as you go"),
+        description=_("Write DIR/practice.html for a variant of the tutorial's exercise (and DIR/stepper.html, "
+                      "the same network step by step) and print its path. The page works offline, from the file."),
+    )
+    p.add_argument("--seed", type=count(0, MAX_SEED), default=None, help=_("the variant's seed (default: a fresh one)"))
+    p.add_argument("--sizes", type=_sizes, default=[2, 2, 1], metavar="2-2-1",
+                   help=_("network sizes, from 2-2-1 up to 3-3-2 (default: 2-2-1)"))
+    p.add_argument("--activation", choices=list(HIDDEN), default="sigmoid",
+                   help=_("hidden activation (default: %(default)s)"))
+    p.add_argument("--loss", choices=list(HAND_LOSSES), default="half_squared_error",
+                   help=_("loss, with a sigmoid output (default: %(default)s)"))
+    p.add_argument("--out", type=Path, default=Path("build/practice"), metavar="DIR",
+                   help=_("output folder (default: %(default)s)"))
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from deltagrad.nn.exercise import Exercise
+
+    check_folder("--out", args.out)
+    seed = args.seed if args.seed is not None else secrets.randbelow(MAX_SEED + 1)
+    try:
+        ex = Exercise.generate(seed, args.sizes, args.activation, args.loss)
+    except (TypeError, ValueError) as err:
+        raise UsageError(str(err)) from None
+    page = write_practice(ex, args.out, None)
+    print(page)
+    return 0
+
+
+def write_practice(ex: Any, folder: Path, student: str | None) -> Path:
+    """DIR/practice.html and DIR/stepper.html (the same network step by step); the page's path."""
+    from deltagrad import nn, viz
+    from deltagrad.autograd import Value
+
+    folder.mkdir(parents=True, exist_ok=True)
+    model = ex.model()
+    inputs = [Value(v, label=f"x[{j}]") for j, v in enumerate(ex.x)]
+    targets = ex.y[0] if len(ex.y) == 1 else list(ex.y)
+    loss = nn.LOSSES[ex.loss](model(inputs), targets)
+    try:
+        viz.stepper(loss, model=model, inputs=inputs, update=ex.lr).save(folder / "stepper.html")
+        stepper: str | None = "stepper.html"
+    except (viz.GraphvizNotFoundError, viz.RenderError, ValueError) as err:
+        print(_("stepper page not written: {reason}").format(reason=str(err).split(";")[0]))
+        stepper = None
+    return viz.practice(ex, student=student, stepper=stepper).save(folder / "practice.html")

@@ -1,0 +1,124 @@
+"""The practice page: the learner computes each number of the tutorial in turn and is checked.
+
+`practice(exercise)` writes every question's right value, its tolerance and what each slip
+would give (from the right earlier values: a question is asked only once every earlier one
+is right or revealed) into one self-contained page. The page's script compares the typed
+number with those; it names the slip with the same code as `nn.check_answers`, never the
+right value, and after three wrong tries offers to show it (the question is then marked
+revealed, which `deltagrad grade` counts as wrong). Its Download answers button saves the
+answers file that `deltagrad check` and `deltagrad grade` read.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from deltagrad.autograd.text import significant
+from deltagrad.i18n import _, get_language
+from deltagrad.nn.check import DIAGNOSES, ROUNDING_BAND, UPDATE_ORDER, formula
+from deltagrad.nn.exercise import Exercise, fingerprint
+
+from .dot import DEFAULT_TIMEOUT
+from .pages import Page, asset, data_script, fill, inline_script, inline_style
+from .sheet import check_exercise, network_svg
+
+MAX_SIZES = (3, 3, 2)  # the largest network the page asks about: one hidden layer, 3-3-2
+
+
+class Practice(Page):
+    """The practice page of one exercise: ``.html``, ``.save(path)``, ``_repr_html_()``."""
+
+    height = 900
+
+    def __init__(self, html: str, exercise: Exercise) -> None:
+        super().__init__(html)
+        self.exercise = exercise
+
+
+def _check_size(ex: Exercise) -> None:
+    sizes = ex.sizes
+    if len(sizes) != len(MAX_SIZES) or any(s > m for s, m in zip(sizes, MAX_SIZES)):
+        raise ValueError(_("viz.practice() asks about networks up to 3-3-2 with one hidden layer, got {sizes}").format(
+            sizes="-".join(map(str, sizes))))
+
+
+def questions_data(exercise: Exercise) -> list[dict[str, Any]]:
+    """Every question in the tutorial's order, as the page reads it: its key
+    (``section/name``), label, right value (and its text), tolerance, rounding band, rule,
+    and the slips in the order the checker tries them, each with its own tolerance."""
+    ex = check_exercise(exercise)
+    model = ex.model()
+    tol = ex.tolerance
+    gradients = ex.expected()["gradients"]
+    out = []
+    for (section, name), (right, slips) in ex.slips().items():
+        step = -ex.lr * gradients[name] if section == "updated" else None
+        order = UPDATE_ORDER if section == "updated" else DIAGNOSES
+        chosen = []
+        for code in order:
+            for s in slips:
+                if s.code == code and code != "rounding" and abs(s.value - right) > 1e-12 * abs(right):
+                    chosen.append({"code": s.code, "value": s.value, "tol": tol.allowed(s.value, step),
+                                   "message": s.message})
+        label = {"gradients": f"dL/d{name}", "updated": _("{name} (new)").format(name=name)}.get(section, name)
+        picture = name.replace("delta", "δ") if section in ("forward", "deltas") else None
+        out.append({"key": f"{section}/{name}", "section": section, "name": name, "label": label,
+                    "right": right, "shown": significant(right, 6), "tol": tol.allowed(right, step),
+                    "band": ROUNDING_BAND * abs(right), "picture": picture,
+                    "formula": formula(model, section, name, lr=ex.lr, loss=ex.loss), "slips": chosen,
+                    "rounding": _("it is near the right value but not to {sig} significant figures: keep more "
+                                  "digits in the steps before it.").format(sig=ex.sig)})
+    return out
+
+
+def _texts(ex: Exercise) -> dict[str, str]:
+    return {
+        "title": _("Practise backprop"),
+        "intro": _("Compute each number of one backpropagation step in turn, to {sig} significant figures. Type "
+                   "it with a point or a comma and press Enter.").format(sig=ex.sig),
+        "student": _("Student: {student}"),
+        "counter": _("Question {n} of {total}"),
+        "check": _("Check"),
+        "rule_button": _("Rule"),
+        "show": _("Show the value"),
+        "restart": _("Start over"),
+        "restart_confirm": _("Start over? Every answer on this page will be forgotten."),
+        "download": _("Download answers"),
+        "progress": _("Progress"),
+        "end_title": _("Done"),
+        "close_hint": _("Close the hint (Escape)"),
+        "right": _("Right."),
+        "wrong": _("Wrong: {slip}"),
+        "no_slip": _("Wrong, and no common slip gives this number. The rule: {formula}"),
+        "formula": _("The rule with the names filled in: {formula}"),
+        "revealed": _("The value is {value}. It counts as revealed."),
+        "not_a_number": _("not a number: {text}"),
+        "done": _("Every question is answered."),
+        "no_storage": _("This browser does not let the page save its progress: it works, but a reload starts over."),
+        "summary": _("Right the first time: {first}. Right after hints: {hinted}. Revealed: {revealed}."),
+        "stepper": _("Watch the same network step by step"),
+    }
+
+
+def practice(exercise: Exercise, *, student: str | None = None, stepper: str | None = "stepper.html",
+             timeout: float = DEFAULT_TIMEOUT) -> Practice:
+    """The practice page of ``exercise`` (an `nn.Exercise` up to 3-3-2).
+
+    ``student`` goes into the answers the page downloads; ``stepper`` is the address of the
+    stepper page of the same network (None for no link). The network is drawn by Graphviz,
+    inline; the page needs no network and works from ``file://``. ValueError for a network
+    past 3-3-2.
+    """
+    ex = check_exercise(exercise)
+    _check_size(ex)
+    if student is not None and not isinstance(student, str):
+        raise TypeError(_("student must be a str or None, got {kind}").format(kind=type(student).__name__))
+    if stepper is not None and not isinstance(stepper, str):
+        raise TypeError(_("stepper must be a str (an address) or None, got {kind}").format(kind=type(stepper).__name__))
+    data = {"id": ex.id or fingerprint(ex), "student": student, "problem": ex.to_dict(), "sig": ex.sig,
+            "questions": questions_data(ex), "texts": _texts(ex), "stepper": stepper}
+    page = fill(asset("practice.html"), lang=get_language(), title=html.escape(_("Practise backprop")),
+                style=inline_style("practice.css"), picture=network_svg(ex, timeout=timeout),
+                data=data_script(data), script=inline_script("common.js", "practice.js"))
+    return Practice(page, ex)
