@@ -250,14 +250,12 @@ def test_render_errors(tmp_path: Path) -> None:
 
 @pytest.mark.usefixtures("requires_dot")
 def test_render_times_out_with_a_clear_error(tmp_path: Path) -> None:
-    # the polynomial that kept dot busy for minutes: every step shares x
-    x = Value(0.5, "x")
-    v = Value(0.1)
-    for _ in range(60):
-        v = v * x + Value(0.1)
-    with pytest.raises(viz.RenderTimeoutError, match=r"more than 0.2 s to lay out 182 values.*draw_network"):
-        viz.render(v, tmp_path / "poly.svg", timeout=0.2)
-    assert not (tmp_path / "poly.svg").exists()
+    v = Value(0.5, "x")
+    for _ in range(2999):  # a long chain: drawn, in about a second, so 0.01 s is too short
+        v = v.tanh()
+    with pytest.raises(viz.RenderTimeoutError, match=r"more than 0.01 s to lay out 3000 values.*draw_network"):
+        viz.render(v, tmp_path / "chain.svg", timeout=0.01)
+    assert not (tmp_path / "chain.svg").exists()
 
 
 @pytest.mark.usefixtures("requires_dot")
@@ -323,3 +321,94 @@ def test_control_characters_in_labels_never_reach_dot() -> None:
 
     source = viz.draw_dot(Value(1.0, "a\x00b\x07c\nd") * 2.0).source
     assert not any(ch in source for ch in "\x00\x07")
+
+
+# -- issue 22, class 9: any label survives every output ------------------------------------------
+STRANGE = ["\ud800", "a\udfffb", "\uffff", "x\ufffe", "\ufdd0\ufdef", "\U0001ffff", "W1[" + "1" * 5000 + "][0]",
+           "z" + "9" * 5000 + "[0]", "tab\there", "nul\x00", "\x7f\x85", "line\u2028sep"]
+
+
+@pytest.mark.usefixtures("requires_dot")
+@pytest.mark.parametrize("suffix", [".svg", ".dot"])
+def test_every_label_survives_render_and_draw_dot(tmp_path: Path, suffix: str) -> None:
+    leaves = [Value(float(k + 1), label=label) for k, label in enumerate(STRANGE)]
+    root = Value.sum([v * 2.0 for v in leaves]).tanh()
+    root.label = "\ud83d"  # a lone high surrogate as the root's label
+    root.backward()
+    source = viz.draw_dot(root, reference={STRANGE[0]: 2.0}).source
+    source.encode("utf-8")  # valid text: no surrogate left
+    assert "\ufffd" in source and "\uffff" not in source and "\ufdd0" not in source
+    assert "1" * 5000 not in source.split("tooltip=")[0] and "…" in source  # cut in the box
+    assert "1" * 5000 in source  # and whole in the tooltip, where it is valid text
+    path = viz.render(root, tmp_path / f"strange{suffix}")
+    assert path.exists() and path.stat().st_size > 1000
+    if suffix == ".svg":
+        import xml.etree.ElementTree as ET
+
+        ET.parse(path)  # well-formed XML
+
+
+def test_the_graph_view_cleans_labels_once() -> None:
+    from deltagrad.viz.graph import clean, read_graph
+
+    assert clean("a\ud800b\uffffc\x00") == "a\ufffdb\ufffdc\ufffd"
+    v = Value(1.0, label="\ud800x") * 2.0
+    view = read_graph(v)
+    assert view.nodes[0].name == "\ufffdx" and view.nodes[0].full_label == "\ufffdx"
+    assert view.nodes[1].name == "2·\ufffdx"
+    long = Value(1.0, label="W1[" + "1" * 5000 + "][0]")
+    view = read_graph(long * 3.0)
+    assert len(view.nodes[0].name) == 60 and view.nodes[0].full_label == long.label
+    assert view.frames == ["layer 1", "loss"]  # the layer number is read, its digits bounded
+    assert read_graph(Value(1.0, label="W" + "1" * 5000 + "[0]") * 2.0).frames == [None, None]
+
+
+# -- issue 22, class 11: graphs under the node limit are drawn, or refused at once -----------------
+def tower(n: int) -> Value:
+    x = Value(1.01, label="x")
+    t = x
+    for _ in range(n):
+        t = x ** t
+    return t
+
+
+def recurrence(n: int) -> Value:
+    w, x, h = Value(0.5, label="w"), Value(0.1, label="x"), Value(0.0, label="h0")
+    for _ in range(n):
+        h = (w * h + x).tanh()
+    return h
+
+
+def wide(n: int) -> Value:
+    k = (n - 1) // 3
+    return Value.sum([Value(0.1, label=f"w{i}") * Value(0.2, label=f"x{i}") for i in range(k)])
+
+
+@pytest.mark.usefixtures("requires_dot")
+@pytest.mark.parametrize("make", [lambda: tower(100), lambda: tower(300), lambda: recurrence(100),
+                                  lambda: recurrence(250)], ids=["tower100", "tower300", "rec100", "rec250"])
+def test_a_leaf_used_at_every_depth_is_drawn_beside_each_use(tmp_path: Path, make: object) -> None:
+    root = make()  # type: ignore[operator]
+    root.backward()
+    plan = viz.dot.layout_plan(viz.graph.read_graph(root))
+    assert plan.copies and plan.points <= viz.dot.MAX_LAYOUT_POINTS and plan.refusal() is None
+    source = viz.draw_dot(root).source
+    assert "drawn beside each of its" in source
+    svg = viz.render(root, tmp_path / "deep.svg").read_text()  # within the default 30 s
+    first = next(iter(plan.copies))
+    assert svg.count(f'id="n{first}_') == len(plan.copies[first])  # one box per further use
+
+
+def test_a_graph_too_costly_to_lay_out_is_refused_at_once() -> None:
+    model = nn.MLP(2, [32, 32, 1], rng=0)
+    data = [Value(0.5, label="x[0]"), Value(0.5, label="x[1]")]
+    for root in (wide(4999), nn.half_squared_error(model(data), 1.0)):
+        with pytest.raises(viz.GraphTooLargeError, match=r"within the limit, but Graphviz would take minutes.*"
+                                                         r"edges run between two neighbouring levels.*draw_network"):
+            viz.draw_dot(root)
+        with pytest.raises(viz.GraphTooLargeError, match="would take minutes"):
+            viz.stepper(root)
+    chain = Value(0.3, label="x")
+    for _ in range(4998):
+        chain = chain.tanh()
+    assert viz.dot.layout_plan(viz.graph.read_graph(chain)).refusal() is None  # a long chain is drawn

@@ -472,3 +472,35 @@ def test_screenshots_of_the_2_2_1_and_the_2_4_4_1(page: Any, tmp_path: Path) -> 
             assert layout["right"] <= layout["width"] and layout["scroll"] <= layout["width"], (name, width, layout)
             assert layout["font"] >= 14 and layout["svg"] <= layout["width"]
             assert page.errors == []
+
+
+def test_expr_html_of_log_at_zero_gives_a_working_page(page: Any, tmp_path: Path) -> None:
+    from tests.conftest import run_cli
+
+    result = run_cli("expr", "log(x)", "x=0", "--html", "--format", "dot", "--out", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    path = tmp_path / "expr.html"
+    open_page(page, path)
+    steps = page.evaluate("window.deltagrad.steps")
+    page.evaluate(f"window.deltagrad.go({steps})")
+    state = page.evaluate("window.deltagrad.state()")
+    assert sorted(str(v["data"]) for v in state.values()) == ["-inf", "0"] or \
+        {v["data"] for v in state.values()} == {0.0, float("-inf")}
+    assert any(v["grad"] == float("inf") for v in state.values())
+    assert "−inf" in page.inner_text("#explanation") or "-inf" in page.inner_text("#graph")
+    assert page.errors == []
+
+
+def test_a_leaf_drawn_beside_each_use_shows_its_numbers_in_every_copy(page: Any, tmp_path: Path) -> None:
+    x = Value(1.01, label="x")
+    t = x
+    for _ in range(120):
+        t = x ** t
+    t.backward()
+    path = viz.stepper(t).save(tmp_path / "tower.html")
+    open_page(page, path)
+    page.evaluate(f"window.deltagrad.go({page.evaluate('window.deltagrad.steps')})")
+    texts_ = page.evaluate("""() => Array.from(document.querySelectorAll('g.node'))
+        .filter(g => g.id === 'n0' || g.id.startsWith('n0_'))
+        .map(g => Array.from(g.querySelectorAll('text')).map(t => t.textContent).join(' '))""")
+    assert len(texts_) == 121 and len(set(texts_)) == 1  # x ** x, then 119 more powers of x and "?" not in texts_[0]

@@ -31,13 +31,14 @@ import re
 import shutil
 import subprocess
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from deltagrad.autograd import Value, topological_sort
 from deltagrad.autograd.arguments import real
 from deltagrad.autograd.files import atomic_write
-from deltagrad.autograd.limits import check_graph_size
+from deltagrad.autograd.limits import GraphTooLargeError, check_graph_size
 from deltagrad.autograd.ops import OPS
 from deltagrad.i18n import _
 
@@ -132,11 +133,103 @@ def fit_svg(svg: str) -> str:
     return _SVG_SIZE.sub(r'<svg width="100%" style="max-width: \1pt; height: auto"', svg, count=1)
 
 
+MAX_LAYOUT_POINTS = 6_000  # nodes plus the points of long edges: past this dot runs for minutes
+MAX_RANK_EDGES = 1_500  # edges between two neighbouring ranks: past this its crossing minimisation does
+
+
+@dataclass
+class LayoutPlan:
+    """What Graphviz's dot will have to lay out, estimated from the graph's shape.
+
+    dot gives every value a rank (its depth) and an edge that spans k ranks k − 1 extra
+    points; a leaf used at many depths (the ``x`` of ``x ** x ** …``, the ``w`` of a
+    recurrence) makes thousands of them. Such a leaf is drawn beside each of its uses
+    instead (``copies``), which keeps the drawing honest (every copy is the same value, its
+    tooltip says so) and the layout small.
+    """
+
+    copies: dict[int, list[tuple[int, int]]]  # leaf -> the (consumer, operand) edges that get their own copy
+    points: int  # nodes and long-edge points to lay out
+    rank_edges: int  # the most edges between two neighbouring ranks
+
+    def refusal(self) -> str | None:
+        """Why dot would take minutes on this graph, or None."""
+        if self.points > MAX_LAYOUT_POINTS:
+            return _("its long edges give Graphviz about {points} points to place (more than {limit})").format(
+                points=self.points, limit=MAX_LAYOUT_POINTS)
+        if self.rank_edges > MAX_RANK_EDGES:
+            return _("{edges} edges run between two neighbouring levels (more than {limit})").format(
+                edges=self.rank_edges, limit=MAX_RANK_EDGES)
+        return None
+
+
+def layout_plan(view: GraphView) -> LayoutPlan:
+    """The shape of the layout dot would make of ``view`` (see `LayoutPlan`), in linear time."""
+    order, index = view.order, view.index
+    n = len(order)
+    rank = [0] * n
+    consumers: list[list[tuple[int, int]]] = [[] for _ in range(n)]
+    for i, node in enumerate(order):
+        for k, child in enumerate(node.inputs):
+            consumers[index[id(child)]].append((i, k))
+        if node.op:
+            rank[i] = 1 + max((rank[index[id(c)]] for c in node.inputs if order[index[id(c)]].op), default=0)
+    for i, node in enumerate(order):  # a leaf sits just above its first use
+        if not node.op and consumers[i]:
+            rank[i] = max(0, min(rank[j] for j, _ in consumers[i]) - 1)
+    copies: dict[int, list[tuple[int, int]]] = {}
+    if n >= LARGE_GRAPH // 3:
+        for i, node in enumerate(order):
+            uses = consumers[i]
+            if not node.op and len(uses) > 1 and max(rank[j] for j, _ in uses) - rank[i] > 2:
+                copies[i] = sorted(uses)[1:]
+    copied = {edge for edges in copies.values() for edge in edges}
+    depth = max(rank, default=0) + 2
+    through = [0] * (depth + 1)  # edges crossing between rank r and r + 1, by a difference array
+    points = n + sum(len(e) for e in copies.values())
+    for j, node in enumerate(order):
+        for k, child in enumerate(node.inputs):
+            if (j, k) in copied:
+                through[max(rank[j] - 1, 0)] += 1
+                through[max(rank[j], 0)] -= 1
+                continue
+            i = index[id(child)]
+            low, high = rank[i], rank[j]
+            if high > low:
+                points += high - low - 1
+                through[low] += 1
+                through[high] -= 1
+    widest, running = 0, 0
+    for count in through:
+        running += count
+        widest = max(widest, running)
+    return LayoutPlan(copies, points, widest)
+
+
+def check_layout(view: GraphView) -> LayoutPlan:
+    """The layout plan of ``view``; `GraphTooLargeError` at once, with the reason and the
+    alternatives, when dot would take minutes on it."""
+    plan = layout_plan(view)
+    reason = plan.refusal()
+    if reason is not None:
+        raise GraphTooLargeError(_(
+            "the graph has {count} values, within the limit, but Graphviz would take minutes to lay it out: "
+            "{reason}; draw a model with viz.draw_network (or viz.stepper(view='network')), draw a smaller "
+            "graph, or read the gradients without a picture (deltagrad expr prints them)").format(
+            count=len(view.order), reason=reason))
+    return plan
+
+
 def layout_limits(view: GraphView) -> dict[str, str]:
     """Graphviz attributes that bound the layout's effort on a large graph (see `LARGE_GRAPH`)."""
     if len(view.order) < LARGE_GRAPH:
         return {}
-    return {"nslimit": "2", "nslimit1": "2", "mclimit": "0.2", "searchsize": "10", "remincross": "false"}
+    return {"nslimit": "0.5", "nslimit1": "0.5", "mclimit": "0.1", "searchsize": "10", "remincross": "false"}
+
+
+def copy_id(i: int, j: int, k: int) -> str:
+    """The id of the copy of leaf ``i`` drawn beside operand ``k`` of node ``j``."""
+    return f"n{i}_{j}_{k}"
 
 
 def check_size(n_nodes: int, max_nodes: int) -> None:
@@ -203,6 +296,8 @@ def graph_dot(view: GraphView, *, ref: Mapping[str, float] | None = None, answer
     graph_attr = {"rankdir": rankdir, "fontname": "Helvetica", "nodesep": "0.12", "ranksep": "0.28",
                   "fontsize": "10", "tooltip": "deltagrad computation graph"}
     graph_attr.update(layout_limits(view))
+    plan = check_layout(view)
+    copy_of = {edge: i for i, edges in plan.copies.items() for edge in edges}
     dot = new_digraph(
         "deltagrad",
         graph_attr=graph_attr,
@@ -224,6 +319,11 @@ def graph_dot(view: GraphView, *, ref: Mapping[str, float] | None = None, answer
             status_seen.add(status)
         tooltip = dot_text(view.tooltip(i, values_in_tooltips))
         group.node(f"n{i}", f"<{label}>", tooltip=tooltip, id=f"n{i}")
+        for j, k in plan.copies.get(i, []):  # the same value again, beside another of its uses
+            shared = _("the same value as the other boxes named {name}, drawn beside each of its {count} uses").format(
+                name=view.nodes[i].name, count=len(plan.copies[i]) + 1)
+            group.node(copy_id(i, j, k), f"<{label}>", id=copy_id(i, j, k),
+                       tooltip=dot_text(view.tooltip(i, values_in_tooltips) + "\n" + shared))
         if not node.op:
             continue
         edge = {}
@@ -243,7 +343,8 @@ def graph_dot(view: GraphView, *, ref: Mapping[str, float] | None = None, answer
             target = f"n{i}"
         for k, child in enumerate(node.inputs):  # one edge per operand: a + a gets two
             j = view.index[id(child)]
-            dot.edge(f"n{j}", target, id=f"e{i}_{k}", **(edge if j in bold else {}))
+            source = copy_id(j, i, k) if (i, k) in copy_of else f"n{j}"
+            dot.edge(source, target, id=f"e{i}_{k}", **(edge if j in bold else {}))
 
     _stack_frames(dot, view)
     for cluster in clusters.values():

@@ -44,7 +44,7 @@ from deltagrad.i18n import _, localize_number
 
 MAX_NAME = 20
 MAX_LABEL = 60  # characters of a label shown in a box; the tooltip has it all
-MAX_TOOLTIP_LABEL = 2000
+MAX_TOOLTIP_LABEL = 10_000
 MAX_TERMS = 6  # terms of a sum written out in a formula; longer sums are shortened with …
 MATCH_TOLERANCE = 1e-9
 MINUS = "\u2212"

@@ -58,7 +58,7 @@ from deltagrad.autograd.arguments import real
 from deltagrad.autograd.ops import GATES
 from deltagrad.i18n import _, get_language
 
-from .dot import DEFAULT_MAX_NODES, DEFAULT_TIMEOUT, check_rows, check_size, graph_dot, pipe
+from .dot import DEFAULT_MAX_NODES, DEFAULT_TIMEOUT, check_rows, check_size, copy_id, graph_dot, layout_plan, pipe
 from .graph import (
     MINUS,
     GraphView,
@@ -441,6 +441,7 @@ def stepper(root: Value | None = None, *, model: nn.MLP | None = None, x: Any = 
     dot = graph_dot(graph, ref=ref, answers=check_rows(check), rankdir=rankdir, updates=updates,
                     values_in_tooltips=False)
     svg = svg_body(pipe(dot.source, "svg", timeout=timeout, n_nodes=len(graph.order)))
+    copies = layout_plan(graph).copies
     nodes = {}
     for i, nv in enumerate(graph.nodes):
         cells = {"data": ["data", "next", "?"], "grad": [graph.grad_word(i), "next", "?"]}
@@ -449,7 +450,7 @@ def stepper(root: Value | None = None, *, model: nn.MLP | None = None, x: Any = 
         if nv.value.label in ref:
             cells["manual"] = ["manual", "next", "?"]
         nodes[f"n{i}"] = {"label": nv.value.label, "name": nv.name, "element": f"n{i}", "cells": cells,
-                          "outline": "table"}
+                          "outline": "table", "copies": [copy_id(i, j, k) for j, k in copies.get(i, [])]}
     data = {"mode": "graph", "nodes": nodes, "steps": steps, "reference": bool(ref), "quiz": quiz,
             "strings": page_strings()}
     return Stepper(_build_page(svg, data, quiz), len(steps), "graph")

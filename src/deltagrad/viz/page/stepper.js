@@ -148,9 +148,8 @@
     // each key's text cells: the text element after its keyword ("next"), or the one that
     // starts with it ("prefix", rewritten whole)
     var cells = {};
-    keys.forEach(function (key) {
-      var spec = data.nodes[key];
-      var group = doc.getElementById(spec.element);
+    function bind(spec, element) {
+      var group = doc.getElementById(element);
       var texts = group ? Array.prototype.slice.call(group.querySelectorAll("text")) : [];
       var found = {};
       Object.keys(spec.cells || {}).forEach(function (field) {
@@ -165,11 +164,18 @@
       var shapes = group ? Array.prototype.slice.call(group.querySelectorAll("polygon, ellipse")) : [];
       if (spec.outline === "table") shapes = shapes.slice(1);  // the first is the background
       shapes.forEach(function (p) { p.setAttribute("data-stroke", p.getAttribute("stroke") || ""); });
-      cells[key] = { group: group, fields: found, shapes: shapes, edge: !!spec.edge };
+      return { group: group, fields: found, shapes: shapes, edge: !!spec.edge };
+    }
+    keys.forEach(function (key) {
+      var spec = data.nodes[key];
+      // a leaf drawn beside each of its uses has copies: every one shows the same
+      cells[key] = [spec.element].concat(spec.copies || []).map(function (id) { return bind(spec, id); });
     });
 
     function paint(key, current) {
-      var c = cells[key];
+      cells[key].forEach(function (c) { paintOne(key, c, current); });
+    }
+    function paintOne(key, c, current) {
       if (!c || !c.group) return;
       var st = s.state[key], tx = s.texts[key];
       Object.keys(c.fields).forEach(function (field) {
