@@ -122,13 +122,13 @@ def _draw_check(model: nn.MLP, x: list[float], y: list[float], report: nn.CheckR
         loss.backward()
         out.mkdir(parents=True, exist_ok=True)
         pictures: list[tuple[str, Callable[[], Any]]] = [
-            ("graph", lambda: viz.draw_dot(loss, params=model.parameters(), inputs=inputs + targets, check=report)),
-            ("network view", lambda: viz.draw_network(model, x, y, check=report)),
+            (_("graph"), lambda: viz.draw_dot(loss, params=model.parameters(), inputs=inputs + targets, check=report)),
+            (_("network view"), lambda: viz.draw_network(model, x, y, check=report)),
         ]
         for (name, draw), file in zip(pictures, ("graph.svg", "network.svg")):
             try:  # each on its own: without Graphviz both DOT sources are still written
-                print(f"{name} written to {viz.save_picture(draw(), out / file)}")
+                print(_("{picture} written to {path}").format(picture=name, path=viz.save_picture(draw(), out / file)))
             except BrokenPipeError:
                 raise
             except (viz.GraphvizNotFoundError, viz.GraphTooLargeError, viz.RenderError, OSError) as err:
-                print(f"{name} not rendered: {str(err).split(';')[0]}")
+                print(_("{picture} not rendered: {reason}").format(picture=name, reason=str(err).split(";")[0]))
