@@ -36,16 +36,17 @@ def run(args: argparse.Namespace) -> int:
     from deltagrad.autograd.text import format_table
 
     if not args.hidden:
-        raise UsageError("--hidden needs at least one hidden layer: the lesson is about hidden neurons")
+        raise UsageError(_("--hidden needs at least one hidden layer: the lesson is about hidden neurons"))
     if args.plot is not None:
         check_folder("--plot", args.plot)
     X, labels = make_data(args)
     Y = [float(v) for v in labels]
     starts = nn.STARTS
-    print(f"the same MLP {' -> '.join(map(str, [2, *args.hidden, 1]))} ({args.activation} hidden, sigmoid output), "
-          f"half squared error, plain SGD lr={args.lr:g}, {args.epochs} epochs, seed {args.seed}, on {args.data} "
-          f"({len(X)} points), from {len(starts)} starts")
-    bar = tqdm(total=len(starts) * args.epochs, desc="training", unit="epoch", disable=args.no_progress, leave=False)
+    print(_("the same MLP {shape} ({activation} hidden, sigmoid output), half squared error, plain SGD lr={lr:g}, "
+            "{epochs} epochs, seed {seed}, on {data} ({points} points), from {starts} starts").format(
+              shape=" -> ".join(map(str, [2, *args.hidden, 1])), activation=args.activation, lr=args.lr,
+              epochs=args.epochs, seed=args.seed, data=args.data, points=len(X), starts=len(starts)))
+    bar = tqdm(total=len(starts) * args.epochs, desc=_("training"), unit="epoch", disable=args.no_progress, leave=False)
 
     where = {"start": "", "number": 0, "epoch": 0}  # what was being trained, for an interruption
     names = [name for name, _init, _scale in starts]
@@ -70,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
                                                          epoch=where["epoch"], epochs=args.epochs), file=sys.stderr)
         return 130
     bar.close()
-    print(format_table(list(comparison.HEADER), comparison.rows()))
+    print(format_table(comparison.header(), comparison.rows()))
     print(_("hidden symmetry: the largest difference between two hidden neurons' incoming weights and biases\n"
             "at the end (nn.neuron_symmetry). It is a difference of weights, so it has no unit; 0 (\"clones\")\n"
             "means every hidden neuron computes the same output and gets the same update: the layer acts as one.\n"

@@ -14,6 +14,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from deltagrad.i18n import N_, _, localize_number
+
 from .losses import LOSSES
 from .module import MLP
 from .optim import SGD
@@ -21,13 +23,13 @@ from .train import History, fit
 
 # (name shown, init, init_scale): the seed's starts, in the order the lesson tells them.
 STARTS: tuple[tuple[str, str, float | None], ...] = (
-    ("zeros", "zeros", None),
-    ("constant 0.5", "constant", None),
-    ("uniform x0.01 (too small)", "uniform", 0.01),
-    ("uniform (the seed's U[-1, 1])", "uniform", None),
-    ("uniform x10 (too large)", "uniform", 10.0),
-    ("xavier", "xavier", None),
-    ("he", "he", None),
+    (N_("zeros"), "zeros", None),
+    (N_("constant 0.5"), "constant", None),
+    (N_("uniform x0.01 (too small)"), "uniform", 0.01),
+    (N_("uniform (the seed's U[-1, 1])"), "uniform", None),
+    (N_("uniform x10 (too large)"), "uniform", 10.0),
+    (N_("xavier"), "xavier", None),
+    (N_("he"), "he", None),
 )
 
 
@@ -60,16 +62,23 @@ class InitComparison:
     settings: dict[str, Any] = field(default_factory=dict)
 
     def rows(self) -> list[list[str]]:
-        """Table rows: start, final loss, accuracy, epochs to 90%, |grad| at epoch 0, symmetry."""
+        """Table rows: start, final loss, accuracy, epochs to 90%, |grad| at epoch 0, symmetry
+        (in the language in use, with its decimal mark)."""
         out = []
         for r in self.results:
-            acc = "-" if r.final_accuracy is None else f"{r.final_accuracy:.0%}"
-            sym = "clones" if r.symmetry == 0.0 else f"{r.symmetry:.3g}"
-            out.append([r.name, f"{r.final_loss:.4f}", acc, "never" if r.epochs_to_90 is None else str(r.epochs_to_90),
-                        f"{r.grad_norm:.3g}", sym])
+            acc = "-" if r.final_accuracy is None else localize_number(f"{r.final_accuracy:.0%}")
+            sym = _("clones") if r.symmetry == 0.0 else localize_number(f"{r.symmetry:.3g}")
+            out.append([_(r.name), localize_number(f"{r.final_loss:.4f}"), acc,
+                        _("never") if r.epochs_to_90 is None else str(r.epochs_to_90),
+                        localize_number(f"{r.grad_norm:.3g}"), sym])
         return out
 
-    HEADER = ("start", "final loss", "accuracy", "epochs to 90%", "|grad| at epoch 0", "hidden symmetry")
+    HEADER = (N_("start"), N_("final loss"), N_("accuracy"), N_("epochs to 90%"), N_("|grad| at epoch 0"),
+              N_("hidden symmetry"))
+
+    def header(self) -> list[str]:
+        """`HEADER` in the language in use."""
+        return [_(h) for h in self.HEADER]
 
     def coinciding(self, rtol: float = 1e-3) -> list[list[int]]:
         """Groups (two or more) of results whose loss curves lie on top of each other: at every
