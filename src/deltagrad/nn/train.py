@@ -230,7 +230,7 @@ def fit(
     if progress:  # imported only when shown: tqdm.auto warns in a notebook without widgets
         from tqdm.auto import tqdm
 
-        bar = tqdm(range(1, n_epochs + 1), desc="training", unit="epoch", leave=True)
+        bar = tqdm(range(1, n_epochs + 1), desc=_("training"), unit="epoch", leave=True)
     for epoch in bar:
         started = time.perf_counter()
         if size is not None:
