@@ -136,6 +136,7 @@ IDENTIFIERS = {
     "forward", "deltas", "gradients", "updated", "sigmoid", "tanh", "relu", "linear", "softplus",
     "moons", "circles", "xor", "iris", "digits", "blobs", "spiral", "hinge", "mse", "adam", "sgd",
     "autograd", "pytorch", "torch", "deltagrad", "float", "json", "csv", "svg", "png", "html", "dot",
+    "status", "total", "code",  # the columns of grade's CSV, which its table prints as they are
 }
 _ENGLISH_WORD = re.compile(r"(?<![\w\-./\[\]'])[A-Za-z]{3,}(?![\w\-./\[(])")
 
