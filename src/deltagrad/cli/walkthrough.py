@@ -152,6 +152,7 @@ def run_demo(
     html: bool = False,
     torch: bool = False,
     loss_name: str = "half_squared_error",
+    view: str | None = None,
 ) -> DemoResult:
     """Print the walk-through for ``model`` at ``(x, y)`` and write the pictures to ``out_dir``.
 
@@ -252,7 +253,7 @@ def run_demo(
     notes: list[str] = []
     if out_dir is not None:
         picture, dot_source, network, page, notes = _pictures(
-            model, loss, inputs, targets, manual, list(x), list(y), out_dir, fmt, rankdir, html, lr, ce)
+            model, loss, inputs, targets, manual, list(x), list(y), out_dir, fmt, rankdir, html, lr, ce, view)
 
     opt = nn.SGD(model.parameters(), lr=lr)
     opt.step()
@@ -311,7 +312,8 @@ def _chain_rule(model: nn.MLP, manual: nn.ManualBackprop, ce: bool = False) -> l
 
 def _pictures(model: nn.MLP, loss: Value, inputs: list[Value], targets: list[Value], manual: nn.ManualBackprop,
               x: list[float], y: list[float], out_dir: Path, fmt: str, rankdir: str, html: bool,
-              lr: float, ce: bool = False) -> tuple[Path | None, Path | None, Path | None, Path | None, list[str]]:
+              lr: float, ce: bool = False, view: str | None = None,
+              ) -> tuple[Path | None, Path | None, Path | None, Path | None, list[str]]:
     """Write the graph, the network view and (with ``html``) the stepper; return them and
     the lines to print."""
     picture = dot_source = network = page = None
@@ -367,10 +369,12 @@ def _pictures(model: nn.MLP, loss: Value, inputs: list[Value], targets: list[Val
         if network is not None:
             notes.append(show_text(_("Network view written to {picture}  (z, a and delta per neuron, w and dL/dw"
                                      " per edge)").format(picture=network)))
-    if html and readable:
+    if view is None:  # the stepper's default: the network view past 12 neurons
+        view = "network" if sum(model.sizes[1:]) > viz.NETWORK_FROM and drawable else "graph"
+    if html and (readable or (view == "network" and drawable)):
         def save_page() -> Path:
-            step = viz.stepper(loss, params=params, inputs=inputs + targets, reference=reference, update=lr,
-                               rankdir=rankdir)
+            step = viz.stepper(loss, model=model, params=params, inputs=inputs + targets, reference=reference,
+                               update=lr, rankdir=rankdir, view=view)
             return step.save(out_dir / "backprop.html")
 
         page = attempt(_("Step-by-step page"), save_page)

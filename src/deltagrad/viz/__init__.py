@@ -14,12 +14,13 @@ from .dot import (
 from .network import draw_network
 from .playground_page import Playground, playground
 from .practice_page import Practice, practice
-from .stepper_page import Stepper, stepper
+from .stepper_page import NETWORK_FROM, Stepper, stepper
 
 __all__ = [
     "FORMATS",
     "GraphTooLargeError",
     "GraphvizNotFoundError",
+    "NETWORK_FROM",
     "Playground",
     "Practice",
     "RenderError",
