@@ -88,3 +88,22 @@ def test_demo_html_writes_the_stepper(tmp_path: Path) -> None:
     assert result.page == tmp_path / "backprop.html"
     html = result.page.read_text()
     assert "window.deltagrad" in html and '"kind": "update"' in html
+
+
+def test_demo_view_network_writes_the_network_stepper(tmp_path: Path) -> None:
+    import json
+    import re
+    import shutil
+
+    import pytest
+
+    if shutil.which("dot") is None:
+        pytest.skip("the page's picture needs Graphviz")
+    from tests.conftest import run_cli
+
+    result = run_cli("demo", "--out", str(tmp_path), "--format", "dot", "--html", "--view", "network")
+    assert result.returncode == 0, result.stderr
+    html = (tmp_path / "backprop.html").read_text()
+    data = json.loads(re.search(r'id="deltagrad-data">(.*?)</script>', html, re.S).group(1))  # type: ignore[union-attr]
+    assert data["mode"] == "network" and len(data["steps"]) == 1 + 3 + 1 + 3 + 1
+    assert run_cli("demo", "--view", "3d").returncode == 2

@@ -37,6 +37,9 @@ def register(sub: Any) -> None:
     p.add_argument("--lr", type=positive, default=demo.WORKED_LR, help=_("learning rate (default: %(default)s)"))
     p.add_argument("--html", action="store_true",
                    help=_("also write backprop.html, a page that steps through the forward and backward pass"))
+    p.add_argument("--view", choices=["graph", "network"], default=None,
+                   help=_("what backprop.html steps on: every value of the graph, or the network view, one step "
+                          "per neuron (default: the network view past 12 neurons)"))
     p.add_argument("--torch", action="store_true",
                    help=_("also print PyTorch's gradients beside autograd's and the delta rule's (torch extra)"))
     p.add_argument("--classes", type=count(2, 10), metavar="K",
@@ -84,7 +87,8 @@ def run(args: argparse.Namespace) -> int:
     code = demo.generated_backward(model, x, y) if args.show_code else None  # before the SGD step
     try:
         demo.run_demo(model, x, y, args.lr, args.out, args.format, rankdir=args.rankdir, html=args.html,
-                      torch=args.torch, loss_name="half_squared_error" if args.classes is None else "cross_entropy")
+                      view=args.view, torch=args.torch,
+                      loss_name="half_squared_error" if args.classes is None else "cross_entropy")
     except OSError as err:
         if isinstance(err, BrokenPipeError):
             raise
