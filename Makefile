@@ -61,6 +61,8 @@ lint: $(VENV)/.installed-lint
 	$(VENV)/bin/ruff check src tests benchmarks
 	$(VENV)/bin/mypy src/deltagrad
 	$(VENV)/bin/lint-imports
+	@if command -v node >/dev/null 2>&1; then for f in src/deltagrad/viz/page/*.js tests/js/*.js; do node --check $$f || exit 1; done; \
+	else echo "node --check skipped: node is not installed (apt-get install nodejs)"; fi
 
 bench: $(VENV)/.installed-bench
 	$(PY) -m benchmarks.run

@@ -81,3 +81,39 @@ def test_bad_input() -> None:
         viz.draw_network(worked(), X, Y, rankdir="up")
     with pytest.warns(UserWarning, match="'W9\\[0\\]\\[0\\]'"):
         viz.draw_network(worked(), X, Y, reference={"W9[0][0]": 1.0})
+
+
+@pytest.mark.usefixtures("requires_dot")
+def test_the_network_view_at_830_px_weight_labels_readable_and_nothing_outside(page: object, tmp_path: Path) -> None:
+    """Shown at 830 px wide (the README's width): up to 2-4-4-1 every weight label is at
+    least 10 px tall, and no element lies outside the drawing. (Look at the screenshots.)"""
+    from typing import Any
+
+    pg: Any = page
+    for sizes in ([2, 2, 1], [3, 4, 2], [2, 4, 4, 1], [2, 16, 16, 1]):
+        model = nn.MLP(sizes[0], sizes[1:], rng=4) if sizes != [2, 2, 1] else worked()
+        svg = viz.save_picture(viz.draw_network(model, [0.5] * sizes[0], [1.0] * sizes[-1]),
+                               tmp_path / f"net{'-'.join(map(str, sizes))}.svg")
+        html = tmp_path / f"{svg.stem}.html"
+        html.write_text(f'<html><body style="margin:0">{svg.read_text()[svg.read_text().index("<svg"):]}</body></html>')
+        pg.set_viewport_size({"width": 830, "height": 900})
+        pg.goto(html.as_uri())
+        pg.evaluate("""() => { const s = document.querySelector('svg'); s.removeAttribute('height');
+                              s.setAttribute('width', '830px'); }""")
+        measured = pg.evaluate("""() => {
+            const svg = document.querySelector('svg').getBoundingClientRect();
+            const labels = Array.from(document.querySelectorAll('g.edge text'))
+                .map(t => t.getBoundingClientRect().height);
+            const outside = Array.from(document.querySelectorAll('svg g > *')).filter(e => {
+                const r = e.getBoundingClientRect();
+                return r.width > 0 && (r.left < svg.left - 0.5 || r.right > svg.right + 0.5 ||
+                                       r.top < svg.top - 0.5 || r.bottom > svg.bottom + 0.5); }).length;
+            return {labels, outside};
+        }""")
+        pg.screenshot(path=str(tmp_path / f"{svg.stem}-830.png"), full_page=True)
+        assert measured["outside"] == 0, sizes
+        if viz.network.labelled(model):
+            assert len(measured["labels"]) >= 2 * sum(a * b for a, b in zip(sizes, sizes[1:]))
+            assert min(measured["labels"]) >= 10, (sizes, min(measured["labels"]))
+        else:
+            assert measured["labels"] == [] or max(measured["labels"]) == 0  # numbers on hover only
