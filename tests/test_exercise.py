@@ -72,14 +72,13 @@ def test_two_hundred_variants_are_gradable(kind: tuple[tuple[int, ...], str, str
         deltas = [right for (section, _n), (right, _s) in table.items() if section == "deltas"]
         assert min(abs(d) for d in deltas) >= 1e-4
         for (section, name), (right, slips) in table.items():
-            step = -ex.lr * gradients[name] if section == "updated" else None
             wrong = [s for s in slips if s.code != "rounding" and abs(s.value - right) > 1e-12 * abs(right)]
             for s in wrong:  # every slip moves the answer past the tolerance
-                assert not tol.ok(s.value, right, step), (seed, section, name, s)
+                assert not tol.ok(s.value, right), (seed, section, name, s)
             for a in wrong:  # and no two slips give the same number
                 for b in wrong:
                     if a.code != b.code:
-                        assert not tol.ok(a.value, b.value, step), (seed, section, name, a, b)
+                        assert not tol.ok(a.value, b.value), (seed, section, name, a, b)
         # and a sample of them, planted, is diagnosed with that code alone
         for (section, name), (right, slips) in rng.sample(sorted(table.items()), 3):
             for s in slips:

@@ -273,3 +273,16 @@ def test_the_problem_sheet_prints_on_one_a4_page(tmp_path: Path, browser, requir
     width = page.evaluate("document.querySelector('.sheet').scrollWidth")
     assert width <= page.evaluate("document.documentElement.clientWidth")
     page.close()
+
+
+def test_csv_cells_never_start_a_formula(tmp_path: Path) -> None:
+    roster = tmp_path / "roster.csv"
+    roster.write_text("id,name\n=1+1,@SUM(A1)\n", encoding="utf-8")
+    assert run_cli("exercise", "--students", str(roster), "--seed", "1", "--out", str(tmp_path / "c")).returncode == 0
+    row = next(csv.DictReader((tmp_path / "c" / "key.csv").open(encoding="utf-8")))
+    assert row["id"] == "'=1+1" and row["name"] == "'@SUM(A1)"
+    answers = next((tmp_path / "c").glob("*/answers.json"))
+    assert json.loads(answers.read_text())["student"] == "=1+1"
+    out = tmp_path / "g.csv"
+    run_cli("grade", str(answers), "--csv", str(out))
+    assert next(csv.DictReader(out.open(encoding="utf-8")))["id"] == "'=1+1"

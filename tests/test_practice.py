@@ -162,6 +162,17 @@ def test_typed_markup_stays_text_and_the_network_stays_blocked(page: Any, tmp_pa
         "http://www.w3.org", "")
 
 
+def test_a_users_labels_stay_text(page: Any, tmp_path: Path, requires_dot: None) -> None:
+    ex = Exercise([W1, W2], [B1, B2], X, Y, ETA, id="<img src=x onerror=window.__pwned=1></script>")
+    page.add_init_script("window.__pwned = 0")
+    path = viz.practice(ex, student="<b>bold</b>").save(tmp_path / "label.html")
+    page.goto(path.as_uri())
+    page.wait_for_function("window.deltagrad_practice !== undefined")
+    assert page.inner_text("#exercise-id") == ex.id and "<b>bold</b>" in page.inner_text("#who")
+    assert page.evaluate("window.__pwned") == 0 and page.locator("header img, header b").count() == 0
+    assert page.evaluate(f"{API}.export()")["student"] == "<b>bold</b>"
+
+
 def test_keyboard_only_and_labels(page: Any, tmp_path: Path, requires_dot: None) -> None:
     open_page(page, worked(), tmp_path)
     assert page.evaluate("document.activeElement.id") == "answer"
@@ -216,6 +227,7 @@ def test_the_practice_command(tmp_path: Path) -> None:
     assert result.returncode == 0 and result.stdout.strip().endswith("practice.html")
     page = (tmp_path / "p" / "practice.html").read_text()
     assert "deltagrad_practice" in page and json.dumps(Exercise.generate(3).id) in page
+    assert "Watch the same network" in page and (tmp_path / "p" / "stepper.html").exists()
     assert run_cli("exercise", "--seed", "3", "--html", "--out", str(tmp_path / "e")).returncode == 0
-    assert (tmp_path / "e" / "practice.html").exists()
+    assert (tmp_path / "e" / "practice.html").exists() and (tmp_path / "e" / "stepper.html").exists()
     assert_one_line_error(run_cli("practice", "--sizes", "4-4-4"), "up to 3-3-2")

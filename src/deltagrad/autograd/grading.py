@@ -50,11 +50,9 @@ class Tolerance:
             raise ValueError(_("sig must be from 1 to {most} significant figures, got {value!r}").format(
                 most=MAX_SIG, value=self.sig))
 
-    def allowed(self, right: float, step: float | None = None) -> float:
+    def allowed(self, right: float) -> float:
         """The largest |yours - right| that is still right: half a unit in the ``sig``-th
-        significant figure of ``right``, or ``atol + rtol |right|``. (``step``, an updated
-        parameter's change, is accepted for callers that pass it; an updated value is held
-        to its own figures, as the tutorial writes it.)"""
+        significant figure of ``right``, or ``atol + rtol |right|``."""
         if self.sig is None:
             return self.atol + self.rtol * abs(right)
         if right == 0.0 or not math.isfinite(right):
@@ -62,9 +60,9 @@ class Tolerance:
         unit = 10.0 ** (math.floor(math.log10(abs(right))) - self.sig + 1)
         return 0.5 * unit * (1 + 1e-9)  # the slack keeps 0.1235 right for 0.12345 at 3 figures
 
-    def ok(self, yours: float, right: float, step: float | None = None) -> bool:
-        """``yours`` is right for ``right`` (an update's with its ``step``)."""
-        return abs(yours - right) <= self.allowed(right, step)
+    def ok(self, yours: float, right: float) -> bool:
+        """``yours`` is right for ``right``."""
+        return abs(yours - right) <= self.allowed(right)
 
     def describe(self) -> str:
         """The tolerance in words, for legends and reports."""
@@ -90,10 +88,10 @@ def partial_sums(terms: Sequence[float]) -> Iterator[tuple[tuple[int, ...], floa
             yield subset, total
 
 
-def follows(yours: float, followed: float, right: float, tol: Tolerance, step: float | None = None) -> bool:
+def follows(yours: float, followed: float, right: float, tol: Tolerance) -> bool:
     """``yours`` is wrong, but is what the right rule gives from the student's own earlier
     answers (``followed``), and those made a difference."""
-    return tol.ok(yours, followed, step) and not tol.ok(followed, right, step)
+    return tol.ok(yours, followed) and not tol.ok(followed, right)
 
 
 def follows_row(section: str, name: str, yours: float, right: float, rows: Sequence[CheckRow], node: str,

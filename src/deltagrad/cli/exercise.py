@@ -186,6 +186,11 @@ def student_folders(ids: list[str]) -> list[str]:
     return folders
 
 
+def csv_cell(text: str) -> str:
+    """A CSV cell a spreadsheet will not run as a formula (an id such as ``=1+1``)."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
 def write_key_csv(made: list[tuple[str, str, str, Any]], path: Path) -> Path:
     """key.csv: one row per student (id, name, folder, exercise id) and every expected value."""
     from deltagrad.autograd.files import atomic_write
@@ -196,6 +201,6 @@ def write_key_csv(made: list[tuple[str, str, str, Any]], path: Path) -> Path:
     writer.writerow(["id", "name", "folder", "exercise", *columns])
     for sid, name, folder, ex in made:
         expected = ex.expected()
-        writer.writerow([sid, name, folder, ex.id,
+        writer.writerow([csv_cell(sid), csv_cell(name), folder, ex.id,
                          *(repr(expected[c.split("/", 1)[0]][c.split("/", 1)[1]]) for c in columns)])
     return atomic_write(path, buffer.getvalue().encode("utf-8"))

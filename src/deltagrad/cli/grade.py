@@ -14,6 +14,7 @@ from typing import Any
 from deltagrad.i18n import _
 
 from .common import UsageError, bounded, check_folder, count, number, positive
+from .exercise import csv_cell
 
 SECTIONS = ("forward", "deltas", "gradients", "updated")
 COLUMNS = ("id", "file", "status", *SECTIONS, "total", "first_mistake", "code")
@@ -68,7 +69,7 @@ class Row:
         def pct(v: float | None) -> str:
             return "" if v is None else f"{v:.1f}"
 
-        return [_cell(self.id), _cell(self.file), self.status, *(pct(self.scores.get(s)) for s in SECTIONS),
+        return [csv_cell(self.id), csv_cell(self.file), self.status, *(pct(self.scores.get(s)) for s in SECTIONS),
                 pct(self.total), self.first_mistake, self.code]
 
     def to_dict(self) -> dict[str, Any]:
@@ -76,11 +77,6 @@ class Row:
                 **{s: self.scores.get(s) for s in SECTIONS}, "total": self.total,
                 "first_mistake": self.first_mistake or None, "code": self.code or None,
                 "answers": self.answers, "missing": self.missing}
-
-
-def _cell(text: str) -> str:
-    """A CSV cell a spreadsheet will not run as a formula (an id like ``=1+1``)."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def run(args: argparse.Namespace) -> int:

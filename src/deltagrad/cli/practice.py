@@ -53,18 +53,11 @@ def run(args: argparse.Namespace) -> int:
 
 def write_practice(ex: Any, folder: Path, student: str | None) -> Path:
     """DIR/practice.html and DIR/stepper.html (the same network step by step); the page's path."""
-    from deltagrad import nn, viz
-    from deltagrad.autograd import Value
+    from deltagrad import viz
 
     folder.mkdir(parents=True, exist_ok=True)
-    model = ex.model()
-    inputs = [Value(v, label=f"x[{j}]") for j, v in enumerate(ex.x)]
-    targets = ex.y[0] if len(ex.y) == 1 else list(ex.y)
-    loss = nn.LOSSES[ex.loss](model(inputs), targets)
     try:
-        viz.stepper(loss, model=model, inputs=inputs, update=ex.lr).save(folder / "stepper.html")
-        stepper: str | None = "stepper.html"
-    except (viz.GraphvizNotFoundError, viz.RenderError, ValueError) as err:
+        return viz.practice(ex, student=student).save(folder / "practice.html")
+    except (viz.GraphvizNotFoundError, viz.RenderError) as err:  # the stepper needs Graphviz's layout
         print(_("stepper page not written: {reason}").format(reason=str(err).split(";")[0]))
-        stepper = None
-    return viz.practice(ex, student=student, stepper=stepper).save(folder / "practice.html")
+        return viz.practice(ex, student=student, stepper=None).save(folder / "practice.html")

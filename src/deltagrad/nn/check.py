@@ -192,13 +192,12 @@ def check_answers(model: MLP, x: Sequence[float], y: float | Sequence[float], an
         if answered is None:
             continue
         yours = answered
-        step = _step(section, name, correct, lr)
-        if tol.ok(yours, right, step):
+        if tol.ok(yours, right):
             rows.append(CheckRow(section, name, yours, right, "ok", None,
                                  _("{name} = {right} is right.").format(name=name, right=significant(right, 6)),
                                  node, field_))
             continue
-        if follows(yours, follow[section][name], right, tol, step):
+        if follows(yours, follow[section][name], right, tol):
             rows.append(follows_row(section, name, yours, right, rows, node, field_))
             continue
         gradient_right = section == "updated" and tol.ok(given.get("gradients", {}).get(name, math.nan),
@@ -211,7 +210,8 @@ def check_answers(model: MLP, x: Sequence[float], y: float | Sequence[float], an
 
 
 def _step(section: str, name: str, correct: dict[str, dict[str, float]], lr: float | None) -> float | None:
-    """An updated parameter's change, -lr * grad, whose figures the answer is held to; None elsewhere."""
+    """An updated parameter's change, -lr * grad (None elsewhere): a slip's number within 1% of
+    it is as near as a rounding slip."""
     return -lr * correct["gradients"][name] if section == "updated" and lr is not None else None
 
 
@@ -297,7 +297,7 @@ def diagnose(ctx: _Context, section: str, name: str, yours: float, tol: Toleranc
     order = UPDATE_ORDER if section == "updated" else DIAGNOSES
     found: dict[str, str] = {}
     for slip in _slips(ctx, section, name, gradient_right=gradient_right):
-        if slip.code != "rounding" and slip.code not in found and tol.ok(yours, slip.value, step):
+        if slip.code != "rounding" and slip.code not in found and tol.ok(yours, slip.value):
             found[slip.code] = slip.message
     codes = [c for c in order if c in found]
     band = ROUNDING_BAND * abs(right if step is None else step)

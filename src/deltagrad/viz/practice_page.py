@@ -12,6 +12,8 @@ answers file that `deltagrad check` and `deltagrad grade` read.
 from __future__ import annotations
 
 import html
+import os
+from pathlib import Path
 from typing import Any
 
 from deltagrad.autograd.text import significant
@@ -31,9 +33,35 @@ class Practice(Page):
 
     height = 900
 
-    def __init__(self, html: str, exercise: Exercise) -> None:
+    def __init__(self, html: str, exercise: Exercise, stepper: str | None = None) -> None:
         super().__init__(html)
         self.exercise = exercise
+        self.stepper = stepper
+
+    def save(self, path: str | os.PathLike[str]) -> Path:
+        """Write the page to ``path``, and the stepper page it links to beside it (``stepper.html``),
+        so that the link is never broken."""
+        target = super().save(path)
+        if self.stepper == STEPPER:
+            stepper_page(self.exercise).save(target.parent / STEPPER)
+        return target
+
+
+STEPPER = "stepper.html"
+
+
+def stepper_page(exercise: Exercise) -> Page:
+    """The stepper page of the exercise's network, its loss and one update step."""
+    from deltagrad import nn
+    from deltagrad.autograd import Value
+
+    from .stepper_page import stepper
+
+    ex = check_exercise(exercise)
+    model = ex.model()
+    inputs = [Value(v, label=f"x[{j}]") for j, v in enumerate(ex.x)]
+    loss = nn.LOSSES[ex.loss](model(inputs), ex.y[0] if len(ex.y) == 1 else list(ex.y))
+    return stepper(loss, model=model, inputs=inputs, update=ex.lr)
 
 
 def _check_size(ex: Exercise) -> None:
@@ -50,21 +78,19 @@ def questions_data(exercise: Exercise) -> list[dict[str, Any]]:
     ex = check_exercise(exercise)
     model = ex.model()
     tol = ex.tolerance
-    gradients = ex.expected()["gradients"]
     out = []
     for (section, name), (right, slips) in ex.slips().items():
-        step = -ex.lr * gradients[name] if section == "updated" else None
         order = UPDATE_ORDER if section == "updated" else DIAGNOSES
         chosen = []
         for code in order:
             for s in slips:
                 if s.code == code and code != "rounding" and abs(s.value - right) > 1e-12 * abs(right):
-                    chosen.append({"code": s.code, "value": s.value, "tol": tol.allowed(s.value, step),
+                    chosen.append({"code": s.code, "value": s.value, "tol": tol.allowed(s.value),
                                    "message": s.message})
         label = {"gradients": f"dL/d{name}", "updated": _("{name} (new)").format(name=name)}.get(section, name)
         picture = name.replace("delta", "δ") if section in ("forward", "deltas") else None
         out.append({"key": f"{section}/{name}", "section": section, "name": name, "label": label,
-                    "right": right, "shown": significant(right, 6), "tol": tol.allowed(right, step),
+                    "right": right, "shown": significant(right, 6), "tol": tol.allowed(right),
                     "band": ROUNDING_BAND * abs(right), "picture": picture,
                     "formula": formula(model, section, name, lr=ex.lr, loss=ex.loss), "slips": chosen,
                     "rounding": _("it is near the right value but not to {sig} significant figures: keep more "
@@ -101,12 +127,13 @@ def _texts(ex: Exercise) -> dict[str, str]:
     }
 
 
-def practice(exercise: Exercise, *, student: str | None = None, stepper: str | None = "stepper.html",
+def practice(exercise: Exercise, *, student: str | None = None, stepper: str | None = STEPPER,
              timeout: float = DEFAULT_TIMEOUT) -> Practice:
     """The practice page of ``exercise`` (an `nn.Exercise` up to 3-3-2).
 
     ``student`` goes into the answers the page downloads; ``stepper`` is the address of the
-    stepper page of the same network (None for no link). The network is drawn by Graphviz,
+    stepper page of the same network (None for no link; with ``"stepper.html"``, `save`
+    writes that page beside this one). The network is drawn by Graphviz,
     inline; the page needs no network and works from ``file://``. ValueError for a network
     past 3-3-2.
     """
@@ -121,4 +148,4 @@ def practice(exercise: Exercise, *, student: str | None = None, stepper: str | N
     page = fill(asset("practice.html"), lang=get_language(), title=html.escape(_("Practise backprop")),
                 style=inline_style("practice.css"), picture=network_svg(ex, timeout=timeout),
                 data=data_script(data), script=inline_script("common.js", "practice.js"))
-    return Practice(page, ex)
+    return Practice(page, ex, stepper)
