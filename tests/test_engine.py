@@ -418,7 +418,7 @@ def test_backward_takes_the_seed_as_pytorch() -> None:
             assert x.grad == float(seed) * z.grad
     with pytest.raises(TypeError, match="gradient must be a real number"):
         Value(1.0).backward("1")  # type: ignore[arg-type]
-    with pytest.raises(ValueError, match="overflows a float"):
+    with pytest.raises(ValueError, match=r"backward\(\) gradient is too large for a float \(401 digits"):
         Value(1.0).backward(10**400)
 
 
@@ -449,20 +449,20 @@ def test_logsumexp_is_stable_and_its_derivative_is_the_softmax() -> None:
 def test_a_number_too_large_for_a_float_is_a_value_error_naming_its_size(number: object) -> None:
     from deltagrad.autograd import as_float, compile_graph
 
-    with pytest.raises(ValueError, match="overflows a float") as err:
+    with pytest.raises(ValueError, match="too large for a float") as err:
         as_float(number)
     assert "digits" in str(err.value) or "10^" in str(err.value)
-    with pytest.raises(ValueError, match="overflows a float"):
+    with pytest.raises(ValueError, match=r"Value\(\) data is too large for a float"):
         Value(number)  # type: ignore[arg-type]
-    with pytest.raises(ValueError, match="overflows a float"):
+    with pytest.raises(ValueError, match="too large for a float"):
         Value(1.0) * number  # type: ignore[operator]
     x = Value(1.0)
     g = compile_graph(x * 2.0, [x])
-    with pytest.raises(ValueError, match=r"values\[0\]: .*overflows a float"):
+    with pytest.raises(ValueError, match=r"values\[0\] is too large for a float"):
         g([number])
-    with pytest.raises(ValueError, match="overflows a float"):
+    with pytest.raises(ValueError, match=r"rows\[1\]\[0\] is too large for a float"):
         g.accumulate([[1.0], [number]])
-    with pytest.raises(ValueError, match="scale.*overflows a float|overflows a float"):
+    with pytest.raises(ValueError, match=r"accumulate\(\) scale is too large for a float"):
         g.accumulate([[1.0]], scale=number)  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="scale must be a real number"):
         g.accumulate([[1.0]], scale="1")  # type: ignore[arg-type]
@@ -517,7 +517,8 @@ def test_booleans_are_refused_everywhere() -> None:
 
 
 def test_huge_ints_say_they_overflow() -> None:
-    with pytest.raises(ValueError, match="int of 401 digits overflows a float"):
+    # the one rule for numbers (autograd.arguments.real): what it was, and its size
+    with pytest.raises(ValueError, match=r"Value\(\) data is too large for a float \(401 digits"):
         Value(10**400)
-    with pytest.raises(ValueError, match="overflows a float"):
+    with pytest.raises(ValueError, match=r"too large for a float \(401 digits"):
         Value(1.0) + 10**400

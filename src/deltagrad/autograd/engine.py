@@ -30,6 +30,7 @@ from typing import Any, Union
 
 from deltagrad.i18n import _
 
+from .arguments import real
 from .ops import (
     GATES,
     OPS,
@@ -59,40 +60,24 @@ Number = int | float
 Operand = Union["Value", int, float]  # noqa: UP007  (a forward reference)
 
 
-def as_float(x: object) -> float | None:
+def as_float(x: object, what: str = "the number") -> float | None:
     """``x`` as a float if it is a real number (not a Value, not a bool), else None.
 
-    The one conversion of a number that comes in: an int, a Fraction or a NumPy scalar too
-    large for a float raises ValueError naming its size (never a bare OverflowError).
+    The engine's conversion of a number that comes in: an int, a Fraction or a NumPy scalar
+    too large for a float raises ValueError naming ``what`` and its size (never a bare
+    OverflowError), through `deltagrad.autograd.arguments.real`, the one rule for numbers.
     """
     if type(x) is float:
         return x  # the common case: no conversion, no new object
     if isinstance(x, numbers.Real) and not isinstance(x, (Value, bool)):
-        try:
-            return float(x)
-        except OverflowError:
-            raise ValueError(_("{kind} of {size} overflows a float (largest about 1.8e308)").format(
-                kind=type(x).__name__, size=_size(x))) from None
+        return real(x, what)
     return None
 
 
-def _size(x: numbers.Real) -> str:
-    """How large a number is, without printing all of it: "401 digits", "about 10^400"."""
-    if isinstance(x, numbers.Integral):
-        return _("{n} digits").format(n=len(str(abs(int(x)))))
-    if isinstance(x, numbers.Rational):
-        digits = len(str(abs(int(x.numerator)))) - len(str(int(x.denominator)))
-        return _("about 10^{exponent}").format(exponent=digits)
-    return _("a magnitude past 1e308")
-
-
 def to_float(x: object, what: str) -> float:
-    """``x`` as a float: TypeError naming ``what`` for anything but a real number,
-    ValueError for one too large for a float."""
-    try:
-        value = as_float(x)
-    except ValueError as err:
-        raise ValueError(f"{what}: {err}") from None
+    """``x`` as a float: TypeError naming ``what`` for anything but a real number (a Value
+    and a bool included), ValueError for one too large for a float."""
+    value = as_float(x, what)
     if value is None:
         raise TypeError(_("{what} must be a real number, got {kind}: {value!r}").format(
             what=what, kind=type(x).__name__, value=x))
@@ -120,7 +105,7 @@ class Value:
     _mark: Any  # scratch for one pass: the sort's progress mark, then backward's running sum
 
     def __init__(self, data: Number, label: str = "") -> None:
-        value = as_float(data)
+        value = as_float(data, "Value() data")
         if value is None:
             raise TypeError(_("Value() expects a real number (int, float, ...), got {kind}: {value!r}").format(
                 kind=type(data).__name__, value=data))
