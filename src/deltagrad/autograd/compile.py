@@ -223,13 +223,14 @@ def compile_graph(root: Value, inputs: Sequence[Value], params: Sequence[Value] 
                          max_nodes=max_nodes)
 
 
-def load_source(source: str, name: str) -> Any:
+def load_source(source: str, name: str, helpers: Mapping[str, Any] | None = None) -> Any:
     """Run Python source that deltagrad generated and return its function ``name``.
 
-    The only place the package executes code: the replay `_Plan` writes, and the program
-    `torch_source` writes. Labels reach that code only as sanitised comments.
+    The only place the package executes code: the replay `_Plan` writes, the program
+    `torch_source` writes, and the op rules on Values (`autograd.trace`). Labels reach that
+    code only as sanitised comments. ``helpers``: the names it calls (the float helpers).
     """
-    namespace = dict(_NAMESPACE)
+    namespace = dict(_NAMESPACE if helpers is None else helpers)
     exec(compile(source, f"<deltagrad generated {name}>", "exec"), namespace)  # noqa: S102
     return namespace[name]
 

@@ -334,25 +334,91 @@ def value_locals(node: Value) -> tuple[Any, ...]:
     after the forward pass (a ``.data`` set by hand), the rule on today's numbers would
     give another derivative: there the stored one, of the forward pass, is used.
     """
-    op = OPS[node.op]
-    operands = node.inputs
-    t = template(op, form_of(node))
-    if op.arity == 0:
-        names: dict[str, Any] = {f"x{k}": v for k, v in enumerate(operands)}
+    a, b = node._a, node._b
+    env: tuple[Any, ...]
+    stored: tuple[Any, ...]
+    if b is not None:
+        form, env, stored = "value", (a, b, node), (node._da, node._db)
+    elif type(a) is tuple:
+        form, env, stored = str(len(a)), (*a, node), node._da
+    elif node.const is not None:
+        form, env, stored = "const", (a, node.const, node), (node._da,)
     else:
-        names = {"x": operands[0]}
-        if op.arity == 2:
-            names["y"] = operands[1] if node.const is None else node.const
-    names["out"] = node
-    stored = node.local_grads
+        form, env, stored = "unary", (a, None, node), (node._da,)
+    forms = _VALUE_RULES.get(node.op)
+    if forms is None:
+        forms = _VALUE_RULES[node.op] = {}
+    rule_of = forms.get(form)
+    if rule_of is None:
+        rule_of = forms[form] = _value_rule(OPS[node.op], form)
+    locals_ = rule_of(*env)
+    for k, number in enumerate(stored):
+        local = locals_[k]
+        got = local.data if type(local) is Value else local
+        if got != number or (got == 0.0 and math.copysign(1.0, got) != math.copysign(1.0, number)):
+            if got == got or number == number:  # not both nan: not the same number
+                return _stored_where_changed(locals_, stored)
+    return locals_  # type: ignore[no-any-return]
+
+
+def _stored_where_changed(locals_: tuple[Any, ...], stored: Sequence[float]) -> tuple[Any, ...]:
+    """Each local derivative, or the stored float where the rule on today's numbers differs
+    from it (a ``.data`` changed after the forward pass): backward's number."""
     out = []
-    for k, tree in enumerate(t.locals):
-        local = evaluate(tree, names)
-        number = local.data if isinstance(local, Value) else local
-        if not _same(number, stored[k]):
-            local = stored[k]  # the forward pass's numbers are not today's: keep backward's
+    for local, number in zip(locals_, stored):
+        got = local.data if type(local) is Value else local
+        if not _same(got, number):
+            local = number
         out.append(local)
     return tuple(out)
+
+
+_VALUE_RULES: dict[str, dict[str, Callable[..., tuple[Any, ...]]]] = {}
+
+
+def _value_rule(op: Op, form: str) -> Callable[..., tuple[Any, ...]]:
+    """The op's traced local derivatives as one Python function of its operands and
+    ``out``, written by the `PYTHON` emitter and loaded by the compiler's loader; its
+    helpers take Values (`evaluate`'s forms) as well as floats."""
+    from .compile import load_source
+
+    t = template(op, form)
+    params = [f"x{k}" for k in range(int(form))] if op.arity == 0 else ["x", "y"]
+    body = "".join(PYTHON.render(tree, {}) + ", " for tree in t.locals)
+    source = f"def rule({', '.join(params)}, out):\n    return ({body})\n"
+    return load_source(source, "rule", _VALUE_NAMESPACE)  # type: ignore[no-any-return]
+
+
+def _on_values_helper(name: str) -> Callable[..., Any]:
+    """The helper ``name`` for the rules on Values: the float helper on numbers, its form
+    on Values otherwise (`evaluate`)."""
+    float_helper = HELPERS[name]
+
+    def call(*args: Any) -> Any:
+        for a in args:
+            if type(a) is Value or type(a) is list:
+                break
+        else:
+            return float_helper(*args)
+        if not _VALUE_OPS:
+            _VALUE_OPS.update(_value_ops())
+        form = _VALUE_OPS.get(name)
+        if form is None:
+            raise NotImplementedError(_("the helper {name} has no form on Values: add one to ops.VALUE_FORMS")
+                                      .format(name=name))
+        first = args[0]
+        if type(first) is not Value and type(first) is not list:
+            if name == "_div":
+                return first / args[1]  # a number over a Value: Value.__rtruediv__
+            if name == "_pow":
+                return first ** args[1]  # a number to a Value's power: Value.__rpow__
+        return form(*args)
+
+    return call
+
+
+_VALUE_NAMESPACE: dict[str, Any] = {name: _on_values_helper(name) for name in HELPERS}
+_VALUE_NAMESPACE.update({"_INF": math.inf, "_NAN": math.nan})
 
 
 def _same(u: float, v: float) -> bool:
