@@ -23,6 +23,7 @@ calls; a division, a power or a comparison must go through a helper (``_div``, `
 from __future__ import annotations
 
 import math
+import re
 import threading
 import types
 from collections.abc import Callable, Sequence
@@ -239,9 +240,24 @@ class Emitter:
 
 
 class PythonEmitter(Emitter):
-    """Python source: the helpers by their own names (the compiled code's namespace)."""
+    """Python source: the helpers by their own names (the compiled code's namespace).
+
+    relu and its step are written inline, as the helpers' own bodies (a call costs more
+    than the comparison), where the operand is a name or a number, so it is read once.
+    """
 
     name = "python"
+
+    def __init__(self, inline: bool = True) -> None:
+        self.inline = {"_relu": "({0} if not {0} <= 0.0 else 0.0)",
+                       "_step": "(1.0 if {0} > 0.0 else 0.0)"} if inline else {}
+
+    def render(self, tree: Sym, names: dict[str, str], top: bool = True) -> str:
+        if tree.kind == "call" and tree.args[0] in self.inline and len(tree.args) == 2:
+            operand = super().render(tree.args[1], names)
+            if _ATOM.fullmatch(operand.strip("{}")) or operand.startswith("{") and operand.endswith("}"):
+                return self.inline[tree.args[0]].format(operand)
+        return super().render(tree, names, top)
 
     def literal(self, x: float) -> str:
         if math.isnan(x):
@@ -272,7 +288,9 @@ class JavaScriptEmitter(Emitter):
         return "rt." + name.lstrip("_")
 
 
+_ATOM = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|\(?-?[0-9.e+-]+\)?")
 PYTHON = PythonEmitter()
+_CALLS = PythonEmitter(inline=False)  # for the rules on Values: every helper a call
 JAVASCRIPT = JavaScriptEmitter()
 
 
@@ -384,7 +402,7 @@ def _value_rule(op: Op, form: str) -> Callable[..., tuple[Any, ...]]:
 
     t = template(op, form)
     params = [f"x{k}" for k in range(int(form))] if op.arity == 0 else ["x", "y"]
-    body = "".join(PYTHON.render(tree, {}) + ", " for tree in t.locals)
+    body = "".join(_CALLS.render(tree, {}) + ", " for tree in t.locals)
     source = f"def rule({', '.join(params)}, out):\n    return ({body})\n"
     return load_source(source, "rule", _VALUE_NAMESPACE)  # type: ignore[no-any-return]
 
