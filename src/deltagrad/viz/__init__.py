@@ -2,19 +2,21 @@
 
 from deltagrad.autograd.limits import GraphTooLargeError
 
-from .dot import (
-    FORMATS,
-    GraphvizNotFoundError,
-    RenderError,
-    RenderTimeoutError,
-    draw_dot,
-    render,
-    save_picture,
-)
-from .network import draw_network
-from .playground_page import Playground, playground
-from .practice_page import Practice, practice
-from .stepper_page import NETWORK_FROM, Stepper, stepper
+from . import dot, network, playground_page, practice_page, stepper_page
+from .dot import FORMATS, GraphvizNotFoundError, RenderError, RenderTimeoutError, save_picture
+from .language import speaks, speaks_language
+from .playground_page import Playground
+from .practice_page import Practice
+from .stepper_page import NETWORK_FROM, Stepper
+
+# The pictures and pages take lang= and notation= for one call (the playground has its own
+# notation=, whose default is the tutorial's).
+draw_dot = speaks(dot.draw_dot)
+render = speaks(dot.render)
+draw_network = speaks(network.draw_network)
+stepper = speaks(stepper_page.stepper)
+practice = speaks(practice_page.practice)
+playground = speaks_language(playground_page.playground)
 
 __all__ = [
     "FORMATS",
