@@ -18,6 +18,8 @@ from deltagrad import nn
 from deltagrad.autograd.files import atomic_write
 from deltagrad.i18n import _
 
+from .language import speaks
+
 INSTALL_HINT = "pip install 'deltagrad[plot]' (or: pip install matplotlib)"
 ANIMATION_HINT = "pip install 'deltagrad[plot]' (or: pip install matplotlib pillow)"
 ANIMATION_FORMATS = (".gif", ".mp4")
@@ -54,6 +56,7 @@ def _tint(colour: str, amount: float = 0.7) -> str:
     return "#" + "".join(f"{round(c + (255 - c) * amount):02x}" for c in (r, g, b))
 
 
+@speaks
 def plot_history(history: nn.History, path: str | os.PathLike[str]) -> Path:
     """Loss (left axis) and training accuracy (right axis) per epoch, as a PNG."""
     if not isinstance(history, nn.History) or len(history) == 0:
@@ -133,6 +136,7 @@ def _draw_regions(ax: Any, model: nn.MLP, X: Sequence[Sequence[float]], labels: 
     ax.legend(loc="upper right", fontsize=8, framealpha=0.85)
 
 
+@speaks
 def plot_decision_boundary(model: nn.MLP, X: Sequence[Sequence[float]], labels: Sequence[Any],
                            path: str | os.PathLike[str], resolution: int = 120,
                            class_names: Sequence[str] | None = None) -> Path:
@@ -170,6 +174,7 @@ def _draw_confusion(ax: Any, matrix: Sequence[Sequence[int]], class_names: Seque
     ax.set_title(title, fontsize=10)
 
 
+@speaks
 def plot_confusion(matrix: Sequence[Sequence[int]], path: str | os.PathLike[str],
                    class_names: Sequence[str] | None = None, title: str | None = None) -> Path:
     """The confusion matrix (`nn.confusion_matrix`: rows true class, columns predicted) as a
@@ -189,6 +194,7 @@ def plot_confusion(matrix: Sequence[Sequence[int]], path: str | os.PathLike[str]
     return _save(fig, plt, path)
 
 
+@speaks
 def plot_inits(comparison: nn.InitComparison, path: str | os.PathLike[str]) -> Path:
     """The loss curve of every start on one log-scale axis, as a PNG (``deltagrad inits --plot``)."""
     if not isinstance(comparison, nn.InitComparison) or not comparison.results:
@@ -271,6 +277,7 @@ def check_animation_support() -> None:
             hint=ANIMATION_HINT)) from None
 
 
+@speaks
 def animate_training(model: nn.MLP, recorder: TrainingRecorder, history: nn.History,
                      X: Sequence[Sequence[float]], labels: Sequence[Any], path: str | os.PathLike[str], *,
                      class_names: Sequence[str] | None = None, fps: int = 5, resolution: int = 70) -> Path:
