@@ -50,6 +50,12 @@ def test_the_worked_example_all_the_way_at_four_figures(page: Any, tmp_path: Pat
     assert all(v["verdict"] == "right" and v["tries"] == 1 for v in state.values())
     assert page.locator("#end").is_visible() and "Right the first time: 28" in page.inner_text("#end-summary")
     assert page.get_attribute("#stepper-link", "href") == "stepper.html"
+    with page.expect_download() as download:  # the button saves what export() returns
+        page.click("#download")
+    saved = tmp_path / "downloaded.json"
+    download.value.save_as(saved)
+    assert download.value.suggested_filename == "answers.json"
+    assert json.loads(saved.read_text()) == page.evaluate(f"{API}.export()")
     assert "z1[0] = 0.17" in page.inner_text("#picture") and "δ1[1] = 0.00206894" in page.inner_text("#picture")
     assert page.errors == [] and page.blocked == []
 

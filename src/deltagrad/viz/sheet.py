@@ -66,8 +66,9 @@ def problem_network(exercise: Exercise, values: dict[str, dict[str, float]] | No
                          f'margin=0.05, label=<<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="1">{"".join(rows)}'
                          '</TABLE>>];')
     targets = ", ".join(_n(t) for t in ex.y)
-    lines.append(f'  loss [shape=box, style="rounded", label=<L = {shown(forward, "L")}<BR/>'
-                 f'y = {html_text(targets)}>];')
+    lines.append(f'  loss [shape=box, style="rounded", margin=0.05, label=<<TABLE BORDER="0" CELLSPACING="0" '
+                 f'CELLPADDING="1"><TR><TD ALIGN="LEFT" WIDTH="110">L = {shown(forward, "L")}</TD></TR>'
+                 f'<TR><TD ALIGN="LEFT">y = {html_text(targets)}</TD></TR></TABLE>>];')
     for k in range(1, n + 1):
         for i in range(ex.sizes[k]):
             for j in range(ex.sizes[k - 1]):

@@ -304,7 +304,6 @@
   setText("show", T.show);
   setText("restart", T.restart);
   setText("download", T.download);
-  setText("download-end", T.download);
   setText("progress-title", T.progress);
   setText("end-title", T.end_title);
   setText("hint-close", T.close_hint);
@@ -317,7 +316,6 @@
   el("show").addEventListener("click", onReveal);
   el("hint-close").addEventListener("click", function () { hintOpen = false; render(null); el("answer").focus(); });
   el("download").addEventListener("click", download);
-  el("download-end").addEventListener("click", download);
   el("restart").addEventListener("click", function () {
     if (!window.confirm(T.restart_confirm)) return;
     state = P.blank(data);
