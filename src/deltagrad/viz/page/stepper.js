@@ -28,7 +28,7 @@
       state[key] = { label: data.nodes[key].label, data: null, grad: null };
       texts[key] = {};
     });
-    return { state: state, texts: texts, status: {}, fresh: {}, step: 0, asking: null };
+    return { state: state, texts: texts, status: {}, fresh: {}, step: 0, asking: null, touched: {}, all: true };
   }
 
   /* Apply one step to `s`; the entry a question asks for is left out until answered. */
@@ -40,17 +40,22 @@
       if (!target) return;
       target[field === "new" ? "updated" : field] = entry[2];
       s.texts[key][field] = entry[3];
+      s.touched[key] = true;
     });
-    (step.status || []).forEach(function (entry) { s.status[entry[0]] = entry[1]; });
+    (step.status || []).forEach(function (entry) { s.status[entry[0]] = entry[1]; s.touched[entry[0]] = true; });
   }
 
   /* The state after the first `n` steps. With a quiz, it stops at the first step whose
    * question is not answered: that step is applied without the number it asks for. */
   function replay(data, n, answered) {
-    var s = blank(data);
+    return advance(data, blank(data), n, answered);
+  }
+
+  /* `s` moved forward to step `n` (n >= s.step), by the same rule as `replay`. */
+  function advance(data, s, n, answered) {
     var total = data.steps.length;
     n = Math.max(0, Math.min(total, Math.floor(Number(n)) || 0));
-    for (var k = 0; k < n; k++) {
+    for (var k = s.step; k < n && s.asking === null; k++) {
       var step = data.steps[k];
       var open = data.quiz && step.quiz && !(answered && answered[k]);
       apply(s, step, open ? step.quiz : null);
@@ -194,13 +199,17 @@
       c.group.classList.toggle("current", key === current);
     }
 
-    var painted = {};
     function draw() {
       var last = s.step > 0 ? STEPS[s.step - 1] : null;
       var focus = last ? last.focus : null;
       var focusKey = null;
       keys.forEach(function (key) { if (data.nodes[key].element === focus) focusKey = focusKey || key; });
-      keys.forEach(function (key) { paint(key, focusKey); });
+      var repaint = s.all ? keys : Object.keys(s.touched);
+      if (focusKey) repaint.push(focusKey);
+      repaint.forEach(function (key) { if (cells[key]) paint(key, focusKey); });
+      s.touched = {};
+      s.all = false;
+      s.current = focusKey;
       Array.prototype.forEach.call(doc.querySelectorAll("g.edge.active, g.node.current"), function (e) {
         e.classList.remove("active");
         if (focus === null || e.id !== focus) e.classList.remove("current");
@@ -217,11 +226,19 @@
       try {
         if (win.location.hash !== "#step=" + s.step) win.history.replaceState(null, "", "#step=" + s.step);
       } catch (err) { /* a sandboxed notebook frame has no history to write */ }
-      painted = s;
     }
 
     function go(n) {
-      s = replay(data, n, answered);
+      var target = Math.max(0, Math.min(STEPS.length, Math.floor(Number(n)) || 0));
+      var before = s;
+      if (target >= s.step && s.asking === null && !s.all) {
+        var stale = Object.keys(s.fresh).map(function (f) { return f.split("/")[0]; });
+        s = advance(data, s, target, answered);  // forward: only the new steps
+        stale.forEach(function (key) { s.touched[key] = true; });
+      } else {
+        s = replay(data, target, answered);  // backward, or after an answer: from the start
+      }
+      if (before.current) s.touched[before.current] = true;
       draw();
       return s.step;
     }
@@ -276,12 +293,23 @@
       var r = main.getBoundingClientRect();
       return { x: view.x + (clientX - r.left) * view.w / r.width, y: view.y + (clientY - r.top) * view.h / r.height };
     }
+    var boxes = null;  // each node's box in the drawing's units, measured once (at the first step): they never move
+    function measure() {
+      boxes = {};
+      if (!main.getBoundingClientRect().width) return;
+      Array.prototype.forEach.call(svg.querySelectorAll("g.node"), function (g) {
+        var r = g.getBoundingClientRect();
+        var a = toDrawing(r.left, r.top), b = toDrawing(r.right, r.bottom);
+        boxes[g.id] = { x: a.x, y: a.y, w: b.x - a.x, h: b.y - a.y };
+      });
+    }
     function follow(g) {
-      if (win.deltagradNoScroll || !g.getBoundingClientRect) return;
-      var r = g.getBoundingClientRect(), m = main.getBoundingClientRect();
-      if (!m.width) return;
-      var a = toDrawing(r.left, r.top), b = toDrawing(r.right, r.bottom);
-      setView(ensureVisible(view, { x: a.x, y: a.y, w: b.x - a.x, h: b.y - a.y }, view.w * 0.02));
+      if (win.deltagradNoScroll) return;
+      if (boxes === null) measure();
+      var box = boxes[g.id];
+      if (!box) return;
+      var moved = ensureVisible(view, box, view.w * 0.02);
+      if (moved !== view) setView(moved);  // a new viewBox repaints the whole picture: only when needed
     }
     setView(fitWidth(content, viewport()));
     $("fit").addEventListener("click", function () { setView(fit(content, viewport())); });
@@ -393,7 +421,7 @@
   }
 
   return {
-    blank: blank, apply: apply, replay: replay, snapshot: snapshot, parseNumber: parseNumber, judge: judge,
+    blank: blank, apply: apply, replay: replay, advance: advance, snapshot: snapshot, parseNumber: parseNumber, judge: judge,
     fit: fit, actual: actual, fitWidth: fitWidth, zoomAt: zoomAt, pan: pan, ensureVisible: ensureVisible,
     mount: mount
   };
