@@ -169,7 +169,7 @@ def _data(args: argparse.Namespace) -> tuple[list[list[float]], list[Any], list[
         try:
             X, labels = nn.datasets.DATASETS[name](**kwargs)
         except (TypeError, ValueError) as err:
-            raise UsageError(f"--data {name}: {err}") from None
+            raise UsageError(_("--data {name}: {err}").format(name=name, err=err)) from None
         return X, list(labels), ["0", "1"]
     for flag, value in (("--n", args.n), ("--noise", args.noise)):
         if value is not None:
@@ -192,5 +192,5 @@ def _data(args: argparse.Namespace) -> tuple[list[list[float]], list[Any], list[
     try:
         X, Y, names = nn.datasets.load_csv(path, **kwargs)
     except (OSError, ValueError) as err:
-        raise UsageError(f"--data {name}: {err}") from None
+        raise UsageError(_("--data {name}: {err}").format(name=name, err=err)) from None
     return X, list(Y), list(names) if names else None

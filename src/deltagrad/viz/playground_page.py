@@ -92,11 +92,12 @@ def playground(model: nn.MLP, X: Sequence[Any] | None = None, Y: Sequence[Any] |
             as the tutorial's formulas) or ``"code"`` (W1[0][1], delta1[0], x[1]).
     """
     if not isinstance(model, nn.MLP):
-        raise TypeError(f"playground() expects an nn.MLP, got {type(model).__name__}")
+        raise TypeError(_("playground() expects an nn.MLP, got {kind}").format(kind=type(model).__name__))
     nin, nout = model.sizes[0], model.sizes[-1]
     for name, p in model.named_parameters():
         if not math.isfinite(p.data):
-            raise ValueError(f"playground() needs finite weights, got {name} = {p.data!r}")
+            raise ValueError(_("playground() needs finite weights, got {name} = {value}").format(
+                name=name, value=repr(p.data)))
     rate = _check_rate(lr)
     written = "textbook" if notation is None else check_notation(notation)
     single = X is None or _is_row(X)
@@ -104,7 +105,7 @@ def playground(model: nn.MLP, X: Sequence[Any] | None = None, Y: Sequence[Any] |
     classes = loss_name == "cross_entropy"
     if single:
         if test is not None:
-            raise ValueError("playground() test= needs a data set: pass X as rows and Y as their targets")
+            raise ValueError(_("playground() test= needs a data set: pass X as rows and Y as their targets"))
         x = _row(X if X is not None else [0.0] * nin, nin, "X")
         y = _targets([Y if Y is not None else 0 if classes else [0.0] * nout if nout > 1 else 0.0],
                      nout, classes, "Y")[0]
@@ -137,24 +138,29 @@ def _is_row(X: object) -> bool:
 
 def _check_rate(lr: object) -> float:
     if not _is_number(lr):
-        raise TypeError(f"playground() lr must be a number, got {type(lr).__name__}: {lr!r}")
+        raise TypeError(_("playground() lr must be a number, got {kind}: {value}").format(
+            kind=type(lr).__name__, value=repr(lr)))
     rate = float(lr)  # type: ignore[arg-type]
     if not (math.isfinite(rate) and rate > 0.0):
-        raise ValueError(f"playground() lr must be a finite number > 0, got {lr!r}")
+        raise ValueError(_("playground() lr must be a finite number > 0, got {value}").format(value=repr(lr)))
     return rate
 
 
 def _row(values: object, n: int, where: str) -> list[float]:
     if isinstance(values, (str, bytes)) or not isinstance(values, Sequence):
-        raise TypeError(f"playground() {where} must be a list of {n} numbers, got {type(values).__name__}")
+        raise TypeError(_("playground() {where} must be a list of {n} numbers, got {kind}").format(
+            where=where, n=n, kind=type(values).__name__))
     if len(values) != n:
-        raise ValueError(f"playground() {where} needs {n} values (the model's inputs), got {len(values)}")
+        raise ValueError(_("playground() {where} needs {n} values (the model's inputs), got {got}").format(
+            where=where, n=n, got=len(values)))
     out = []
     for j, v in enumerate(values):
         if not _is_number(v):
-            raise TypeError(f"playground() {where}[{j}] must be a number, got {type(v).__name__}: {v!r}")
+            raise TypeError(_("playground() {where}[{j}] must be a number, got {kind}: {value}").format(
+                where=where, j=j, kind=type(v).__name__, value=repr(v)))
         if not math.isfinite(float(v)):
-            raise ValueError(f"playground() {where}[{j}] must be finite, got {v!r}")
+            raise ValueError(_("playground() {where}[{j}] must be finite, got {value}").format(
+                where=where, j=j, value=repr(v)))
         out.append(float(v))
     return out
 
@@ -165,12 +171,14 @@ def _targets(Y: Sequence[Any], nout: int, classes: bool, where: str) -> list[Any
     for i, y in enumerate(Y):
         if classes:
             if not isinstance(y, numbers.Integral) or isinstance(y, bool) or not 0 <= int(y) < nout:
-                raise ValueError(f"playground() {where}[{i}] must be a class index 0 to {nout - 1}, got {y!r}")
+                raise ValueError(_("playground() {where}[{i}] must be a class index 0 to {last}, got {value}").format(
+                    where=where, i=i, last=nout - 1, value=repr(y)))
             out.append(int(y))
         elif nout == 1:
             value = y[0] if isinstance(y, Sequence) and not isinstance(y, str) and len(y) == 1 else y
             if not _is_number(value) or not math.isfinite(float(value)):
-                raise ValueError(f"playground() {where}[{i}] must be a finite number, got {y!r}")
+                raise ValueError(_("playground() {where}[{i}] must be a finite number, got {value}").format(
+                    where=where, i=i, value=repr(y)))
             out.append(float(value))
         else:
             out.append(_row(y, nout, f"{where}[{i}]"))
@@ -181,18 +189,21 @@ def _data_set(X: object, Y: object, nin: int, nout: int, classes: bool, xname: s
               yname: str) -> tuple[list[list[float]], list[Any]]:
     for name, value in ((xname, X), (yname, Y)):
         if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
-            raise TypeError(f"playground() {name} must be a list, got {type(value).__name__}")
+            raise TypeError(_("playground() {name} must be a list, got {kind}").format(
+                name=name, kind=type(value).__name__))
     assert isinstance(X, Sequence) and isinstance(Y, Sequence)
     if len(X) == 0:
-        raise ValueError(f"playground() {xname} has no rows")
+        raise ValueError(_("playground() {name} has no rows").format(name=xname))
     if len(X) != len(Y):
-        raise ValueError(f"playground() got {len(X)} rows in {xname} but {len(Y)} targets in {yname}")
+        raise ValueError(_("playground() got {n} rows in {xname} but {m} targets in {yname}").format(
+            n=len(X), xname=xname, m=len(Y), yname=yname))
     return [_row(r, nin, f"{xname}[{i}]") for i, r in enumerate(X)], _targets(Y, nout, classes, yname)
 
 
 def _test_set(test: object, nin: int, nout: int, classes: bool) -> tuple[list[list[float]], list[Any]]:
     if not isinstance(test, (tuple, list)) or len(test) != 2:
-        raise TypeError(f"playground() test must be a pair (X_test, Y_test), got {type(test).__name__}")
+        raise TypeError(_("playground() test must be a pair (X_test, Y_test), got {kind}").format(
+            kind=type(test).__name__))
     return _data_set(test[0], test[1], nin, nout, classes, "test X", "test Y")
 
 
@@ -208,13 +219,15 @@ def _choose_loss(loss: object, single: bool, model: nn.MLP) -> tuple[str, Callab
             loss = "binary_cross_entropy" if model.output_activation == "sigmoid" else "half_squared_error"
     if isinstance(loss, str):
         if loss not in losses:
-            raise ValueError(f"unknown loss {loss!r}; expected one of {', '.join(losses)} or a function")
+            raise ValueError(_("unknown loss {loss}; expected one of {names} or a function").format(
+                loss=repr(loss), names=", ".join(losses)))
         if loss == "cross_entropy" and model.sizes[-1] < 2:
-            raise ValueError(f"cross_entropy needs a model with one output per class, got {model!r}")
+            raise ValueError(_("cross_entropy needs a model with one output per class, got {model}").format(
+                model=repr(model)))
         return loss, losses[loss]
     if callable(loss):
         return getattr(loss, "__name__", "loss"), loss
-    raise TypeError(f"playground() loss must be a name or a function, got {type(loss).__name__}")
+    raise TypeError(_("playground() loss must be a name or a function, got {kind}").format(kind=type(loss).__name__))
 
 
 def _class_names(names: object, model: nn.MLP, classes: bool,
@@ -229,13 +242,15 @@ def _class_names(names: object, model: nn.MLP, classes: bool,
     if names is None:
         return [str(k) for k in range(count)] if count else None
     if isinstance(names, (str, bytes)) or not isinstance(names, Sequence):
-        raise TypeError(f"playground() class_names must be a list of str, got {type(names).__name__}")
+        raise TypeError(_("playground() class_names must be a list of str, got {kind}").format(
+            kind=type(names).__name__))
     if not count or len(names) != count:
-        raise ValueError(f"playground() class_names has {len(names)} names but the model and data have "
-                         f"{count} classes")
+        raise ValueError(_("playground() class_names has {n} names but the model and data have {count} classes").format(
+            n=len(names), count=count))
     for k, name in enumerate(names):
         if not isinstance(name, str):
-            raise TypeError(f"playground() class_names[{k}] must be a str, got {type(name).__name__}")
+            raise TypeError(_("playground() class_names[{k}] must be a str, got {kind}").format(
+                k=k, kind=type(name).__name__))
     return [str(n) for n in names]
 
 
@@ -281,7 +296,7 @@ def _kernels(model: nn.MLP, loss_fn: Callable[..., Value], classes: bool) -> dic
     zs, acts = _trace(model, xs)
     loss = loss_fn(_output(acts), ys[0] if nout == 1 else ys)
     if not isinstance(loss, Value):
-        raise TypeError(f"playground() loss must return a Value, got {type(loss).__name__}")
+        raise TypeError(_("playground() loss must return a Value, got {kind}").format(kind=type(loss).__name__))
     in_graph = {id(n) for n in topological_sort(loss)}
     # dL/da of the output neurons, where the loss reads a (not the logit, as BCE does)
     outputs = [a for a in acts[-1] if id(a) in in_graph and model.output_activation != "linear"]
