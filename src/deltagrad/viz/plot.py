@@ -312,7 +312,8 @@ def animate_training(model: nn.MLP, recorder: TrainingRecorder, history: nn.Hist
         right2.clear()
         if two_d and classes:
             _draw_regions(left, model, X, labels, class_names, resolution)
-            left.set_title(_("Decision regions after epoch {epoch}").format(epoch=snap.epoch), fontsize=10)
+            left.set_title(_("Decision regions after epoch {epoch}").format(epoch=snap.epoch) if snap.epoch
+                           else _("Decision regions before training"), fontsize=10)
         elif classes:
             matrix = nn.confusion_matrix(model, X, labels, n_classes=k)
             _draw_confusion(left, matrix, names, _("Confusion matrix (training rows), epoch {epoch}").format(
