@@ -66,6 +66,7 @@ lint: $(VENV)/.installed-lint
 
 bench: $(VENV)/.installed-bench
 	$(PY) -m benchmarks.run
+	$(PY) -m benchmarks.classes
 	@if $(PY) -c "import playwright" 2>/dev/null; then $(PY) -m benchmarks.stepper && $(PY) -m benchmarks.playground; \
 	else echo "page benchmarks (stepper, playground) skipped: they need Playwright (make test installs it) and chromium"; fi
 
@@ -78,7 +79,10 @@ docs: $(VENV)/.installed-test
 	$(VENV)/bin/deltagrad demo --out $(DEMO_DIR) --format svg --html >/dev/null
 	cp $(DEMO_DIR)/graph.svg docs/worked_example.svg
 	cp $(DEMO_DIR)/network.svg docs/network.svg
-	$(VENV)/bin/deltagrad train --compiled --no-progress --plot docs
+	$(VENV)/bin/deltagrad train --compiled --no-progress --plot docs --animate docs/training.gif
+	$(VENV)/bin/deltagrad train --data iris --hidden 8 --activation tanh --epochs 30 --compiled --no-progress \
+		--plot $(DEMO_DIR)/iris >/dev/null
+	cp $(DEMO_DIR)/iris/confusion.png docs/iris_confusion.png
 	$(VENV)/bin/deltagrad inits --compiled --no-progress --plot docs > docs/inits.txt
 	$(PY) docs/build.py
 
