@@ -29,7 +29,7 @@ def console_blocks() -> list[tuple[str, str]]:
 
 
 def test_readme_has_its_examples() -> None:
-    assert len(python_blocks()) == 5 and len(console_blocks()) == 4
+    assert len(python_blocks()) == 6 and len(console_blocks()) == 4
 
 
 def test_readme_has_the_two_commands() -> None:
@@ -43,7 +43,7 @@ def test_readme_pictures_exist() -> None:
         assert (ROOT / path).exists(), path
 
 
-@pytest.mark.parametrize("index", range(5))
+@pytest.mark.parametrize("index", range(6))
 def test_readme_examples_run(index: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                              request: pytest.FixtureRequest) -> None:
     if index == 2:  # it renders the picture
@@ -65,6 +65,9 @@ def test_readme_examples_run(index: int, tmp_path: Path, monkeypatch: pytest.Mon
         assert os.path.exists("build/graph.dot")
     if index == 4:
         assert printed.strip() == "100%"
+    if index == 5:  # more than two classes: the output shown in the text block after the code
+        shown = after.split("```")[2].split("\n", 1)[1]
+        assert printed.strip() == shown.strip()
 
 
 @pytest.mark.parametrize("index", range(4))
