@@ -120,3 +120,28 @@ def test_metrics_for_one_output_models_and_the_text_table() -> None:
     ]
     with pytest.raises(ValueError, match="2 classes but 3 names"):
         nn.format_confusion([[1, 0], [0, 1]], ["a", "b", "c"])
+
+
+def test_mp4_goes_through_ffmpeg_and_its_failure_is_one_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("matplotlib")
+    pytest.importorskip("PIL")
+    model, X, Y, _ = _three_blobs()
+    recorder = plot.TrainingRecorder(model, epochs=2, frames=2)
+    history = nn.fit(model, X, Y, loss="cross_entropy", optimizer=nn.Adam(model.parameters(), lr=0.1), epochs=2,
+                     progress=False, callback=recorder)
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    fake = bin_dir / "ffmpeg"  # writes its last argument, after checking that the frames are there
+    fake.write_text('#!/bin/sh\nfor a; do last="$a"; done\nls "$(dirname "$last")"/frame0000.png >/dev/null '
+                    '|| exit 3\necho fake-mp4 > "$last"\n')
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    out = plot.animate_training(model, recorder, history, X, Y, tmp_path / "t.mp4", resolution=10)
+    assert out.read_text() == "fake-mp4\n"
+    fake.write_text("#!/bin/sh\necho 'Unknown encoder' >&2\nexit 1\n")
+    with pytest.raises(ValueError, match="ffmpeg could not write the .mp4: Unknown encoder"):
+        plot.animate_training(model, recorder, history, X, Y, tmp_path / "u.mp4", resolution=10)
+    assert not (tmp_path / "u.mp4").exists()
+    monkeypatch.setenv("PATH", str(tmp_path / "nowhere"))
+    with pytest.raises(ValueError, match="an .mp4 needs ffmpeg"):
+        plot.check_animation_target(tmp_path / "v.mp4")
