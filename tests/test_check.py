@@ -289,7 +289,6 @@ def test_every_slip_at_every_place_gets_its_code(network: str, lr: float) -> Non
     planted = _planted(model, x, y, lr, loss)
     smooth = {"sigmoid", "tanh"} & set(acts.values())  # relu's f' is the same from z or a: no wrong value
     expected = set(nn.check.DIAGNOSES) - (set() if smooth else {"derivative-of-wrong-value"})
-    expected -= {"missing-one-hot"}  # softmax with cross-entropy only: tests/test_check_softmax.py
     assert {code for _s, _n, code, _v in planted} == expected
     tried = 0
     for section, name, code, value in planted:

@@ -31,6 +31,7 @@ def test_forgetting_the_one_hot_is_diagnosed(sizes: list[int], activation: str, 
     first = report.first_mistake
     assert first is not None and first.name == f"delta2[{y}]" and first.diagnosis == "missing-one-hot"
     assert "without the one-hot subtracted" in first.hint
+    assert "missing-one-hot" in nn.check.SOFTMAX_DIAGNOSES and "missing-one-hot" not in nn.check.DIAGNOSES
     verdicts = {row.name: row.verdict for row in report.rows}
     assert verdicts[f"b2[{y}]"] == "follows" and verdicts["b1[0]"] in ("follows", "ok")
     assert all(v == "ok" for name, v in verdicts.items() if name.startswith(("z", "a", "p", "L")))

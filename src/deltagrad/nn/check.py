@@ -43,7 +43,6 @@ DIAGNOSES = (
     "sign",
     "factor-2",
     "missing-activation-derivative",
-    "missing-one-hot",
     "derivative-of-wrong-value",
     "transposed-weight",
     "used-z-not-a",
@@ -54,6 +53,11 @@ DIAGNOSES = (
 )
 # In the update, its own slips come first: p + lr g is -(p - lr g) when p = 0, and
 # p - g is 2 (p - lr g) when p = 0 and lr = 1/2.
+# The slip of softmax with cross-entropy only: delta = p where p - onehot(y) belongs. Tried
+# right after a missing f' (its neighbour in the formula); not one of the ten classic codes.
+SOFTMAX_DIAGNOSES = ("missing-one-hot",)
+ORDER = (*DIAGNOSES[:DIAGNOSES.index("missing-activation-derivative") + 1], *SOFTMAX_DIAGNOSES,
+         *DIAGNOSES[DIAGNOSES.index("missing-activation-derivative") + 1:])
 UPDATE_ORDER = ("update-sign", "missing-learning-rate", *(c for c in DIAGNOSES if c not in (
     "update-sign", "missing-learning-rate")))
 ROUNDING_BAND = 0.01  # a wrong answer within 1% of the right one is a rounding slip
@@ -294,7 +298,7 @@ def diagnose(ctx: _Context, section: str, name: str, yours: float, tol: Toleranc
     the update's own first in the update), and the slip in words, without the right value."""
     right = ctx.correct[section][name]
     step = _step(section, name, ctx.correct, ctx.lr)
-    order = UPDATE_ORDER if section == "updated" else DIAGNOSES
+    order = UPDATE_ORDER if section == "updated" else ORDER
     found: dict[str, str] = {}
     for slip in _slips(ctx, section, name, gradient_right=gradient_right):
         if slip.code != "rounding" and slip.code not in found and tol.ok(yours, slip.value):
