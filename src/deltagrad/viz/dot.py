@@ -307,7 +307,8 @@ def graph_dot(view: GraphView, *, ref: Mapping[str, float] | None = None, answer
     clusters: dict[str, Any] = {}
     for frame in frame_order(view.frames):
         clusters[frame] = graphviz.Digraph(name=f"cluster_{frame.replace(' ', '_')}")
-        clusters[frame].attr(label=frame, style="rounded,dashed", color="#999999", fontcolor="#666666",
+        shown = _("loss") if frame == "loss" else _("layer {k}").format(k=frame.split()[-1])
+        clusters[frame].attr(label=shown, style="rounded,dashed", color="#999999", fontcolor="#666666",
                              fontsize="10", margin="6")
 
     status_seen: set[str] = set()
@@ -406,10 +407,12 @@ def _box(view: GraphView, i: int, ref: Mapping[str, float], answers: Mapping[str
         spec = OPS.get(node.op)
         head += f' <FONT COLOR="#666666">({html_text(spec.symbol if spec else node.op)})</FONT>'
     rows = [f'<TR><TD COLSPAN="2">{head}</TD></TR>',
-            f'<TR><TD ALIGN="LEFT">data</TD><TD ALIGN="RIGHT">{html_text(number(node.data))}</TD></TR>',
-            f'<TR><TD ALIGN="LEFT">{view.grad_word(i)}</TD><TD ALIGN="RIGHT">{html_text(number(node.grad))}</TD></TR>']
+            f'<TR><TD ALIGN="LEFT">{html_text(_("data"))}</TD>'
+            f'<TD ALIGN="RIGHT">{html_text(number(node.data))}</TD></TR>',
+            f'<TR><TD ALIGN="LEFT">{html_text(_(view.grad_word(i)))}</TD>'
+            f'<TD ALIGN="RIGHT">{html_text(number(node.grad))}</TD></TR>']
     if updated is not None:  # the stepper's update step writes the new value here
-        rows.append(f'<TR><TD ALIGN="LEFT">new</TD><TD ALIGN="RIGHT">{html_text(updated)}</TD></TR>')
+        rows.append(f'<TR><TD ALIGN="LEFT">{html_text(_("new"))}</TD><TD ALIGN="RIGHT">{html_text(updated)}</TD></TR>')
     status = ""
     border = COLOURS["border"]
     if node.label in ref:
@@ -417,8 +420,8 @@ def _box(view: GraphView, i: int, ref: Mapping[str, float], answers: Mapping[str
         ok = matches(node.grad, expected)
         status = "match" if ok else "mismatch"
         border = COLOURS[status]
-        rows.append(f'<TR><TD ALIGN="LEFT">manual</TD><TD ALIGN="RIGHT">{html_text(number(expected))} '
-                    f'{"✓" if ok else "✗"}</TD></TR>')
+        rows.append(f'<TR><TD ALIGN="LEFT">{html_text(_("manual"))}</TD>'
+                    f'<TD ALIGN="RIGHT">{html_text(number(expected))} {"✓" if ok else "✗"}</TD></TR>')
     key = node.label or name
     rank = {"": 0, "match": 1, "follows": 2, "mismatch": 3}  # the worst answer decides the border
     for row, first in answers.get(key, []):
@@ -429,12 +432,12 @@ def _box(view: GraphView, i: int, ref: Mapping[str, float], answers: Mapping[str
         if rank[this] > rank[status]:
             status = this
         border = COLOURS[status]
-        what = f"yours ({getattr(row, 'field', 'grad')})"
+        what = html_text(_("yours ({field})").format(field=getattr(row, "field", "grad")))
         yours = html_text(number(row.yours))
         rows.append(f'<TR><TD ALIGN="LEFT">{what}</TD><TD ALIGN="RIGHT">{yours} {mark}</TD></TR>')
         if first:
             rows.append(f'<TR><TD COLSPAN="2"><FONT COLOR="{COLOURS["mismatch"]}">'
-                        "<B>first mistake</B></FONT></TD></TR>")
+                        f"<B>{html_text(_('first mistake'))}</B></FONT></TD></TR>")
     width = "3" if (bold or status in ("mismatch", "follows")) else ("2" if status else "1")
     if bold and not status:
         border = COLOURS["highlight"]
@@ -466,21 +469,22 @@ def _add_legend(dot: Any, view: GraphView, statuses: set[str], highlighted: bool
     """One small table beside the graph: the roles present, then the border colours used
     (with a check, the tolerance its answers were graded with)."""
     present = set(view.roles)
-    rows = [(COLOURS[r], COLOURS["border"], "1", ROLE_TEXT[r]) for r in ROLE_TEXT if r in present]
-    status_text = {"match": "matches the reference (1e-9)", "mismatch": "differs / wrong answer",
-                   "follows": "follows from an earlier mistake"}
+    rows = [(COLOURS[r], COLOURS["border"], "1", _(ROLE_TEXT[r])) for r in ROLE_TEXT if r in present]
+    status_text = {"match": _("matches the reference (1e-9)"), "mismatch": _("differs / wrong answer"),
+                   "follows": _("follows from an earlier mistake")}
     if tolerance is not None:
         status_text["match"] = _("right, to {tolerance}").format(tolerance=tolerance)
     rows += [("#ffffff", COLOURS[s], "2", status_text[s]) for s in ("match", "mismatch", "follows") if s in statuses]
     if highlighted:
-        rows.append(("#ffffff", COLOURS["highlight"], "3", "chain-rule path"))
+        rows.append(("#ffffff", COLOURS["highlight"], "3", _("chain-rule path")))
     cells = "".join(
         f'<TR><TD BGCOLOR="{fill}" COLOR="{border}" BORDER="{width}" WIDTH="14" HEIGHT="10"></TD>'
         f'<TD ALIGN="LEFT">{html_text(text)}</TD></TR>'
         for fill, border, width, text in rows
     )
     dot.node("legend", f'<<TABLE BORDER="1" COLOR="#bbbbbb" CELLBORDER="0" CELLSPACING="2" CELLPADDING="1">'
-                       f'<TR><TD COLSPAN="2"><FONT COLOR="#666666">legend</FONT></TD></TR>{cells}</TABLE>>',
+                       f'<TR><TD COLSPAN="2"><FONT COLOR="#666666">{html_text(_("legend"))}</FONT></TD></TR>'
+                       f'{cells}</TABLE>>',
              tooltip="legend")
     dot.edge(f"n{len(view.order) - 1}", "legend", style="invis")  # below the root: keeps the page narrow
 

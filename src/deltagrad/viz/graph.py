@@ -40,7 +40,7 @@ from deltagrad.autograd.arguments import real
 from deltagrad.autograd.notation import show
 from deltagrad.autograd.ops import OPS
 from deltagrad.autograd.text import significant
-from deltagrad.i18n import _, localize_number
+from deltagrad.i18n import N_, _, localize_number
 
 MAX_NAME = 20
 MAX_LABEL = 60  # characters of a label shown in a box; the tooltip has it all
@@ -63,12 +63,12 @@ _TOKENS_NARY = re.compile(r"\b(x_i|out)\b")
 # precedence of what a formula's text is: a lower one is bracketed inside a higher one
 SUM, NEGATION, PRODUCT, POWER, ATOM = 1, 2, 3, 4, 5
 
-ROLE_TEXT = {
-    "data": "data (inputs)",
-    "parameter": "parameter",
-    "leaf": "leaf",
-    "intermediate": "intermediate",
-    "output": "output / loss",
+ROLE_TEXT = {  # shown as _(text)
+    "data": N_("data (inputs)"),
+    "parameter": N_("parameter"),
+    "leaf": N_("leaf"),
+    "intermediate": N_("intermediate"),
+    "output": N_("output / loss"),
 }
 
 
@@ -285,7 +285,7 @@ class GraphView:
 
     def grad_word(self, i: int) -> str:
         """The word of node ``i``'s gradient row: δ for a neuron's pre-activation, else grad."""
-        return "δ" if self.nodes[i].delta else "grad"
+        return "δ" if self.nodes[i].delta else N_("grad")  # shown as _(word)
 
     def tooltip(self, i: int, values: bool = True) -> str:
         """The name, the op, its derivative text and each operand's local derivative; with

@@ -444,11 +444,12 @@ def stepper(root: Value | None = None, *, model: nn.MLP | None = None, x: Any = 
     copies = layout_plan(graph).copies
     nodes = {}
     for i, nv in enumerate(graph.nodes):
-        cells = {"data": ["data", "next", "?"], "grad": [graph.grad_word(i), "next", "?"]}
+        # each cell is found by the word before it in the picture: the words draw_dot wrote
+        cells = {"data": [_("data"), "next", "?"], "grad": [_(graph.grad_word(i)), "next", "?"]}
         if i in updates:
-            cells["new"] = ["new", "next", ""]
+            cells["new"] = [_("new"), "next", ""]
         if nv.value.label in ref:
-            cells["manual"] = ["manual", "next", "?"]
+            cells["manual"] = [_("manual"), "next", "?"]
         nodes[f"n{i}"] = {"label": nv.value.label, "name": nv.name, "element": f"n{i}", "cells": cells,
                           "outline": "table", "copies": [copy_id(i, j, k) for j, k in copies.get(i, [])]}
     data = {"mode": "graph", "nodes": nodes, "steps": steps, "reference": bool(ref), "quiz": quiz,
