@@ -140,12 +140,12 @@ class Text(str):
         return _FORMATTER.vformat(self, (), mapping)
 
 
-def _(message: str) -> Text:
+def _(message: str) -> str:
     """``message`` in the language in use (the English text where no translation exists)."""
     return Text(_catalog(get_language()).gettext(message))
 
 
-def ngettext(singular: str, plural: str, n: int) -> Text:
+def ngettext(singular: str, plural: str, n: int) -> str:
     """The singular or plural form of a message for ``n``, in the language in use."""
     return Text(_catalog(get_language()).ngettext(singular, plural, n))
 
