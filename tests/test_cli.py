@@ -338,7 +338,7 @@ def test_closed_and_full_output_end_quietly_with_the_right_status(unbuffered: st
     assert result.stderr == "deltagrad: error: cannot write the output: No space left on device\n"
 
 
-# -- #4: the command answers bad input with one line and status 2 -----------------------
+# -- the command answers bad input with one line and status 2 -----------------------
 @pytest.mark.parametrize("args, text", [
     (["train", "--n", "1"], "--n: expected a whole number >= 2"),
     (["train", "--noise", "1e308"], "--noise: expected a number in [0, 100]"),
