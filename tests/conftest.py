@@ -6,6 +6,11 @@ import os
 import shutil
 
 import pytest
+from hypothesis import settings
+
+# Shared machines are noisy: a slow example is not a failure (speed is measured in benchmarks).
+settings.register_profile("deltagrad", deadline=None)
+settings.load_profile("deltagrad")
 
 # The command tests start many Python processes: let them reuse compiled bytecode (this
 # workplace sets PYTHONDONTWRITEBYTECODE, which makes every process compile every module).

@@ -207,7 +207,7 @@
     for (var i = 0; i < texts.length; i++) {
       var t = texts[i];
       if (!t.hasAttribute("data-label")) {
-        var m = /^(.*) = \?$/.exec(t.textContent);
+        var m = t.textContent.match(/^(.*) = \?$/);
         if (!m) continue;
         t.setAttribute("data-label", m[1]);
       }

@@ -397,7 +397,7 @@
       else if (e.key === " ") { play(); e.preventDefault(); }
     });
     win.addEventListener("hashchange", function () {
-      var m = /step=(\d+)/.exec(win.location.hash);
+      var m = win.location.hash.match(/step=(\d+)/);
       if (m && Number(m[1]) !== s.step) go(Number(m[1]));
     });
     win.deltagrad = {
@@ -416,7 +416,7 @@
         content: function () { return Object.assign({}, content); }
       }
     };
-    var m = /step=(\d+)/.exec(win.location.hash);
+    var m = win.location.hash.match(/step=(\d+)/);
     go(m ? Number(m[1]) : 0);
   }
 
