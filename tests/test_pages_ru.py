@@ -98,3 +98,40 @@ def test_the_russian_quiz_takes_a_decimal_comma(page: Any, tmp_path: Path) -> No
     assert page.evaluate("window.deltagrad.state()")[asked["key"]]["grad"] == asked["value"]
     _visible_text_is_russian(page, "code")
     assert page.errors == []
+
+
+@pytest.mark.parametrize("notation", ["code", "textbook"])
+def test_the_russian_practice_page_end_to_end(page: Any, tmp_path: Path, notation: str) -> None:
+    from deltagrad.autograd.text import significant
+    from deltagrad.nn.exercise import Exercise
+
+    api = "window.deltagrad_practice"
+    ex = Exercise([W1, W2], [B1, B2], X, Y, 0.1, id=f"ru-{notation}")
+    with using_language("ru"), using_notation(notation):
+        path = viz.practice(ex, student="s1").save(tmp_path / "practice.html")
+    assert '<html lang="ru">' in path.read_text()
+    page.set_viewport_size({"width": 1440, "height": 900})
+    page.goto(path.as_uri())
+    page.wait_for_function(f"{api} !== undefined")
+    questions = page.evaluate(f"{api}.questions")
+    assert questions[0] == "forward/z1[0]" and len(questions) == 28  # the keys stay identifiers
+    expected = ex.expected()
+    # a hidden delta without f'(z): the slip is named in Russian, and the value is not shown
+    for key in questions[: questions.index("deltas/delta1[0]")]:
+        section, name = key.split("/", 1)
+        typed = significant(expected[section][name], 4).replace(".", ",")  # the decimal comma
+        assert page.evaluate(f"{api}.answer({json.dumps(typed)})")["verdict"] == "right", key
+    right, slips = ex.slips()[("deltas", "delta1[0]")]
+    slip = next(s for s in slips if s.code == "missing-activation-derivative")
+    result = page.evaluate(f"{api}.answer({json.dumps(repr(slip.value))})")
+    assert (result["verdict"], result["code"]) == ("wrong", "missing-activation-derivative"), result
+    assert re.search(r"[а-яё]{4}", result["message"].lower()) and significant(right, 6) not in result["message"]
+    for key in questions[questions.index("deltas/delta1[0]"):]:
+        section, name = key.split("/", 1)
+        typed = significant(expected[section][name], 4).replace(".", ",")
+        assert page.evaluate(f"{api}.answer({json.dumps(typed)})")["verdict"] == "right", key
+    assert page.evaluate(f"{api}.current()") is None and page.locator("#end").is_visible()
+    state = page.evaluate(f"{api}.state()")
+    assert state["deltas/delta1[0]"]["tries"] == 2 and all(v["verdict"] == "right" for v in state.values())
+    assert page.errors == [] and page.blocked == []
+    _visible_text_is_russian(page, notation)

@@ -23,7 +23,7 @@ from deltagrad.nn.exercise import Exercise, fingerprint
 
 from .dot import DEFAULT_TIMEOUT
 from .pages import Page, asset, data_script, fill, inline_script, inline_style
-from .sheet import check_exercise, network_svg
+from .sheet import check_exercise, network_svg, shown_name
 
 MAX_SIZES = (3, 3, 2)  # the largest network the page asks about: one hidden layer, 3-3-2
 
@@ -87,8 +87,9 @@ def questions_data(exercise: Exercise) -> list[dict[str, Any]]:
                 if s.code == code and code != "rounding" and abs(s.value - right) > 1e-12 * abs(right):
                     chosen.append({"code": s.code, "value": s.value, "tol": tol.allowed(s.value),
                                    "message": s.message})
-        label = {"gradients": f"dL/d{name}", "updated": _("{name} (new)").format(name=name)}.get(section, name)
-        picture = name.replace("delta", "δ") if section in ("forward", "deltas") else None
+        written = shown_name(name)
+        label = {"gradients": f"dL/d{written}", "updated": _("{name} (new)").format(name=written)}.get(section, written)
+        picture = written if section in ("forward", "deltas") else None
         out.append({"key": f"{section}/{name}", "section": section, "name": name, "label": label,
                     "right": right, "shown": significant(right, 6), "tol": tol.allowed(right),
                     "band": ROUNDING_BAND * abs(right), "picture": picture,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
+from deltagrad.autograd.notation import get_notation, show
 from deltagrad.autograd.text import significant
 from deltagrad.i18n import _, get_language
 from deltagrad.nn.check import formula
@@ -35,6 +36,12 @@ def check_exercise(exercise: object) -> Exercise:
     return exercise
 
 
+def shown_name(name: str) -> str:
+    """A quantity's name as the sheet and the practice page write it: the tutorial's symbol
+    in the textbook notation (``z₁⁽¹⁾``, ``δ₁⁽¹⁾``), else the code name with δ for delta."""
+    return show(name) if get_notation() == "textbook" else name.replace("delta", "δ")
+
+
 def problem_network(exercise: Exercise, values: dict[str, dict[str, float]] | None = None) -> str:
     """The network with its weights, biases and input as DOT source; every quantity to find
     reads ``?``, or its value from ``values`` (nested as `Exercise.expected`)."""
@@ -51,30 +58,34 @@ def problem_network(exercise: Exercise, values: dict[str, dict[str, float]] | No
              '  node [fontname="Helvetica", fontsize=10];',
              '  edge [fontname="Helvetica", fontsize=9, arrowsize=0.5, color="#888888", fontcolor="#222222"];']
     for j, v in enumerate(ex.x):
+        x_name = html_text(shown_name(f"x[{j}]"))
         lines.append(f'  x{j} [shape=box, style="rounded,filled", fillcolor="{COLOURS["data"]}", '
-                     f'label=<<B>x[{j}]</B> = {html_text(_n(v))}>];')
+                     f'label=<<B>{x_name}</B> = {html_text(_n(v))}>];')
     n = len(ex.sizes) - 1
     for k in range(1, n + 1):
         act = ex.activation if k < n else ex.output_activation
         for i in range(ex.sizes[k]):
+            b_name = html_text(shown_name(f"b{k}[{i}]"))
             rows = [f'<TR><TD><FONT COLOR="#666666">{html_text(act)}</FONT></TD></TR>',
-                    f'<TR><TD ALIGN="LEFT">b{k}[{i}] = {html_text(_n(ex.biases[k - 1][i]))}</TD></TR>']
+                    f'<TR><TD ALIGN="LEFT">{b_name} = {html_text(_n(ex.biases[k - 1][i]))}</TD></TR>']
             for name, section in ((f"z{k}[{i}]", forward), (f"a{k}[{i}]", forward), (f"delta{k}[{i}]", deltas)):
-                label = name.replace("delta", "δ")
+                label = shown_name(name)
                 rows.append(f'<TR><TD ALIGN="LEFT" WIDTH="110">{html_text(label)} = {shown(section, name)}</TD></TR>')
             lines.append(f'  n{k}_{i} [shape=box, style="rounded,filled", fillcolor="{COLOURS["intermediate"]}", '
                          f'margin=0.05, label=<<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="1">{"".join(rows)}'
                          '</TABLE>>];')
     targets = ", ".join(_n(t) for t in ex.y)
+    loss_name = html_text(shown_name("L"))
     lines.append(f'  loss [shape=box, style="rounded", margin=0.05, label=<<TABLE BORDER="0" CELLSPACING="0" '
-                 f'CELLPADDING="1"><TR><TD ALIGN="LEFT" WIDTH="110">L = {shown(forward, "L")}</TD></TR>'
+                 f'CELLPADDING="1"><TR><TD ALIGN="LEFT" WIDTH="110">{loss_name} = {shown(forward, "L")}</TD></TR>'
                  f'<TR><TD ALIGN="LEFT">y = {html_text(targets)}</TD></TR></TABLE>>];')
     for k in range(1, n + 1):
         for i in range(ex.sizes[k]):
             for j in range(ex.sizes[k - 1]):
                 source = f"x{j}" if k == 1 else f"n{k - 1}_{j}"
                 w = ex.weights[k - 1][i][j]
-                lines.append(f'  {source} -> n{k}_{i} [label=<W{k}[{i}][{j}] = {html_text(_n(w))}>];')
+                w_name = html_text(shown_name(f"W{k}[{i}][{j}]"))
+                lines.append(f'  {source} -> n{k}_{i} [label=<{w_name} = {html_text(_n(w))}>];')
     for i in range(ex.sizes[-1]):
         lines.append(f'  n{n}_{i} -> loss;')
     lines.append("}")
