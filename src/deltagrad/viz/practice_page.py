@@ -16,6 +16,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from deltagrad.autograd.notation import show_text
 from deltagrad.autograd.text import significant
 from deltagrad.i18n import _, get_language
 from deltagrad.nn.check import DIAGNOSES, ROUNDING_BAND, UPDATE_ORDER, formula
@@ -93,7 +94,7 @@ def questions_data(exercise: Exercise) -> list[dict[str, Any]]:
         out.append({"key": f"{section}/{name}", "section": section, "name": name, "label": label,
                     "right": right, "shown": significant(right, 6), "tol": tol.allowed(right),
                     "band": ROUNDING_BAND * abs(right), "picture": picture,
-                    "formula": formula(model, section, name, lr=ex.lr, loss=ex.loss), "slips": chosen,
+                    "formula": show_text(formula(model, section, name, lr=ex.lr, loss=ex.loss)), "slips": chosen,
                     "rounding": _("it is near the right value but not to {sig} significant figures: keep more "
                                   "digits in the steps before it.").format(sig=ex.sig)})
     return out
