@@ -121,13 +121,13 @@ def test_load_csv_bad_files_say_what_is_wrong(tmp_path, text: str, message: str)
 
 
 def test_load_csv_refuses_what_is_not_a_small_regular_file(tmp_path, monkeypatch) -> None:
-    with pytest.raises(ValueError, match="is a folder, not a CSV file"):
+    with pytest.raises(ValueError, match="is a folder: the CSV file must be a regular file"):
         datasets.load_csv(tmp_path, target="y")
     with pytest.raises(FileNotFoundError, match="no such CSV file"):
         datasets.load_csv(tmp_path / "missing.csv", target="y")
     fifo = tmp_path / "fifo.csv"
     os.mkfifo(fifo)  # no writer: a blocking open would hang
-    with pytest.raises(ValueError, match="is a FIFO .*only regular files are read"):
+    with pytest.raises(ValueError, match="is a FIFO .*: the CSV file must be a regular file"):
         datasets.load_csv(fifo, target="y")
     with pytest.raises(ValueError, match="is a device"):
         datasets.load_csv("/dev/zero", target="y")
