@@ -47,6 +47,11 @@ def _kind(mode: int) -> str:
     return _("not a regular file")
 
 
+def _a_folder(target: object, what: str) -> FileRefusedError:
+    """The refusal of a folder where a file was expected."""
+    return FileRefusedError(_("{path} is a folder: the {what} must be a regular file").format(path=target, what=what))
+
+
 def _not_regular(path: Path, mode: int, what: str) -> FileRefusedError:
     return FileRefusedError(_("{path} is {kind}: the {what} must be a regular file").format(
         path=path, kind=_kind(mode), what=what))
@@ -70,7 +75,7 @@ def read_bounded(path: str | os.PathLike[str], limit: int = MAX_READ_BYTES, what
     except OSError as err:
         raise OSError(err.errno, _("cannot read {path}: {reason}").format(path=target, reason=err.strerror)) from None
     if stat.S_ISDIR(mode):
-        raise FileRefusedError(_("{path} is a folder: the {what} must be a regular file").format(path=target, what=what))
+        raise _a_folder(target, what)
     if not stat.S_ISREG(mode):
         raise _not_regular(target, mode, what)
     try:
@@ -79,7 +84,7 @@ def read_bounded(path: str | os.PathLike[str], limit: int = MAX_READ_BYTES, what
     except FileNotFoundError:
         raise FileNotFoundError(errno.ENOENT, _("no such {what}: {path}").format(what=what, path=target)) from None
     except IsADirectoryError:
-        raise FileRefusedError(_("{path} is a folder: the {what} must be a regular file").format(path=target, what=what)) from None
+        raise _a_folder(target, what) from None
     except OSError as err:
         raise OSError(err.errno, _("cannot read {path}: {reason}").format(path=target, reason=err.strerror)) from None
     try:
@@ -112,7 +117,8 @@ def read_text(path: str | os.PathLike[str], limit: int = MAX_READ_BYTES, what: s
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise FileRefusedError(_("{path} is not UTF-8 text, so it cannot be the {what}").format(path=path, what=what)) from None
+        message = _("{path} is not UTF-8 text, so it cannot be the {what}").format(path=path, what=what)
+        raise FileRefusedError(message) from None
 
 
 def _refuse_constant(name: str) -> float:

@@ -322,7 +322,7 @@ def make_data(args: argparse.Namespace) -> tuple[list[list[float]], list[int]]:
     try:
         return make(**kwargs)
     except (TypeError, ValueError) as err:
-        raise UsageError(f"--data {args.data}: {err}") from None
+        raise UsageError(_("--data {name}: {err}").format(name=args.data, err=err)) from None
 
 
 def plots(folder: Path, draw: Callable[[Any], list[Path]]) -> None:

@@ -10,7 +10,18 @@ from deltagrad import nn
 from deltagrad.i18n import _
 
 from . import walkthrough as demo
-from .common import MAX_POINTS, MAX_SEED, UsageError, bounded, check_folder, count, number, positive, widths
+from .common import (
+    MAX_POINTS,
+    MAX_SEED,
+    UsageError,
+    bounded,
+    check_folder,
+    count,
+    make_data,
+    number,
+    positive,
+    widths,
+)
 
 DEFAULT_HIDDEN = [4, 4]
 DEFAULT_LR_DATA = 0.3  # full-batch SGD on a mean loss moves slowly at the tutorial's 0.1
@@ -161,15 +172,7 @@ def _data(args: argparse.Namespace) -> tuple[list[list[float]], list[Any], list[
     if name in nn.datasets.DATASETS:
         if args.target is not None:
             raise UsageError(_("--target is for a CSV file; {name} has its own labels").format(name=name))
-        kwargs: dict[str, Any] = {"rng": args.seed}
-        if args.n is not None:
-            kwargs["n"] = args.n
-        if args.noise is not None:
-            kwargs["noise"] = args.noise
-        try:
-            X, labels = nn.datasets.DATASETS[name](**kwargs)
-        except (TypeError, ValueError) as err:
-            raise UsageError(_("--data {name}: {err}").format(name=name, err=err)) from None
+        X, labels = make_data(args)  # the same generated data as train and inits
         return X, list(labels), ["0", "1"]
     for flag, value in (("--n", args.n), ("--noise", args.noise)):
         if value is not None:
