@@ -28,6 +28,8 @@ MAX_NOISE = 100.0
 MAX_LR = 1e6
 MAX_SEED = 2**32 - 1
 PICTURE_FORMATS = [suffix.lstrip(".") for suffix in viz.FORMATS]
+# --activation of a hidden layer: any but the identity (two linear layers are one linear layer)
+HIDDEN_ACTIVATIONS = [name for name, act in nn.ACTIVATIONS.items() if not act.identity]
 
 
 
@@ -179,7 +181,7 @@ def training_arguments(p: argparse.ArgumentParser, *, default_hidden: list[int],
                    help="Gaussian noise (default: the data set's own)")
     p.add_argument("--hidden", type=widths, default=default_hidden, metavar="W1,W2,...",
                    help=f"hidden layer widths (default: {','.join(map(str, default_hidden))})")
-    p.add_argument("--activation", choices=[a for a in nn.ACTIVATIONS if a != "linear"],
+    p.add_argument("--activation", choices=HIDDEN_ACTIVATIONS,
                    default=default_activation, help="hidden activation (default: %(default)s)")
     p.add_argument("--epochs", type=count(1, MAX_EPOCHS), default=default_epochs,
                    help="epochs (default: %(default)s)")

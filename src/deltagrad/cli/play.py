@@ -11,6 +11,7 @@ from deltagrad.i18n import _
 
 from . import walkthrough as demo
 from .common import (
+    HIDDEN_ACTIVATIONS,
     MAX_POINTS,
     MAX_SEED,
     UsageError,
@@ -54,7 +55,7 @@ def register(sub: Any) -> None:
     p.add_argument("--hidden", type=widths, default=None, metavar="W1,W2,...",
                    help=_("hidden layer widths (default with --data: {default})").format(
                        default=",".join(map(str, DEFAULT_HIDDEN))))
-    p.add_argument("--activation", choices=[a for a in nn.ACTIVATIONS if a != "linear"], default=None,
+    p.add_argument("--activation", choices=HIDDEN_ACTIVATIONS, default=None,
                    help=_("hidden activation (default: tanh with --data, else the tutorial's sigmoid)"))
     p.add_argument("--init", choices=[*nn.INITS, "equal"], default=None,
                    help=_("initial weights (default: uniform; constant, or equal, sets every weight to {w})").format(

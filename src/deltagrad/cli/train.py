@@ -166,7 +166,7 @@ def run(args: argparse.Namespace) -> int:
     optimizer = nn.Adam(params, lr=args.lr) if args.optimizer == "adam" else nn.SGD(params, lr=args.lr)
     shape = " -> ".join(str(s) for s in model.sizes)
     mode = _("compiled") if args.compiled else _("eager")
-    output = _("linear output") if output_activation == "linear" else _("sigmoid output")
+    output = _("linear output") if nn.ACTIVATIONS[output_activation].identity else _("sigmoid output")
     rows = (_("{n} points").format(n=len(X)) if not X_test
             else _("{n} rows, {m} held out for testing").format(n=len(X_train), m=len(X_test)))
     print(_("training MLP {shape} ({activation}, {output}, {n} parameters) on {data} ({rows}), {loss} loss, "

@@ -9,9 +9,7 @@ from pathlib import Path
 
 from deltagrad import nn, viz
 from deltagrad.autograd import Value, topological_sort
-from deltagrad.autograd.compile import substitute
 from deltagrad.autograd.notation import get_notation, show, show_text
-from deltagrad.autograd.ops import OPS
 from deltagrad.autograd.text import fixed, format_table, significant
 from deltagrad.i18n import N_, _, join_numbers, localize_number, ngettext
 
@@ -473,12 +471,10 @@ def generated_backward(model: nn.MLP, x: Sequence[float], y: Sequence[float]) ->
 
 
 def _fprime_text(act: str, z: str, a: str) -> str:
-    """f'(z) in the value's own names, from the op table: sigmoid gives ``a (1 - a)``."""
-    if act == "linear":
-        return "1"
-    return substitute(OPS[act].local_text[0], {"x": z, "out": a})
+    """f'(z) in the value's own names, from the activation's record: sigmoid gives ``a (1 - a)``."""
+    return nn.ACTIVATIONS[act].derivative_text(z, a)
 
 
 def _fprime(act: str, z: float) -> float:
-    """f'(z) of an activation, from the op table's local derivative (``linear``: 1)."""
-    return 1.0 if act == "linear" else OPS[act].local_grads(z)[0]
+    """f'(z) of an activation, from its record (the op's rule; 1 for the identity)."""
+    return nn.ACTIVATIONS[act].derivative(z)

@@ -1,9 +1,10 @@
 """The activations a network's layer can use: one record each, read by every part of `nn`.
 
 A record says what each reader needs: the op of the engine that computes it (None for the
-identity), the ``torch.nn`` module of the same function for the PyTorch conversion, and
-the name shown to people. The delta rule (`nn.manual`) keeps its own hand-written
-derivatives on purpose: it is the independent derivation autograd is held against.
+identity), the ``torch.nn`` module of the same function for the PyTorch conversion, the
+name shown to people, and its derivative as a number and as text, both from the op's rule.
+The delta rule (`nn.manual`) keeps its own hand-written derivatives on purpose: it is the
+independent derivation autograd is held against.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from dataclasses import dataclass
 
 from deltagrad.autograd import Value
 from deltagrad.autograd.arguments import choice
-from deltagrad.autograd.ops import float_function
+from deltagrad.autograd.compile import substitute
+from deltagrad.autograd.ops import OPS, float_function
 from deltagrad.i18n import N_
 
 __all__ = ["ACTIVATIONS", "Activation", "check_activation"]
@@ -54,6 +56,13 @@ class Activation:
         leaf = Value(z)
         getattr(leaf, self.op)().backward()
         return leaf.grad
+
+    def derivative_text(self, z: str = "z", a: str = "a") -> str:
+        """f'(z) for people, the op table's text in the names given for z and a = f(z):
+        ``a (1 - a)`` for sigmoid, ``1`` for the identity."""
+        if self.op is None:
+            return "1"
+        return substitute(OPS[self.op].local_text[0], {"x": z, "out": a})
 
 
 ACTIVATIONS: dict[str, Activation] = {
