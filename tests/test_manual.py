@@ -160,3 +160,5 @@ def test_the_delta_rule_overflows_as_ieee_and_refuses_an_unknown_activation() ->
     model.layers[0].neurons[0].activation = model.layers[0].activation = "swish"  # a record nn does not know
     with pytest.raises(ValueError, match="unknown activation 'swish' for the delta rule"):
         nn.manual_backprop(model, X, Y)
+    with pytest.raises(ValueError, match="unknown activation 'swish' for the delta rule"):
+        nn.check.formula(model, "deltas", "delta1[0]")  # the checker's rules, never f' = 1 for it

@@ -35,7 +35,7 @@ from deltagrad.autograd.text import did_you_mean, significant
 from deltagrad.i18n import _
 
 from .losses import class_index, one_hot
-from .manual import HAND_LOSSES, bce_term, hand_values
+from .manual import HAND_LOSSES, bce_term, check_hand_activation, hand_values
 from .module import MLP
 
 # The diagnosis codes, in the order that decides when several fit.
@@ -278,7 +278,7 @@ def _context(model: MLP, x: Sequence[float] | float, y: Sequence[float] | float,
     else:
         ys = [float(v) for v in (y if isinstance(y, Sequence) else [y])]
     return _Context(model, xs, ys, correct, lr, loss, model.weights(), model.biases(),
-                    [layer.activation for layer in model.layers])
+                    [check_hand_activation(layer.activation) for layer in model.layers])
 
 
 def slip_table(model: MLP, x: Sequence[float], y: float | Sequence[float], *, lr: float | None = 0.1,
@@ -505,7 +505,7 @@ def formula(model: MLP, section: str, name: str, *, lr: float | None = 0.1,
     """The rule for one answer with the names filled in: ``delta1[0] = (W2[0][0] * delta2[0])
     * a1[0] (1 - a1[0])``."""
     n = len(model.layers)
-    acts = [layer.activation for layer in model.layers]
+    acts = [check_hand_activation(layer.activation) for layer in model.layers]
     outs = model.sizes[-1]
     y_name = ["y"] if outs == 1 else [f"y[{k}]" for k in range(outs)]
 

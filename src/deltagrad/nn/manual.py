@@ -38,6 +38,8 @@ from .module import MLP
 
 # The losses the delta rule is written out for.
 MANUAL_LOSSES = ("half_squared_error", "cross_entropy")
+# The activations whose value and derivative are written out below.
+HAND_ACTIVATIONS = ("sigmoid", "tanh", "relu", "linear")
 
 
 @dataclass
@@ -82,6 +84,14 @@ def _activate(name: str, z: float) -> float:
     if name == "linear":
         return z
     raise ValueError(_unknown(name))
+
+
+def check_hand_activation(name: str) -> str:
+    """``name`` if this module writes its derivative out by hand; ValueError otherwise (never
+    taken for the identity)."""
+    if name not in HAND_ACTIVATIONS:
+        raise ValueError(_unknown(name))
+    return name
 
 
 def _unknown(name: str) -> str:
