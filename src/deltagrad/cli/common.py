@@ -193,6 +193,35 @@ def training_arguments(p: argparse.ArgumentParser, *, default_hidden: list[int],
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
 
 
+# --sizes of an exercise: three layers of at most two digits each (the generator bounds them further)
+SIZE_PATTERN = re.compile(r"\d{1,2}(-\d{1,2}){2}")
+
+
+def exercise_sizes(text: str) -> list[int]:
+    """``--sizes 2-2-1`` of an exercise: the network's layer widths."""
+    if not SIZE_PATTERN.fullmatch(text.strip()):
+        raise argparse.ArgumentTypeError(_("expected sizes such as 2-2-1, got {text!r}").format(text=text[:40]))
+    return [int(part) for part in text.strip().split("-")]
+
+
+def exercise_arguments(p: argparse.ArgumentParser) -> None:
+    """The arguments `exercise` and `practice` share: the variant's network and loss."""
+    from deltagrad.nn.exercise import HIDDEN
+    from deltagrad.nn.manual import HAND_LOSSES
+
+    p.add_argument("--sizes", type=exercise_sizes, default=[2, 2, 1], metavar="2-2-1",
+                   help=_("network sizes, from 2-2-1 up to 3-3-2 (default: 2-2-1)"))
+    p.add_argument("--activation", choices=list(HIDDEN), default="sigmoid",
+                   help=_("hidden activation (default: %(default)s)"))
+    p.add_argument("--loss", choices=list(HAND_LOSSES), default="half_squared_error",
+                   help=_("loss, with a sigmoid output (default: %(default)s)"))
+
+
+def out_argument(p: argparse.ArgumentParser, command: str, help: str) -> None:  # noqa: A002  (argparse's name)
+    """``--out DIR``, by default ``build/<command>``: every command writes under build/ unless told."""
+    p.add_argument("--out", type=Path, default=Path("build") / command, metavar="DIR", help=help)
+
+
 class OutputClosedError(Exception):
     """stdout or stderr cannot be written: closed by its reader (``| head``) or full (``/dev/full``)."""
 

@@ -10,7 +10,7 @@ from deltagrad import nn
 from deltagrad.i18n import _
 
 from . import walkthrough as demo
-from .common import PICTURE_FORMATS, UsageError, check_folder, count, model_from_args, number, positive
+from .common import PICTURE_FORMATS, UsageError, check_folder, count, model_from_args, number, out_argument, positive
 
 
 def register(sub: Any) -> None:
@@ -25,8 +25,7 @@ def register(sub: Any) -> None:
             "computation graph with every value and gradient, and the network view."
         ),
     )
-    p.add_argument("--out", type=Path, default=Path("build/demo"), metavar="DIR",
-                   help=_("folder for the pictures and their DOT source (default: %(default)s)"))
+    out_argument(p, "demo", _("folder for the pictures and their DOT source (default: %(default)s)"))
     p.add_argument("--format", choices=PICTURE_FORMATS, default="svg", help=_("picture format (default: %(default)s)"))
     p.add_argument("--rankdir", choices=["TB", "LR"], default="TB",
                    help=_("layout of the graph: top to bottom or left to right (default: %(default)s)"))

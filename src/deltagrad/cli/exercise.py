@@ -16,18 +16,14 @@ from typing import Any
 
 from deltagrad.i18n import _
 
-from .common import MAX_SEED, UsageError, check_folder, count
+from .common import MAX_SEED, UsageError, check_folder, count, exercise_arguments, out_argument
 
 MAX_STUDENTS = 10_000
 MAX_ROSTER_BYTES = 1024 * 1024
-SIZE_PATTERN = re.compile(r"\d{1,2}(-\d{1,2}){2}")
 
 
 def register(sub: Any) -> None:
     """Add ``deltagrad exercise`` to the subcommands."""
-    from deltagrad.nn.exercise import HIDDEN
-    from deltagrad.nn.manual import HAND_LOSSES
-
     p = sub.add_parser(
         "exercise",
         help=_("write a seeded backprop exercise: problem sheet, answers file and key (one per student with "
@@ -40,25 +36,13 @@ def register(sub: Any) -> None:
     )
     p.add_argument("--seed", type=count(0, MAX_SEED), default=None,
                    help=_("the seed (the class seed with --students); default: a fresh one, printed"))
-    p.add_argument("--sizes", type=_sizes, default=[2, 2, 1], metavar="2-2-1",
-                   help=_("network sizes, from 2-2-1 up to 3-3-2 (default: 2-2-1)"))
-    p.add_argument("--activation", choices=list(HIDDEN), default="sigmoid",
-                   help=_("hidden activation (default: %(default)s)"))
-    p.add_argument("--loss", choices=list(HAND_LOSSES), default="half_squared_error",
-                   help=_("loss, with a sigmoid output (default: %(default)s)"))
+    exercise_arguments(p)
     p.add_argument("--decimals", type=count(1, 3), default=1, help=_("digits of each weight (default: 1)"))
     p.add_argument("--students", type=Path, metavar="ROSTER.csv", help=_("one variant per student of this roster"))
-    p.add_argument("--out", type=Path, default=Path("build/exercise"), metavar="DIR",
-                   help=_("output folder (default: %(default)s)"))
+    out_argument(p, "exercise", _("output folder (default: %(default)s)"))
     p.add_argument("--html", action="store_true",
                    help=_("also write DIR/practice.html, the practice page (and DIR/stepper.html)"))
     p.set_defaults(run=run)
-
-
-def _sizes(text: str) -> list[int]:
-    if not SIZE_PATTERN.fullmatch(text.strip()):
-        raise argparse.ArgumentTypeError(_("expected sizes such as 2-2-1, got {text!r}").format(text=text[:40]))
-    return [int(part) for part in text.strip().split("-")]
 
 
 def run(args: argparse.Namespace) -> int:

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import Any
 
 from deltagrad import viz
 from deltagrad.i18n import _, join_numbers, localize_number
 
-from .common import PICTURE_FORMATS, UsageError, check_folder, count
+from .common import PICTURE_FORMATS, UsageError, check_folder, count, out_argument
 from .expression import FUNCTIONS
 
 
@@ -28,8 +27,7 @@ def register(sub: Any) -> None:
     p.add_argument("expression", help=_('the expression, e.g. "tanh(a*b + a**2)"'))
     p.add_argument("values", nargs="*", metavar="NAME=VALUE",
                    help=_("a value for every variable, e.g. a=2 b=-3 (0,5 is 0.5)"))
-    p.add_argument("--out", type=Path, default=Path("build/expr"), metavar="DIR",
-                   help=_("folder for the picture (default: %(default)s)"))
+    out_argument(p, "expr", _("folder for the picture (default: %(default)s)"))
     p.add_argument("--format", choices=PICTURE_FORMATS, default="svg", help=_("picture format (default: %(default)s)"))
     p.add_argument("--html", action="store_true", help=_("also write expr.html, the step-by-step page"))
     p.add_argument("--order", type=count(1, 8), default=1,

@@ -20,6 +20,7 @@ from .common import (
     count,
     make_data,
     number,
+    out_argument,
     positive,
     widths,
 )
@@ -68,8 +69,7 @@ def register(sub: Any) -> None:
                        single=demo.WORKED_LR, data=DEFAULT_LR_DATA))
     p.add_argument("--seed", type=count(0, MAX_SEED), default=0,
                    help=_("seed for the data and the weights (default: 0)"))
-    p.add_argument("--out", type=Path, default=Path("build/play"), metavar="DIR",
-                   help=_("folder for play.html (default: build/play)"))
+    out_argument(p, "play", _("folder for play.html (default: build/play)"))
     p.set_defaults(run=run)
 
 

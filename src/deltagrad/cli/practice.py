@@ -9,16 +9,11 @@ from typing import Any
 
 from deltagrad.i18n import _
 
-from .common import MAX_SEED, UsageError, check_folder, count
+from .common import MAX_SEED, UsageError, check_folder, count, exercise_arguments, out_argument
 
 
 def register(sub: Any) -> None:
     """Add ``deltagrad practice`` to the subcommands."""
-    from deltagrad.nn.exercise import HIDDEN
-    from deltagrad.nn.manual import HAND_LOSSES
-
-    from .exercise import _sizes
-
     p = sub.add_parser(
         "practice",
         help=_("write a practice page: compute each number of one backprop step, checked as you go"),
@@ -26,14 +21,8 @@ def register(sub: Any) -> None:
                       "the same network step by step) and print its path. The page works offline, from the file."),
     )
     p.add_argument("--seed", type=count(0, MAX_SEED), default=None, help=_("the variant's seed (default: a fresh one)"))
-    p.add_argument("--sizes", type=_sizes, default=[2, 2, 1], metavar="2-2-1",
-                   help=_("network sizes, from 2-2-1 up to 3-3-2 (default: 2-2-1)"))
-    p.add_argument("--activation", choices=list(HIDDEN), default="sigmoid",
-                   help=_("hidden activation (default: %(default)s)"))
-    p.add_argument("--loss", choices=list(HAND_LOSSES), default="half_squared_error",
-                   help=_("loss, with a sigmoid output (default: %(default)s)"))
-    p.add_argument("--out", type=Path, default=Path("build/practice"), metavar="DIR",
-                   help=_("output folder (default: %(default)s)"))
+    exercise_arguments(p)
+    out_argument(p, "practice", _("output folder (default: %(default)s)"))
     p.set_defaults(run=run)
 
 
