@@ -80,14 +80,31 @@ def test_train_animation_is_a_gif_whose_frames_move(tmp_path: Path) -> None:
     pytest.importorskip("matplotlib")
     pytest.importorskip("PIL")
     gif = tmp_path / "anim" / "training.gif"
-    result = run_cli("train", "--data", "moons", "--epochs", "100", "--compiled", "--no-progress",
+    result = run_cli("train", "--data", "moons", "--hidden", "8", "--epochs", "10", "--compiled", "--no-progress",
                      "--animate", str(gif))
     assert result.returncode == 0, result.stderr
-    assert f"animation written to {gif} (26 frames" in result.stdout
+    assert f"animation written to {gif} (11 frames" in result.stdout
     data = gif.read_bytes()
     assert data[:6] in (b"GIF89a", b"GIF87a") and len(data) < 5_000_000
     frames = _frames(gif)
-    assert len(frames) == 26 and len(set(frames)) == 26  # every frame differs from every other
+    assert len(frames) == 11 and len(set(frames)) == 11  # every frame differs from every other
+
+
+@pytest.mark.parametrize("epochs, shown", [
+    (100, list(range(0, 101, 4))),  # 25 frames and the start: every 4th epoch
+    (10, list(range(11))),
+    (7, list(range(8))),
+    (101, [*range(0, 101, 5), 101]),  # the last epoch is always a frame
+])
+def test_the_animation_keeps_about_25_frames_and_the_last(epochs: int, shown: list[int]) -> None:
+    from deltagrad import nn
+    from deltagrad.viz import plot
+
+    model = nn.MLP(2, [3, 1], rng=0)
+    recorder = plot.TrainingRecorder(model, epochs=epochs)
+    for epoch in range(1, epochs + 1):
+        recorder(epoch, {})
+    assert [snap.epoch for snap in recorder.snapshots] == shown
 
 
 def test_train_animation_of_iris_shows_the_confusion_matrix(tmp_path: Path) -> None:

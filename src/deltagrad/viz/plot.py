@@ -353,8 +353,11 @@ def animate_training(model: nn.MLP, recorder: TrainingRecorder, history: nn.Hist
             right2.set_axis_off()
             right.set_title(_("Training loss, epoch {epoch} of {total}").format(epoch=shown, total=len(history)),
                             fontsize=10)
-        fig.tight_layout()
+        if not laid_out:  # the layout of the first frame fits every frame (same axes, same limits)
+            fig.tight_layout()
+            laid_out.append(True)
 
+    laid_out: list[bool] = []
     try:
         animation = FuncAnimation(fig, draw, frames=len(recorder.snapshots), interval=1000 // fps, repeat=True)
         with tempfile.TemporaryDirectory(prefix="deltagrad-animation-") as folder:
