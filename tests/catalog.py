@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from dataclasses import dataclass
@@ -45,8 +46,9 @@ class Message:
     where: str
 
 
+@functools.cache  # the sources do not change during a run; Babel reads them once per process
 def extracted() -> dict[str, Message]:
-    """Every _(), N_() and ngettext() text of the package, by msgid."""
+    """Every _(), N_() and ngettext() text of the package, by msgid (shared: do not change it)."""
     extract = babel().messages.extract
     found: dict[str, Message] = {}
     for filename, lineno, message, _comments, _context in extract.extract_from_dir(
@@ -58,8 +60,10 @@ def extracted() -> dict[str, Message]:
     return found
 
 
+@functools.cache
 def russian() -> Any:
-    """The Russian catalog (``babel.messages.Catalog``) read from the committed .po."""
+    """The Russian catalog (``babel.messages.Catalog``) read from the committed .po (shared:
+    do not change it)."""
     pofile = babel().messages.pofile
     with PO.open("rb") as f:
         return pofile.read_po(f, locale="ru")
@@ -98,6 +102,7 @@ _PLACEHOLDER = re.compile(r"\{[^{}]*\}|%\(\w+\)[a-z]|%[a-z]")
 _WORD = re.compile(r"[A-Za-z]{2,}")
 
 
+@functools.cache
 def english_fragments() -> dict[str, str]:
     """The English words of every msgid, cut at its placeholders: fragment -> msgid.
 
@@ -141,13 +146,14 @@ IDENTIFIERS = {
 _ENGLISH_WORD = re.compile(r"(?<![\w\-./\[\]'])[A-Za-z]{3,}(?![\w\-./\[(])")
 
 
-def english_vocabulary() -> set[str]:
+@functools.cache
+def english_vocabulary() -> frozenset[str]:
     """The lower-case words of three letters or more in the English msgids."""
     words: set[str] = set()
     for message in extracted().values():
         for text in (message.id, message.plural or ""):
             words.update(w.lower() for w in re.findall(r"[A-Za-z]{3,}", _PLACEHOLDER.sub(" ", text)))
-    return words - IDENTIFIERS
+    return frozenset(words - IDENTIFIERS)
 
 
 def english_word_lines(output: str) -> list[tuple[str, str]]:
