@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from pathlib import Path
 from typing import Any
 
@@ -59,9 +58,7 @@ def test_the_russian_stepper_end_to_end(page: Any, tmp_path: Path, notation: str
     order = topological_sort(loss)
     steps = page.evaluate("window.deltagrad.steps")
     assert page.inner_text("#play") == "Пуск" and "шаг 0 / " in page.evaluate("document.body.innerText")
-    page.click("body")
-    for _ in range(steps):  # → to the end: every grad is the engine's, to the bit
-        page.keyboard.press("ArrowRight")
+    page.evaluate(f"window.deltagrad.go({steps})")  # to the end (test_stepper walks it with the keys)
     state = page.evaluate("window.deltagrad.state()")
     for i, node in enumerate(order):
         assert state[f"n{i}"]["grad"] == node.grad and state[f"n{i}"]["data"] == node.data
@@ -71,14 +68,10 @@ def test_the_russian_stepper_end_to_end(page: Any, tmp_path: Path, notation: str
     _visible_text_is_russian(page, notation)
     page.click("text=Сначала")
     assert page.evaluate("window.deltagrad.step") == 0
-    page.select_option("#speed", "250")
-    page.click("#play")
+    page.click("#play")  # the button's two names (test_stepper times Play and Pause)
     assert page.inner_text("#play") == "Пауза"
-    page.wait_for_function("window.deltagrad.step >= 3", timeout=10_000)
     page.keyboard.press(" ")
-    stopped = page.evaluate("window.deltagrad.step")
-    time.sleep(0.4)
-    assert page.evaluate("window.deltagrad.step") == stopped and page.inner_text("#play") == "Пуск"
+    assert page.inner_text("#play") == "Пуск"
     assert page.errors == [] and page.blocked == []
 
 

@@ -264,10 +264,10 @@ def test_the_worked_example_page_end_to_end(page: Any, tmp_path: Path) -> None:
     page.select_option("#speed", "250")
     page.click("#play")
     assert page.inner_text("#play") == "Pause"
-    page.wait_for_function("window.deltagrad.step >= 3", timeout=10_000)
+    page.wait_for_function("window.deltagrad.step >= 2", timeout=10_000)
     page.keyboard.press(" ")
     stopped = page.evaluate("window.deltagrad.step")
-    time.sleep(0.4)
+    time.sleep(0.3)  # more than one 250 ms step
     assert page.evaluate("window.deltagrad.step") == stopped and page.inner_text("#play") == "Play"
     assert page.errors == []
 
