@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -50,10 +51,9 @@ def browser() -> Iterator[Any]:
         b.close()
 
 
-@pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    """A fresh page with the network blocked (only file: URLs load) and its errors collected."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+def _instrumented(context: Any) -> Any:
+    """A new page of ``context`` with the network blocked (only file:, data: and about: URLs
+    load) and its errors collected in ``page.errors``, its blocked requests in ``page.blocked``."""
     pg = context.new_page()
     pg.errors = []  # console errors and uncaught exceptions
     pg.blocked = []  # requests the page tried to make
@@ -68,5 +68,57 @@ def page(browser: Any) -> Iterator[Any]:
             r.abort()
 
     pg.route("**/*", route)
-    yield pg
+    return pg
+
+
+VIEWPORT = {"width": 1280, "height": 900}
+
+
+class _Shared:
+    """One page per test process, made like new for each test: a new page costs Chromium a
+    renderer process (0.15-0.25 s), and the page tests are many."""
+
+    def __init__(self, browser: Any, blank: Path) -> None:
+        self.browser, self.blank, self.context, self.page = browser, blank.as_uri(), None, None
+
+    def fresh(self) -> Any:
+        """The page on an empty document of the file: origin, its storage cleared, the default
+        viewport, the mouse in the corner and no errors recorded."""
+        if self.page is None or self.page.is_closed():
+            if self.context is not None:
+                self.context.close()
+            self.context = self.browser.new_context(viewport=VIEWPORT)
+            self.page = _instrumented(self.context)
+        pg = self.page
+        pg.goto(self.blank)  # a real navigation: the next goto loads its document anew
+        pg.evaluate("localStorage.clear(); sessionStorage.clear()")  # file: pages share one origin
+        pg.set_viewport_size(VIEWPORT)
+        pg.mouse.move(0, 0)
+        pg.errors.clear()
+        pg.blocked.clear()
+        return pg
+
+
+@pytest.fixture(scope="session")
+def _shared(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[_Shared]:
+    blank = tmp_path_factory.mktemp("browser") / "blank.html"
+    blank.write_text("<!doctype html><title>blank</title>", encoding="utf-8")
+    shared = _Shared(browser, blank)
+    yield shared
+    if shared.context is not None:
+        shared.context.close()
+
+
+@pytest.fixture
+def page(_shared: _Shared) -> Any:
+    """The process's page, as new: network blocked, errors collected (see `_instrumented`).
+    A test that adds init scripts or listeners, or closes the page, takes `fresh_page`."""
+    return _shared.fresh()
+
+
+@pytest.fixture
+def fresh_page(browser: Any) -> Iterator[Any]:
+    """A page of its own, in a new browser context, like `page` otherwise."""
+    context = browser.new_context(viewport=VIEWPORT)
+    yield _instrumented(context)
     context.close()

@@ -77,7 +77,7 @@ def require_torch():  # type: ignore[no-untyped-def]
     return torch
 
 
-from tests.browser import browser, page  # noqa: E402, F401  (fixtures for the page tests)
+from tests.browser import _shared, browser, fresh_page, page  # noqa: E402, F401  (fixtures for the page tests)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 

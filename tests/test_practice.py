@@ -87,8 +87,9 @@ def test_each_planted_slip_is_named(page: Any, tmp_path: Path, requires_dot: Non
     assert seen == set(TEN)
 
 
-def test_three_wrong_answers_then_reveal_and_a_reload_keeps_it(page: Any, tmp_path: Path,
+def test_three_wrong_answers_then_reveal_and_a_reload_keeps_it(fresh_page: Any, tmp_path: Path,
                                                                 requires_dot: None) -> None:
+    page = fresh_page  # its own: the test answers a dialog
     ex = worked()
     path = open_page(page, ex, tmp_path)
     page.evaluate(f"{API}.answer('0.17')")
@@ -168,7 +169,8 @@ def test_typed_markup_stays_text_and_the_network_stays_blocked(page: Any, tmp_pa
         "http://www.w3.org", "")
 
 
-def test_a_users_labels_stay_text(page: Any, tmp_path: Path, requires_dot: None) -> None:
+def test_a_users_labels_stay_text(fresh_page: Any, tmp_path: Path, requires_dot: None) -> None:
+    page = fresh_page  # its own: the test adds an init script
     ex = Exercise([W1, W2], [B1, B2], X, Y, ETA, id="<img src=x onerror=window.__pwned=1></script>")
     page.add_init_script("window.__pwned = 0")
     path = viz.practice(ex, student="<b>bold</b>").save(tmp_path / "label.html")

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from deltagrad import nn
-from deltagrad.autograd.files import atomic_write
+from deltagrad.autograd.files import atomic_write, check_writable
 from deltagrad.i18n import _
 
 from .language import speaks
@@ -289,6 +289,7 @@ def animate_training(model: nn.MLP, recorder: TrainingRecorder, history: nn.Hist
     check_animation_support()
     if not recorder.snapshots or len(history) == 0:
         raise ValueError(_("animate_training() needs a recorder and a history of at least one epoch"))
+    check_writable(target)  # a FIFO or a read-only folder is refused before the frames are drawn
     plt = _pyplot()
     from matplotlib.animation import FuncAnimation, PillowWriter
 
