@@ -75,7 +75,8 @@ def test_k_class_boundary_and_confusion_pngs(tmp_path: Path) -> None:
         plot.plot_confusion([[1, 2]], tmp_path / "bad.png")
 
 
-def test_animate_training_restores_the_model_and_refuses_what_it_cannot_write(tmp_path: Path) -> None:
+def test_animate_training_restores_the_model_and_refuses_what_it_cannot_write(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     pytest.importorskip("matplotlib")
     pytest.importorskip("PIL")
     import random
@@ -100,9 +101,11 @@ def test_animate_training_restores_the_model_and_refuses_what_it_cannot_write(tm
         plot.animate_training(model, recorder, history, X, Y, tmp_path / "t.avi")
     fifo = tmp_path / "fifo.gif"
     os.mkfifo(fifo)
-    with pytest.raises(ValueError):
+    drawn: list[int] = []
+    monkeypatch.setattr(plot, "_draw_regions", lambda *a, **k: drawn.append(1))
+    with pytest.raises(ValueError, match="fifo.gif"):
         plot.animate_training(model, recorder, history, X, Y, fifo, resolution=10)
-    assert fifo.is_fifo()
+    assert fifo.is_fifo() and drawn == []  # refused before a single frame was drawn
 
 
 def test_metrics_for_one_output_models_and_the_text_table() -> None:
