@@ -42,11 +42,13 @@ $(VENV)/.installed-bench: pyproject.toml | $(PY)
 demo: $(VENV)/.installed
 	$(VENV)/bin/deltagrad demo --out $(DEMO_DIR)
 
-# Two workers: the suite's tests are independent, and this halves its time on 2 cores.
-# Bytecode is cached (some machines set PYTHONDONTWRITEBYTECODE): the command tests start
-# many Python processes, and each would compile every module again.
+# Two workers: the suite's tests are independent, and this halves its time on 2 cores; a
+# worker that runs out of tests takes some from the other (worksteal), so that a long test
+# near the end does not leave one core idle. Bytecode is cached (some machines set
+# PYTHONDONTWRITEBYTECODE): the command tests start many Python processes, and each would
+# compile every module again.
 test: $(VENV)/.installed-test
-	env -u PYTHONDONTWRITEBYTECODE $(PY) -m pytest -n 2
+	env -u PYTHONDONTWRITEBYTECODE $(PY) -m pytest -n 2 --dist worksteal
 
 # The PyTorch parity tests alone (make test runs them too once torch is installed).
 torch: $(VENV)/.installed-torch
