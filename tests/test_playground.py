@@ -336,24 +336,20 @@ def test_a_large_network_is_drawn_compact_with_a_note(page: Any, tmp_path: Path)
     assert page.errors == []
 
 
-def test_screenshots_at_1440_and_390(browser: Any, tmp_path: Path) -> None:
+def test_screenshots_at_1440_and_390(page: Any, tmp_path: Path) -> None:
     """The page fits both widths: nothing wider than the window but the network's own scroller."""
     Xm, Ym = nn.datasets.moons(100, rng=0)
-    page = viz.playground(nn.MLP(2, [4, 4, 1], "tanh", "sigmoid", rng=0), Xm, [float(v) for v in Ym], lr=0.5)
-    path = page.save(tmp_path / "play.html")
+    play = viz.playground(nn.MLP(2, [4, 4, 1], "tanh", "sigmoid", rng=0), Xm, [float(v) for v in Ym], lr=0.5)
+    path = play.save(tmp_path / "play.html")
     for width in (1440, 390):
-        context = browser.new_context(viewport={"width": width, "height": 900})
-        pg = context.new_page()
-        errors: list[str] = []
-        pg.on("pageerror", lambda exc, errors=errors: errors.append(str(exc)))
-        pg.goto(path.as_uri())
-        pg.wait_for_function("window.deltagrad_play !== undefined")
-        pg.evaluate("window.deltagrad_play.train(150)")
-        assert pg.evaluate("document.documentElement.scrollWidth") <= width
-        pg.screenshot(path=str(tmp_path / f"play-{width}.png"), full_page=True)
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(path.as_uri())
+        page.wait_for_function("window.deltagrad_play !== undefined")
+        page.evaluate("window.deltagrad_play.train(150)")
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        page.screenshot(path=str(tmp_path / f"play-{width}.png"), full_page=True)
         assert (tmp_path / f"play-{width}.png").stat().st_size > 10_000
-        assert errors == []
-        context.close()
+    assert page.errors == []
 
 
 def test_the_page_data_is_json_with_the_models_names() -> None:

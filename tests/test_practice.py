@@ -206,18 +206,17 @@ def test_disabled_storage_leaves_the_page_working(browser: Any, tmp_path: Path, 
 
 
 @pytest.mark.parametrize("width", [390, 1440])
-def test_screens(browser: Any, tmp_path: Path, width: int, requires_dot: None) -> None:
-    context = browser.new_context(viewport={"width": width, "height": 900})
-    pg = context.new_page()
-    pg.goto(viz.practice(Exercise.generate(3, (3, 3, 2), "tanh")).save(tmp_path / "p.html").as_uri())
-    pg.wait_for_function("window.deltagrad_practice !== undefined")
-    pg.evaluate(f"{API}.answer('1')")
-    body = pg.evaluate("document.documentElement.scrollWidth")
+def test_screens(page: Any, tmp_path: Path, width: int, requires_dot: None) -> None:
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(viz.practice(Exercise.generate(3, (3, 3, 2), "tanh")).save(tmp_path / "p.html").as_uri())
+    page.wait_for_function("window.deltagrad_practice !== undefined")
+    page.evaluate(f"{API}.answer('1')")
+    body = page.evaluate("document.documentElement.scrollWidth")
     assert body <= width  # the page itself never scrolls sideways (the picture may, in its frame)
-    box = pg.locator("#answer").bounding_box()
+    box = page.locator("#answer").bounding_box()
     assert box is not None and box["x"] + box["width"] <= width
-    pg.screenshot(path=str(tmp_path / f"practice-{width}.png"), full_page=True)
-    context.close()
+    page.screenshot(path=str(tmp_path / f"practice-{width}.png"), full_page=True)
+    assert page.errors == []
 
 
 def test_bad_exercises_are_refused() -> None:
