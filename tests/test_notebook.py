@@ -1,5 +1,6 @@
-"""docs/tutorial.ipynb runs top to bottom (its cells assert the worked example's numbers), and
-its committed outputs are what a fresh run prints."""
+"""docs/tutorial.ipynb and its Russian chapter docs/tutorial.ru.ipynb run top to bottom (their
+cells assert the worked example's numbers), and their committed outputs are what a fresh run
+prints."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from typing import Any
 
 import pytest
 
-NOTEBOOK = Path(__file__).resolve().parent.parent / "docs" / "tutorial.ipynb"
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+NOTEBOOK = DOCS / "tutorial.ipynb"
 _ADDRESS = re.compile(r" at 0x[0-9a-f]+")
 
 
@@ -36,15 +38,16 @@ def text_outputs(nb: Any) -> list[list[str]]:
 
 
 @pytest.mark.usefixtures("requires_dot")  # its cells draw the graph inline
-def test_the_tutorial_runs_and_its_committed_outputs_are_honest(tmp_path: Path) -> None:
+@pytest.mark.parametrize("name", ["tutorial.ipynb", "tutorial.ru.ipynb"])
+def test_the_tutorial_runs_and_its_committed_outputs_are_honest(tmp_path: Path, name: str) -> None:
     nbformat = pytest.importorskip("nbformat")
     nbclient = pytest.importorskip("nbclient")
-    committed = nbformat.read(NOTEBOOK, as_version=4)
-    fresh = nbformat.read(NOTEBOOK, as_version=4)
+    committed = nbformat.read(DOCS / name, as_version=4)
+    fresh = nbformat.read(DOCS / name, as_version=4)
     client = nbclient.NotebookClient(fresh, timeout=180, kernel_name="python3", record_timing=False,
                                      resources={"metadata": {"path": str(tmp_path)}})
     client.execute()  # raises CellExecutionError, with the cell, when any cell fails
-    assert text_outputs(fresh) == text_outputs(committed)
+    assert text_outputs(fresh) == text_outputs(committed), "re-run it: python docs/build.py"
     # the rich outputs are there: the graph and the network as SVG, the stepper as HTML
     kinds = [set(out.get("data", {})) for cell in fresh.cells if cell.cell_type == "code"
              for out in cell.get("outputs", [])]
