@@ -146,6 +146,8 @@ class Value:
         return out
 
     # -- the primitive ops: each one's value, then its local derivatives ---------------------
+    # Each builds its node inline, `_make` written out: a call per node would cost 10-18% of
+    # the forward pass (docs/performance.md, "Why the nodes are built inline").
     def __add__(self, other: Operand) -> Value:
         """x + y (a number is folded into the node as ``const``)."""
         x = self.data
