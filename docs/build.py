@@ -14,7 +14,10 @@ from __future__ import annotations
 import re
 import shutil
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -27,15 +30,24 @@ ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
-def stepper_screenshot(page_path: Path, target: Path) -> None:
+@contextmanager
+def chromium_page(target: Path, width: int, height: int) -> Iterator[Any]:
+    """A headless Chromium page of ``width`` x ``height`` px, for the picture ``target``."""
     from playwright.sync_api import sync_playwright
 
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     if chromium is None:
-        raise SystemExit("docs/stepper.png needs chromium (apt-get install chromium)")
+        raise SystemExit(f"docs/{target.name} needs chromium (apt-get install chromium)")
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, args=ARGS)
-        page = browser.new_page(viewport={"width": 1100, "height": 860})
+        try:
+            yield browser.new_page(viewport={"width": width, "height": height})
+        finally:
+            browser.close()
+
+
+def stepper_screenshot(page_path: Path, target: Path) -> None:
+    with chromium_page(target, 1100, 860) as page:
         page.goto(page_path.as_uri())
         page.wait_for_function("window.deltagrad !== undefined")
         steps = page.evaluate("window.deltagrad.steps")
@@ -45,29 +57,20 @@ def stepper_screenshot(page_path: Path, target: Path) -> None:
             if page.inner_text("#explanation").startswith("Backward: δ = dL/dz1[0]"):
                 break
         page.screenshot(path=str(target))
-        browser.close()
 
 
 def playground_screenshot(target: Path) -> None:
-    from playwright.sync_api import sync_playwright
-
     from deltagrad.cli import main
 
     folder = ROOT / "build" / "play"
     if main(["play", "--data", "moons", "--hidden", "8,8", "--test-split", "0.2", "--out", str(folder)]) != 0:
         raise SystemExit("deltagrad play failed")
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    if chromium is None:
-        raise SystemExit("docs/playground.png needs chromium (apt-get install chromium)")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=ARGS)
-        page = browser.new_page(viewport={"width": 1440, "height": 900})
+    with chromium_page(target, 1440, 900) as page:
         page.goto((folder / "play.html").as_uri())
         page.wait_for_function("window.deltagrad_play !== undefined")
         page.evaluate("window.deltagrad_play.train(300)")
         page.evaluate("window.deltagrad_play.drawHeatmap()")
         page.screenshot(path=str(target), full_page=True)
-        browser.close()
 
 
 def tanh_plot(target: Path) -> None:
