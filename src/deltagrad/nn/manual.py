@@ -43,8 +43,11 @@ HAND_ACTIVATIONS = ("sigmoid", "tanh", "relu", "linear")
 
 
 @dataclass
-class ManualBackprop:
-    """The delta rule's numbers; lists are per layer, index 0 is layer 1."""
+class BackpropNumbers:
+    """The numbers of one backprop step at one example: the input ``x`` and target ``y``,
+    per layer (index 0 is layer 1) ``z``, ``a`` and ``deltas`` (dL/dz), the loss, and
+    dL/d(parameter) by name. The delta rule writes them by hand; the network view reads
+    autograd's into the same record."""
 
     x: list[float]
     y: list[float]
@@ -53,6 +56,12 @@ class ManualBackprop:
     loss: float
     deltas: list[list[float]]
     grads: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class ManualBackprop(BackpropNumbers):
+    """The delta rule's numbers; lists are per layer, index 0 is layer 1."""
+
     loss_name: str = "half_squared_error"
     p: list[float] = field(default_factory=list)  # cross-entropy: softmax of the outputs; y is then one-hot
 

@@ -21,6 +21,7 @@ from deltagrad import nn
 from deltagrad.autograd import Value
 from deltagrad.autograd.notation import show_text
 from deltagrad.i18n import _
+from deltagrad.nn.manual import BackpropNumbers
 
 from .dot import COLOURS, DEFAULT_TIMEOUT, check_rows, dot_text, html_text, new_digraph, pipe
 from .graph import GraphView, check_reference, matches, minus, number, read_graph
@@ -32,17 +33,11 @@ NEGATIVE, POSITIVE = "#2166ac", "#b2182b"  # a gradient's sign, on an edge of a 
 
 
 @dataclass
-class NetworkNumbers:
-    """What the network view shows: z, a, δ and dL/da per neuron, dL/dw per parameter."""
+class NetworkNumbers(BackpropNumbers):
+    """What the network view shows: a step's numbers (z, a, δ per neuron, dL/dw per
+    parameter), with dL/da per neuron and the loss's formula."""
 
-    xs: list[float]
-    ys: list[float]
-    z: list[list[float]]
-    a: list[list[float]]
-    delta: list[list[float]]
-    dl_da: list[list[float]]
-    grads: dict[str, float]
-    loss: float
+    dl_da: list[list[float]] = field(default_factory=list)
     loss_formula: str = "½ Σ (a − y)²"
     data: dict[str, float] = field(default_factory=dict)  # parameter -> its value
 
@@ -126,10 +121,10 @@ def network_dot(model: nn.MLP, numbers: NetworkNumbers, *, ref: Mapping[str, flo
     # Each column is one rank, its neurons chained by invisible edges under a title: that
     # keeps them in index order from the top (Graphviz's clusters would let them move).
     with dot.subgraph(name="inputs") as inputs:
-        for j, value in enumerate(numbers.xs):
+        for j, value in enumerate(numbers.x):
             inputs.node(f"x{j}", html_text(f"x[{j}] = {number(value)}"), fillcolor=COLOURS["data"],
                         tooltip=tip(f"x[{j}] = {value!r}"), id=f"x{j}")
-        _keep_order(inputs, "h0", _("inputs"), [f"x{j}" for j in range(len(numbers.xs))])
+        _keep_order(inputs, "h0", _("inputs"), [f"x{j}" for j in range(len(numbers.x))])
     largest = max((abs(g) for name, g in numbers.grads.items() if name.startswith("W") and math.isfinite(g)),
                   default=0.0)
     for k, layer in enumerate(model.layers, start=1):
@@ -142,7 +137,7 @@ def network_dot(model: nn.MLP, numbers: NetworkNumbers, *, ref: Mapping[str, flo
             _keep_order(frame, f"h{k}", _("layer {k} ({activation})").format(k=k, activation=layer.activation),
                         [f"l{k}n{i}" for i in range(layer.nout)])
     last = len(model.layers)
-    target = ", ".join(number(t) for t in numbers.ys)
+    target = ", ".join(number(t) for t in numbers.y)
     dot.node("loss", "<" + "<BR/>".join([html_text(f"L = {number(numbers.loss)}"), html_text(numbers.loss_formula),
                                          html_text(f"y = {target}")]) + ">",
              fillcolor=COLOURS["output"], tooltip=tip(f"L = {numbers.loss!r}"), id="loss")
@@ -166,7 +161,7 @@ def _keep_order(group: Any, head: str, title: str, ids: list[str]) -> None:
 def _neuron(frame: Any, model: nn.MLP, numbers: NetworkNumbers, k: int, i: int, neuron: Any,
             ref: Mapping[str, float], answers: Mapping[str, Any], updates: Mapping[str, str], tip: Any,
             show_labels: bool) -> None:
-    z, a, delta = numbers.z[k - 1][i], numbers.a[k - 1][i], numbers.delta[k - 1][i]
+    z, a, delta = numbers.z[k - 1][i], numbers.a[k - 1][i], numbers.deltas[k - 1][i]
     zname, bname = f"z{k}[{i}]", f"b{k}[{i}]"
     bias = number(neuron.b.data)
     if bname in updates:
@@ -257,7 +252,7 @@ def _own_numbers(model: nn.MLP, xs: list[float], ys: list[float]) -> NetworkNumb
     out = model(data)
     loss = nn.half_squared_error(out if isinstance(out, list) else [out], ys)
     numbers = numbers_from_graph(model, read_graph(loss, model.parameters(), data))  # no backward(): .grad untouched
-    numbers.ys = list(ys)
+    numbers.y = list(ys)
     return numbers
 
 
@@ -305,8 +300,8 @@ def numbers_from_graph(model: nn.MLP, graph: GraphView) -> NetworkNumbers:
         if not node.op and node.label and (node.label == "y" or node.label.startswith("y[")):
             ys.append(node.data)
     formula = "½ Σ (a − y)²" if root.label == "L" else graph.nodes[-1].formula
-    return NetworkNumbers(xs, ys, z, a, delta, dl_da, {name: totals[index[id(p)]] for name, p in params},
-                          root.data, formula, {name: p.data for name, p in params})
+    return NetworkNumbers(xs, ys, z, a, root.data, delta, {name: totals[index[id(p)]] for name, p in params},
+                          dl_da, formula, {name: p.data for name, p in params})
 
 
 def network_stepper(model: nn.MLP, graph: GraphView, ref: dict[str, float], lr: float | None, order: str,
@@ -316,8 +311,8 @@ def network_stepper(model: nn.MLP, graph: GraphView, ref: dict[str, float], lr: 
 
     _check_model(model, "LR")
     numbers = numbers_from_graph(model, graph)
-    if not numbers.ys:
-        numbers.ys = [math.nan] * model.sizes[-1]
+    if not numbers.y:
+        numbers.y = [math.nan] * model.sizes[-1]
     steps = network_steps(model, numbers, graph, ref, lr, quiz)
     updates = {s[0]: s[3] for step in steps if step["kind"] == "update" for s in step["set"]}
     dot = network_dot(model, numbers, ref=ref, updates=updates, values_in_tooltips=False)

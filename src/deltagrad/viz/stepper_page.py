@@ -481,10 +481,10 @@ def network_steps(model: nn.MLP, numbers: Any, graph: GraphView, ref: dict[str, 
     from .network import _edge_id
 
     by_label = {n.label: i for i, n in reversed(list(enumerate(graph.order))) if n.label}
-    given = [[f"x[{j}]", "data", x, number(x)] for j, x in enumerate(numbers.xs)]
-    parts = [f"x = [{', '.join(minus(number(x)) for x in numbers.xs)}]"]
-    if numbers.ys:
-        parts.append(f"y = {', '.join(minus(number(t)) for t in numbers.ys)}")
+    given = [[f"x[{j}]", "data", x, number(x)] for j, x in enumerate(numbers.x)]
+    parts = [f"x = [{', '.join(minus(number(x)) for x in numbers.x)}]"]
+    if numbers.y:
+        parts.append(f"y = {', '.join(minus(number(t)) for t in numbers.y)}")
     for k, layer in enumerate(model.layers, start=1):
         ws = [[w.data for w in n.w] for n in layer.neurons]
         bs = [n.b.data for n in layer.neurons]
@@ -522,10 +522,10 @@ def network_steps(model: nn.MLP, numbers: Any, graph: GraphView, ref: dict[str, 
     for k in range(last, 0, -1):
         layer = model.layers[k - 1]
         below = [f"x[{j}]" for j in range(layer.nin)] if k == 1 else [f"a{k - 1}[{j}]" for j in range(layer.nin)]
-        below_values = numbers.xs if k == 1 else numbers.a[k - 2]
+        below_values = numbers.x if k == 1 else numbers.a[k - 2]
         for i, neuron in enumerate(layer.neurons):
             zname, aname = f"z{k}[{i}]", f"a{k}[{i}]"
-            delta = numbers.delta[k - 1][i]
+            delta = numbers.deltas[k - 1][i]
             lines = []
             if k == last:
                 dl_da = numbers.dl_da[k - 1][i]
@@ -533,7 +533,7 @@ def network_steps(model: nn.MLP, numbers: Any, graph: GraphView, ref: dict[str, 
             else:
                 above = model.layers[k]
                 terms = [f"δ{k + 1}[{m}]·W{k + 1}[{m}][{i}]" for m in range(above.nout)]
-                values = [f"{signed(numbers.delta[k][m])}·{signed(above.neurons[m].w[i].data)}"
+                values = [f"{signed(numbers.deltas[k][m])}·{signed(above.neurons[m].w[i].data)}"
                           for m in range(above.nout)]
                 lines.append(f"dL/d{aname} = Σ δ{k + 1}[m]·W{k + 1}[m][{i}] = {_sum_text(terms)} = "
                              f"{_sum_text(values)} = {minus(number(numbers.dl_da[k - 1][i]))}")
