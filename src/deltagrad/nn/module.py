@@ -50,6 +50,21 @@ def grads_kept(params: Iterable[Value]) -> Iterator[list[Value]]:
             p.grad = g
 
 
+def _start(activation: object, init: object, init_scale: object) -> tuple[Activation, str, float]:
+    """A neuron's or layer's activation record, init scheme and init scale, each checked."""
+    act = ACTIVATIONS[check_activation(activation)]
+    scheme = check_init(init)
+    return act, scheme, check_init_scale(scheme, init_scale)
+
+
+def _activations(activation: object, output_activation: object) -> tuple[Activation, Activation]:
+    """A network's hidden and output activation records, checked (no output activation: the hidden one)."""
+    hidden = ACTIVATIONS[check_activation(activation)]
+    if output_activation is None:
+        return hidden, hidden
+    return hidden, ACTIVATIONS[check_activation(output_activation, "output_activation")]
+
+
 class Module:
     """Base class: anything with named parameters."""
 
@@ -130,9 +145,7 @@ class Neuron(Module):
         init_scale: multiplies the initial weights (the bias starts at 0 whatever the init).
         """
         n = _size(nin, "nin")
-        act = ACTIVATIONS[check_activation(activation)]
-        scheme = check_init(init)
-        scale = check_init_scale(scheme, init_scale)
+        act, scheme, scale = _start(activation, init, init_scale)
         width = _size(nout, "nout")
         place = whole(layer, "layer", low=1), whole(index, "index", low=0)
         self._build(init_weights(scheme, n, width, make_rng(rng), scale), 0.0, act, *place)
@@ -195,9 +208,7 @@ class Layer(Module):
         init_scale: float = 1.0,
     ) -> None:
         n_in, n_out = _size(nin, "nin"), _size(nout, "nout")
-        act = ACTIVATIONS[check_activation(activation)]
-        scheme = check_init(init)
-        scale = check_init_scale(scheme, init_scale)
+        act, scheme, scale = _start(activation, init, init_scale)
         number = whole(layer, "layer", low=1)
         generator = make_rng(rng)
         weights = [init_weights(scheme, n_in, n_out, generator, scale) for _ in range(n_out)]
@@ -275,9 +286,7 @@ class MLP(Module):
             start at 0: they do not cause the symmetry.
         """
         sizes = _sizes(nin, nouts)
-        hidden = ACTIVATIONS[check_activation(activation)]
-        out_act = hidden if output_activation is None else \
-            ACTIVATIONS[check_activation(output_activation, "output_activation")]
+        hidden, out_act = _activations(activation, output_activation)
         scheme = check_init(init)
         if init_scale is not None and scheme == "zeros":
             raise ValueError(f"init_scale={init_scale!r} has no effect with init='zeros' (0 times any scale is 0)")
@@ -312,9 +321,7 @@ class MLP(Module):
         """
         from .io import weight_floats
 
-        hidden = ACTIVATIONS[check_activation(activation)]
-        out_act = hidden if output_activation is None else \
-            ACTIVATIONS[check_activation(output_activation, "output_activation")]
+        hidden, out_act = _activations(activation, output_activation)
         rows, bs = weight_floats(weights, biases)
         check_parameter_count([len(rows[0][0]), *(len(layer) for layer in rows)])
         model = cls.__new__(cls)
