@@ -262,7 +262,8 @@ def _trace(model: nn.MLP, xs: list[Value]) -> tuple[list[list[Value]], list[list
     out: list[Value] = xs
     for layer in model.layers:
         a = [neuron(out) for neuron in layer.neurons]
-        zs.append([ai if layer.activation == "linear" else ai.inputs[0] for ai in a])
+        identity = nn.ACTIVATIONS[layer.activation].identity  # then a is z itself
+        zs.append([ai if identity else ai.inputs[0] for ai in a])
         acts.append(a)
         out = a
     return zs, acts
@@ -298,8 +299,9 @@ def _kernels(model: nn.MLP, loss_fn: Callable[..., Value], classes: bool) -> dic
     if not isinstance(loss, Value):
         raise TypeError(_("playground() loss must return a Value, got {kind}").format(kind=type(loss).__name__))
     in_graph = {id(n) for n in topological_sort(loss)}
-    # dL/da of the output neurons, where the loss reads a (not the logit, as BCE does)
-    outputs = [a for a in acts[-1] if id(a) in in_graph and model.output_activation != "linear"]
+    # dL/da of the output neurons, where the loss reads a (not the logit, as BCE does; none where a is z)
+    identity_output = nn.ACTIVATIONS[model.output_activation].identity
+    outputs = [] if identity_output else [a for a in acts[-1] if id(a) in in_graph]
     graph = compile_graph(loss, xs + ys, params, allow_unused=True, max_nodes=MAX_NODES)
     kernels: dict[str, Any] = {
         "forward": forward.javascript_with(shown + probs),
@@ -308,11 +310,11 @@ def _kernels(model: nn.MLP, loss_fn: Callable[..., Value], classes: bool) -> dic
         "has_probs": bool(probs),
         "output_grad": [acts[-1].index(a) for a in outputs],
     }
-    for name in {layer.activation for layer in model.layers} - {"linear"}:
-        t = Value(0.0, label="z")
-        fn = nn.ACTIVATIONS[name]
-        assert fn is not None
-        kernels["derivative"][name] = compile_graph(fn(t), [t]).javascript
+    for name in {layer.activation for layer in model.layers}:
+        act = nn.ACTIVATIONS[name]
+        if not act.identity:  # the page's f' of the identity is 1
+            t = Value(0.0, label="z")
+            kernels["derivative"][name] = compile_graph(act(t), [t]).javascript
     return kernels
 
 
