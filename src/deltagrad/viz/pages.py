@@ -14,6 +14,9 @@ works from ``file://``. The pieces live here, once:
 - ``common.js`` also formats numbers by the one rule of `autograd.text.significant`
   (``significant(x, digits)``: the same text, digit for digit, as Python's);
 - `fill(template, **parts)`: puts the pieces into a template's ``{{name}}`` markers;
+- `page(body, ...)`: a whole page, the one skeleton ``page.html`` (doctype, language, the
+  ``<head>`` with its charset, viewport, title and style) around the page's own body file
+  (``stepper.html``, ``practice.html``, ...), which holds only what is that page's;
 - `Page`: ``.html``, ``.save(path)`` (atomic) and ``_repr_html_()`` (a sandboxed iframe, so
   the page's script runs inside a notebook).
 """
@@ -29,6 +32,7 @@ from importlib import resources
 from pathlib import Path
 
 from deltagrad.autograd.files import atomic_write
+from deltagrad.i18n import get_language
 
 PAGE_PACKAGE = "deltagrad.viz"
 PAGE_FOLDER = "page"
@@ -106,6 +110,19 @@ def fill(template: str, **parts: str) -> str:
     if unused:
         raise ValueError(f"the page template has no marker for {', '.join(sorted(unused))}")
     return out
+
+
+def page(body: str, *, title: str, style: str, head: str = "", **parts: str) -> str:
+    """The whole HTML page: the skeleton ``page.html`` in the language in use, titled ``title``
+    (plain text), around the page asset ``body`` filled with ``parts`` (HTML, see `fill`).
+
+    Args:
+        style: the page's ``<style>`` element (`inline_style`).
+        head: further elements of the head, each on its own line (the practice page's
+            Content-Security-Policy, ``policy.html``).
+    """
+    return fill(asset("page.html"), lang=html_module.escape(get_language()), head=head,
+                title=html_module.escape(title), style=style, body=fill(asset(body), **parts))
 
 
 def svg_body(svg: bytes | str) -> str:

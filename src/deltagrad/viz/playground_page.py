@@ -36,9 +36,9 @@ from deltagrad import nn
 from deltagrad.autograd import Value, compile_graph, topological_sort
 from deltagrad.autograd.notation import check_notation
 from deltagrad.autograd.ops import OPS
-from deltagrad.i18n import _, get_language
+from deltagrad.i18n import _
 
-from .pages import Page, asset, data_script, fill, inline_script, inline_style
+from .pages import Page, data_script, inline_script, inline_style, page
 
 # Starts the page offers: `nn.INITS` (``constant``: every weight equal and non-zero, the
 # symmetric start that still has a gradient); ``equal`` is another name for ``constant``.
@@ -455,11 +455,11 @@ def _runtime() -> str:
 
 
 def _page(spec: dict[str, Any], kernels: dict[str, Any], title: str) -> str:
-    return fill(
-        asset("playground.html"),
-        lang=get_language(),
-        title=html.escape(title),
+    return page(
+        "playground.html",
+        title=title,
         style=inline_style("playground.css"),
+        heading=html.escape(title),
         data=data_script(spec, "deltagrad-play-data"),
         runtime="<script>\n" + script_code(_runtime()) + "\n</script>",
         kernels="<script>\n" + script_code(_kernel_source(kernels)) + "</script>",

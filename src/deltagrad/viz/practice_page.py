@@ -11,19 +11,18 @@ answers file that `deltagrad check` and `deltagrad grade` read.
 
 from __future__ import annotations
 
-import html
 import os
 from pathlib import Path
 from typing import Any
 
 from deltagrad.autograd.notation import show_text
 from deltagrad.autograd.text import significant
-from deltagrad.i18n import _, get_language
+from deltagrad.i18n import _
 from deltagrad.nn.check import DIAGNOSES, ROUNDING_BAND, UPDATE_ORDER, formula
 from deltagrad.nn.exercise import Exercise, fingerprint
 
 from .dot import DEFAULT_TIMEOUT
-from .pages import Page, asset, data_script, fill, inline_script, inline_style
+from .pages import Page, asset, data_script, inline_script, inline_style, page
 from .sheet import check_exercise, network_svg, shown_name
 
 MAX_SIZES = (3, 3, 2)  # the largest network the page asks about: one hidden layer, 3-3-2
@@ -147,7 +146,7 @@ def practice(exercise: Exercise, *, student: str | None = None, stepper: str | N
         raise TypeError(_("stepper must be a str (an address) or None, got {kind}").format(kind=type(stepper).__name__))
     data = {"id": ex.id or fingerprint(ex), "student": student, "problem": ex.to_dict(), "sig": ex.sig,
             "questions": questions_data(ex), "texts": _texts(ex), "stepper": stepper}
-    page = fill(asset("practice.html"), lang=get_language(), title=html.escape(_("Practise backprop")),
-                style=inline_style("practice.css"), picture=network_svg(ex, timeout=timeout),
-                data=data_script(data), script=inline_script("common.js", "practice.js"))
-    return Practice(page, ex, stepper)
+    document = page("practice.html", title=_("Practise backprop"), style=inline_style("practice.css"),
+                    head=asset("policy.html"), picture=network_svg(ex, timeout=timeout), data=data_script(data),
+                    script=inline_script("common.js", "practice.js"))
+    return Practice(document, ex, stepper)

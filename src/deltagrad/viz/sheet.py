@@ -13,12 +13,12 @@ from typing import Any
 
 from deltagrad.autograd.notation import get_notation, show
 from deltagrad.autograd.text import significant
-from deltagrad.i18n import _, get_language
+from deltagrad.i18n import _
 from deltagrad.nn.check import formula
 from deltagrad.nn.exercise import Exercise
 
 from .dot import COLOURS, DEFAULT_TIMEOUT, GraphvizNotFoundError, RenderError, html_text, pipe
-from .pages import Page, asset, fill, inline_style, svg_body
+from .pages import Page, inline_style, page, svg_body
 
 UNKNOWN = "?"
 SECTION_TITLES = {"forward": "Forward pass", "deltas": "Deltas", "gradients": "Gradients",
@@ -149,9 +149,8 @@ def _sheet(ex: Exercise, values: dict[str, dict[str, float]] | None, title: str,
     intro = _("One step of backpropagation on the {size} network below ({act} hidden units, {loss}). Compute "
               "every quantity in order and write it to {sig} significant figures.").format(
                   size=size, act=ex.activation, loss=ex.loss.replace("_", " "), sig=ex.sig)
-    return fill(asset("sheet.html"),
-                lang=get_language(),
-                title=html.escape(title),
+    return page("sheet.html",
+                title=title,
                 style=inline_style("sheet.css"),
                 heading=html.escape(title),
                 who=html.escape(who),

@@ -56,7 +56,7 @@ from deltagrad import nn
 from deltagrad.autograd import Value
 from deltagrad.autograd.arguments import real
 from deltagrad.autograd.ops import GATES
-from deltagrad.i18n import _, get_language
+from deltagrad.i18n import _
 
 from .dot import DEFAULT_MAX_NODES, DEFAULT_TIMEOUT, check_rows, check_size, copy_id, graph_dot, layout_plan, pipe
 from .graph import (
@@ -74,7 +74,7 @@ from .graph import (
     signed,
     updated_text,
 )
-from .pages import Page, data_script, fill, inline_script, inline_style, svg_body
+from .pages import Page, data_script, inline_script, inline_style, page, svg_body
 
 NETWORK_FROM = 12  # a model with more neurons than this steps on the network view by default
 ORDERS = ("tutorial", "graph")
@@ -320,7 +320,6 @@ def page_strings() -> dict[str, str]:
 def _controls(quiz: bool) -> dict[str, str]:
     """The page's static words, HTML-escaped for the template."""
     words = {
-        "title": _("deltagrad: backprop, step by step"),
         "heading": _("Backprop, step by step"),
         "reset": _("Reset"),
         "prev": _("Previous"),
@@ -344,17 +343,9 @@ def _controls(quiz: bool) -> dict[str, str]:
 
 
 def _build_page(svg: str, data: dict[str, Any], quiz: bool) -> str:
-    words = _controls(quiz)
-    return fill(pages_template(), lang=html.escape(get_language()), style=inline_style("stepper.css"),
+    return page("stepper.html", title=_("deltagrad: backprop, step by step"), style=inline_style("stepper.css"),
                 svg=svg, data=data_script(data), script=inline_script("common.js", "stepper.js"),
-                quiz_hidden="" if quiz else " hidden", **words)
-
-
-def pages_template() -> str:
-    """The stepper's HTML template (a package file)."""
-    from .pages import asset
-
-    return asset("stepper.html")
+                quiz_hidden="" if quiz else " hidden", **_controls(quiz))
 
 
 def _check_lr(update: object, params_given: bool) -> float | None:
