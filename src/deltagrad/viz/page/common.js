@@ -1,14 +1,15 @@
-/* deltagrad pages, shared: read the embedded data, format numbers as Python does.
+/* deltagrad pages, shared: read the embedded data, format and read numbers as Python does,
+ * and hand each page script's functions to the page or to Node.
  *
  * In a page this file defines `deltagradCommon`; under Node (`node --test`) it is a
  * CommonJS module with the same functions.
  */
 (function (root, factory) {
   "use strict";
-  var api = factory();
+  var api = factory(root);
   if (typeof module === "object" && module.exports) module.exports = api;
   else root.deltagradCommon = api;
-})(typeof self !== "undefined" ? self : this, function () {
+})(typeof self !== "undefined" ? self : this, function (root) {
   "use strict";
 
   var NONFINITE = { "inf": Infinity, "-inf": -Infinity, "nan": NaN };
@@ -97,6 +98,19 @@
     return significant(x, digits);
   }
 
+  var NUMBER = /^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$/;  // autograd.text's _NUMBER
+
+  /* A number a learner typed, by the rule of autograd.text.parse_number: "0.17", "0,17" (the
+   * decimal comma), "-1.2e-2", ".5", "−3", spaces around it; null for anything else (a
+   * non-string, "1,000.5", "inf", a number too large to be finite). */
+  function parseNumber(text) {
+    if (typeof text !== "string") return null;
+    var t = text.trim().replace(/\u2212/g, "-");  // the typographic minus sign
+    if (t.length > 100 || !NUMBER.test(t)) return null;
+    var x = Number(t.replace(",", "."));
+    return isFinite(x) ? x : null;
+  }
+
   /* A text with {name} placeholders filled from `values` (page strings come from Python's
    * translations with the same placeholders). */
   function format(template, values) {
@@ -105,5 +119,20 @@
     });
   }
 
-  return { decode: decode, readData: readData, significant: significant, number: number, format: format };
+  /* Hand a page script's functions `api` to what loaded it: under Node (`node --test`, which
+   * gives the script a `module`) they are the module's exports; in a page they are the global
+   * `name`, and `api.mount(document, window)` wires them to the page when it carries its data. */
+  function publish(api, name, module) {
+    if (module && module.exports) {
+      module.exports = api;
+      return;
+    }
+    root[name] = api;
+    if (api.mount && root.document && root.document.getElementById("deltagrad-data")) api.mount(root.document, root);
+  }
+
+  return {
+    decode: decode, readData: readData, significant: significant, number: number, parseNumber: parseNumber,
+    format: format, publish: publish
+  };
 });

@@ -15,16 +15,11 @@ const common = typeof deltagradCommon !== "undefined" ? deltagradCommon : requir
 const significant = function (x, digits) { return common.significant(x, digits === undefined ? 4 : digits); };
 const fill = common.format;
 
-// ---- a number a learner typed: the rule of autograd.text.parse_number ---------------------
-const NUMBER = /^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$/;
-
+// ---- a number a learner typed (common.js: the rule of autograd.text.parse_number), or one
+// the page's API was given as a number ------------------------------------------------------
 function parseNumber(text) {
   if (typeof text === "number") return Number.isFinite(text) ? text : null;
-  if (typeof text !== "string") return null;
-  const s = text.trim().replace(/\u2212/g, "-");
-  if (s.length > 100 || !NUMBER.test(s)) return null;
-  const v = Number(s.replace(",", "."));
-  return Number.isFinite(v) ? v : null;
+  return common.parseNumber(text);
 }
 
 // ---- Python's random.Random, so a seed gives the weights nn.MLP draws for it ---------------

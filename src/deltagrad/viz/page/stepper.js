@@ -6,15 +6,7 @@
  * Every number the page shows arrives from Python already formatted, so a box never
  * changes its text when the page repaints it.
  */
-(function (root, factory) {
-  "use strict";
-  var api = factory(root.deltagradCommon || (typeof require === "function" ? require("./common.js") : null));
-  if (typeof module === "object" && module.exports) module.exports = api;
-  else {
-    root.deltagradStepper = api;
-    if (typeof document !== "undefined" && document.getElementById("deltagrad-data")) api.mount(document, root);
-  }
-})(typeof self !== "undefined" ? self : this, function (common) {
+(function (common) {
   "use strict";
 
   var PT_TO_PX = 96 / 72;  // Graphviz's SVG is in points
@@ -77,12 +69,9 @@
 
   /* ---- the quiz ----------------------------------------------------------------------- */
 
-  /* A typed number: "0.17", "0,17", "-1.2e-2", ".5", "−3"; null when it is not one. */
+  /* A typed answer (any value, read as its text) as a number, or null (common.parseNumber). */
   function parseNumber(text) {
-    var t = String(text).trim().replace(/\u2212/g, "-");
-    if (t.length > 100 || !/^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$/.test(t)) return null;
-    var x = Number(t.replace(",", "."));
-    return isFinite(x) ? x : null;
+    return common.parseNumber(String(text));
   }
 
   /* The verdict on a typed answer to a question about `value`: right when it agrees to the
@@ -420,9 +409,9 @@
     go(m ? Number(m[1]) : 0);
   }
 
-  return {
+  common.publish({
     blank: blank, apply: apply, replay: replay, advance: advance, snapshot: snapshot, parseNumber: parseNumber, judge: judge,
     fit: fit, actual: actual, fitWidth: fitWidth, zoomAt: zoomAt, pan: pan, ensureVisible: ensureVisible,
     mount: mount
-  };
-});
+  }, "deltagradStepper", typeof module === "object" ? module : null);
+})(typeof deltagradCommon !== "undefined" ? deltagradCommon : require("./common.js"));
