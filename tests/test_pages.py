@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from deltagrad.autograd.text import significant
+from deltagrad.i18n import using_language
 from deltagrad.viz import pages
 from tests.jsrun import ROOT, run_node
 
@@ -100,6 +101,22 @@ def test_asset_fill_and_inline() -> None:
     assert pages.svg_body('<?xml version="1.0"?>\n<!DOCTYPE svg>\n<svg width="1"></svg>') == '<svg width="1"></svg>'
     with pytest.raises(ValueError, match="not an SVG"):
         pages.svg_body("<html></html>")
+
+
+def test_one_head_around_each_pages_own_body() -> None:
+    sheet = dict.fromkeys(("heading", "who", "exercise_id", "intro", "picture", "data_title", "data", "rules_title",
+                           "rules", "quantities"), "")
+    with using_language("ru"):
+        html = pages.page("sheet.html", title="a<b", style="<style></style>", **sheet)
+    assert html.startswith('<!DOCTYPE html>\n<html lang="ru">\n<head>\n<meta charset="utf-8">\n'
+                           '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+                           '<title>a&lt;b</title>\n<style></style>\n</head>\n<body>\n<main class="sheet">')
+    assert html.endswith("</main>\n</body>\n</html>\n") and "Security-Policy" not in html
+    locked = pages.page("sheet.html", title="t", style="", head=pages.asset("policy.html"), **sheet)
+    assert ('initial-scale=1">\n<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
+            "script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data: blob:\">\n<title>t</title>") in locked
+    with pytest.raises(ValueError, match="no part was given for it"):
+        pages.page("sheet.html", title="t", style="")
 
 
 def test_page_saves_atomically_and_shows_in_a_sandboxed_iframe(tmp_path: Path) -> None:

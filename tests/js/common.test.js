@@ -46,3 +46,27 @@ test("format fills named placeholders and leaves unknown ones", () => {
   assert.equal(common.format("step {n} / {total}", { n: 3, total: 9 }), "step 3 / 9");
   assert.equal(common.format("{missing} stays", {}), "{missing} stays");
 });
+
+test("format puts a value in as it is, even one with $ patterns", () => {
+  assert.equal(common.format("not a number: {text}", { text: "$& $1 $'" }), "not a number: $& $1 $'");
+});
+
+test("parseNumber is autograd.text.parse_number's rule, and every page's", () => {
+  assert.equal(common.parseNumber(" 0,17 "), 0.17);
+  assert.equal(common.parseNumber("\u22121.2e-2"), -0.012);
+  assert.equal(common.parseNumber(".5"), 0.5);
+  for (const bad of ["", " ", "abc", "1,000.5", "1.2.3", "inf", "NaN", "1e999", "0x10", "1".repeat(101), 3, null]) {
+    assert.equal(common.parseNumber(bad), null, String(bad));
+  }
+  for (const page of ["practice.js", "stepper.js", "playground.js"]) {
+    assert.equal(require(`../../src/deltagrad/viz/page/${page}`).parseNumber("0,5"), 0.5, page);
+  }
+});
+
+test("publish makes a page script's functions its module's exports under Node", () => {
+  const module = { exports: {} };
+  const api = { f: () => 1 };
+  common.publish(api, "deltagradNothing", module);
+  assert.equal(module.exports, api);
+  assert.equal(globalThis.deltagradNothing, undefined);
+});
