@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.layout import recurrence, tower
 from deltagrad import nn, viz
 from deltagrad.autograd import Value
 from tests.conftest import X, Y, worked_model
@@ -364,21 +365,7 @@ def test_the_graph_view_cleans_labels_once() -> None:
 
 
 # -- issue 22, class 11: graphs under the node limit are drawn, or refused at once -----------------
-def tower(n: int) -> Value:
-    x = Value(1.01, label="x")
-    t = x
-    for _ in range(n):
-        t = x ** t
-    return t
-
-
-def recurrence(n: int) -> Value:
-    w, x, h = Value(0.5, label="w"), Value(0.1, label="x"), Value(0.0, label="h0")
-    for _ in range(n):
-        h = (w * h + x).tanh()
-    return h
-
-
+# (the tower and the recurrence are the layout benchmark's graphs)
 def wide(n: int) -> Value:
     k = (n - 1) // 3
     return Value.sum([Value(0.1, label=f"w{i}") * Value(0.2, label=f"x{i}") for i in range(k)])
