@@ -72,18 +72,16 @@ def run(args: argparse.Namespace) -> int:
 
 def _higher_orders(expression: str, values: dict[str, float], order: int) -> list[list[str]]:
     """Rows for the derivatives of order 2..``order`` of each variable alone (d^n f/dx^n)."""
-    from deltagrad.autograd import grad
+    from deltagrad.autograd import Value, derivatives
     from deltagrad.autograd.text import significant
 
     from .expression import parse_expression
 
     rows = []
-    root, leaves = parse_expression(expression, values)
-    for name, leaf in leaves.items():
-        current = root
-        for n in range(1, order + 1):
-            (current,) = grad(current, [leaf], create_graph=True)
-            if n >= 2:
-                power = "" if n == 1 else f"^{n}"
-                rows.append([f"d{power}f/d{name}{power}", significant(current.data, 10), repr(current.data)])
+    for name, value in values.items():
+        def along(leaf: Value, name: str = name) -> Value:  # f as a function of this variable alone
+            return parse_expression(expression, values, {name: leaf})[0]
+
+        for n, d in enumerate(derivatives(along, value, order)[2:], start=2):
+            rows.append([f"d^{n}f/d{name}^{n}", significant(d, 10), repr(d)])
     return rows

@@ -31,10 +31,12 @@ class ExpressionError(ValueError):
     """The expression is not one deltagrad can build: the message says what and where."""
 
 
-def parse_expression(text: str, values: Mapping[str, float]) -> tuple[Value, dict[str, Value]]:
+def parse_expression(text: str, values: Mapping[str, float],
+                     given: Mapping[str, Value] | None = None) -> tuple[Value, dict[str, Value]]:
     """Build the graph of ``text`` with the variables set to ``values``.
 
-    Returns the root and the leaf Value of each variable (labelled with its name).
+    Returns the root and the leaf Value of each variable (labelled with its name); a
+    variable in ``given`` is that Value instead of a new leaf.
     `ExpressionError` for anything but names, numbers, ``+ - * / **``, unary ``-`` and
     calls of the op table's functions; for a name without a value; and for a value whose
     name the expression does not use.
@@ -58,6 +60,7 @@ def parse_expression(text: str, values: Mapping[str, float]) -> tuple[Value, dic
         raise ExpressionError(_("the expression is nested {depth} deep (----x or tanh(tanh(...))), "
                                 "more than {limit}").format(depth=depth, limit=MAX_DEPTH))
     leaves = {normal(name): Value(float(v), label=normal(name)) for name, v in values.items()}
+    leaves.update(given or {})
     used: set[str] = set()
 
     def build(node: ast.AST) -> Value | float:
