@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from deltagrad.autograd import Value
 from deltagrad.cli.expression import ExpressionError, parse_assignments, parse_expression
 from tests.conftest import assert_one_line_error, run_cli
 from tests.conftest import run_command as deltagrad
@@ -20,6 +21,13 @@ def test_parse_builds_the_tour_expression() -> None:
     assert leaves["a"].grad == 0.07065082485316443 and leaves["b"].grad == 0.14130164970632886
     root, leaves = parse_expression("-x / (1 + exp(-x)) - 2", {"x": 0.5})
     assert root.data == pytest.approx(-0.5 / (1 + math.exp(-0.5)) - 2)
+
+
+def test_parse_takes_a_given_leaf_for_a_variable() -> None:
+    a = Value(2.0)
+    root, leaves = parse_expression("a*b + a**2", {"a": 2.0, "b": -3.0}, {"a": a})
+    root.backward()
+    assert leaves["a"] is a and a.grad == -3.0 + 4.0 and leaves["b"].grad == 2.0
 
 
 @pytest.mark.parametrize("text, message", [
