@@ -49,6 +49,15 @@ def test_argparse_errors_in_russian() -> None:
     assert "нераспознанные аргументы: --bogus" in result.stderr
 
 
+@pytest.mark.parametrize("args, message", [
+    (["demo", "--x", "1", "--y", "1"], "--x: нужно по одному значению на каждый вход сети (2), а получено 1"),
+    (["check", "--template", "--weights", "missing.json"], "не удаётся использовать --weights missing.json"),
+    (["play", "--weights", "missing.json"], "не удаётся использовать --weights missing.json"),
+])
+def test_the_example_and_weights_errors_in_russian(args: list[str], message: str) -> None:
+    assert_one_line_error(run_cli("--lang", "ru", *args), message)
+
+
 def test_the_language_and_notation_hold_for_one_run_only() -> None:
     before = i18n.get_language()
     run_cli("--lang", "ru", "demo", "--notation", "textbook", "--help")

@@ -370,21 +370,33 @@ def plots(folder: Path, draw: Callable[[Any], list[Path]]) -> None:
         print(f"plot{'s' if len(written) > 1 else ''} written to {' and '.join(map(str, written))}")
 
 
+def load_weights(path: Path) -> nn.MLP:
+    """The model of ``--weights FILE.json`` (from ``model.save``); a bad file is one line."""
+    try:
+        return nn.load(path)
+    except (OSError, ValueError) as err:
+        raise UsageError(_("cannot use --weights {path}: {reason}").format(path=path, reason=err)) from None
+
+
+def check_example(model: nn.MLP, x: list[float], y: list[float] | None = None) -> None:
+    """``--x`` has one value per network input and ``--y`` (when given) one per output."""
+    if len(x) != model.sizes[0]:
+        raise UsageError(_("--x needs one value per network input ({n}), got {got}").format(
+            n=model.sizes[0], got=len(x)))
+    if y is not None and len(y) != model.sizes[-1]:
+        raise UsageError(_("--y needs one value per network output ({n}), got {got}").format(
+            n=model.sizes[-1], got=len(y)))
+
+
 def model_from_args(args: argparse.Namespace, command: str) -> tuple[nn.MLP, list[float], list[float]]:
     """The network, x and y the arguments name: --weights with --x and --y, or the 2-2-1."""
     if args.weights is not None:
-        try:
-            model = nn.load(args.weights)
-        except (OSError, ValueError) as err:
-            raise UsageError(f"cannot use --weights {args.weights}: {err}") from None
+        model = load_weights(args.weights)
         if not getattr(args, "template", False) and (args.x is None or args.y is None):
-            raise UsageError("--weights needs --x and --y (the input and target for that network)")
+            raise UsageError(_("--weights needs --x and --y (the input and target for that network)"))
     else:
         model = demo.worked_model()
     x = list(args.x) if args.x is not None else list(demo.WORKED_X) if args.weights is None else [0.0] * model.sizes[0]
     y = list(args.y) if args.y is not None else list(demo.WORKED_Y) if args.weights is None else [0.0] * model.sizes[-1]
-    if len(x) != model.sizes[0]:
-        raise UsageError(f"--x needs one value per network input ({model.sizes[0]}), got {len(x)}")
-    if len(y) != model.sizes[-1]:
-        raise UsageError(f"--y needs one value per network output ({model.sizes[-1]}), got {len(y)}")
+    check_example(model, x, y)
     return model, x, y

@@ -10,7 +10,18 @@ from deltagrad import nn
 from deltagrad.i18n import _
 
 from . import walkthrough as demo
-from .common import PICTURE_FORMATS, UsageError, check_folder, count, model_from_args, number, out_argument, positive
+from .common import (
+    PICTURE_FORMATS,
+    UsageError,
+    check_example,
+    check_folder,
+    count,
+    load_weights,
+    model_from_args,
+    number,
+    out_argument,
+    positive,
+)
 
 
 def register(sub: Any) -> None:
@@ -54,18 +65,14 @@ def _softmax_args(args: argparse.Namespace) -> tuple[nn.MLP, list[float], list[f
     if args.show_code:
         raise UsageError(_("--show-code writes the half squared error's code; leave it out with --classes"))
     if args.weights is not None:
-        try:
-            model = nn.load(args.weights)
-        except (OSError, ValueError) as err:
-            raise UsageError(_("cannot use --weights {path}: {reason}").format(path=args.weights, reason=err)) from None
+        model = load_weights(args.weights)
         if model.sizes[-1] != args.classes:
             raise UsageError(_("--classes {k}: the network of --weights has {n} outputs, one logit per class "
                                "is needed").format(k=args.classes, n=model.sizes[-1]))
     else:
         model = demo.softmax_model(args.classes)
     x = list(args.x) if args.x is not None else list(demo.WORKED_X)
-    if len(x) != model.sizes[0]:
-        raise UsageError(_("--x needs one value per network input ({n}), got {m}").format(n=model.sizes[0], m=len(x)))
+    check_example(model, x)
     default = demo.SOFTMAX_CLASS if args.classes == 3 else args.classes - 1
     ys = list(args.y) if args.y is not None else [float(default)]
     if len(ys) != 1:

@@ -13,7 +13,7 @@ from typing import Any
 
 from deltagrad.i18n import _
 
-from .common import UsageError, bounded, check_folder, count, number, positive
+from .common import UsageError, bounded, check_folder, count, load_weights, number, positive
 from .exercise import csv_cell
 
 SECTIONS = ("forward", "deltas", "gradients", "updated")
@@ -164,12 +164,7 @@ def _plain_problem(args: argparse.Namespace) -> Any:
     """The model, x, y and lr given for plain answer files, or None."""
     if args.weights is None:
         return None
-    from deltagrad import nn
-
-    try:
-        model = nn.load(args.weights)
-    except (OSError, ValueError) as err:
-        raise UsageError(_("cannot use --weights {path}: {reason}").format(path=args.weights, reason=err)) from None
+    model = load_weights(args.weights)
     if len(args.x) != model.sizes[0] or len(args.y) != model.sizes[-1]:
         raise UsageError(_("--x needs {nx} values and --y {ny} for that network").format(
             nx=model.sizes[0], ny=model.sizes[-1]))

@@ -16,8 +16,10 @@ from .common import (
     MAX_SEED,
     UsageError,
     bounded,
+    check_example,
     check_folder,
     count,
+    load_weights,
     make_data,
     number,
     out_argument,
@@ -122,7 +124,7 @@ def _rate(args: argparse.Namespace) -> float:
 def _single(args: argparse.Namespace) -> tuple[nn.MLP, list[float], Any]:
     """The network and example without --data: --weights, a new network, or the tutorial's."""
     if args.weights is not None:
-        model = _load(args.weights)
+        model = load_weights(args.weights)
     elif args.hidden is not None or args.activation is not None or args.init is not None:
         model = _new(args, 2, [*(args.hidden if args.hidden is not None else [2]), 1],
                      args.activation or "sigmoid", "sigmoid")
@@ -132,18 +134,8 @@ def _single(args: argparse.Namespace) -> tuple[nn.MLP, list[float], Any]:
     tutorial = args.weights is None and nin == 2 and nout == 1
     x = list(args.x) if args.x is not None else list(demo.WORKED_X) if tutorial else [0.0] * nin
     y = list(args.y) if args.y is not None else list(demo.WORKED_Y) if tutorial else [0.0] * nout
-    if len(x) != nin:
-        raise UsageError(_("--x needs one value per network input ({n}), got {got}").format(n=nin, got=len(x)))
-    if len(y) != nout:
-        raise UsageError(_("--y needs one value per network output ({n}), got {got}").format(n=nout, got=len(y)))
+    check_example(model, x, y)
     return model, x, y[0] if nout == 1 else y
-
-
-def _load(path: Path) -> nn.MLP:
-    try:
-        return nn.load(path)
-    except (OSError, ValueError) as err:
-        raise UsageError(_("cannot use --weights {path}: {err}").format(path=path, err=err)) from None
 
 
 def _new(args: argparse.Namespace, nin: int, nouts: list[int], activation: str, output: str) -> nn.MLP:
@@ -156,7 +148,7 @@ def _model(args: argparse.Namespace, nin: int, classes: int) -> nn.MLP:
     """The network for the data: --weights (checked against the data), or a new one."""
     nout = classes if classes > 2 else 1
     if args.weights is not None:
-        model = _load(args.weights)
+        model = load_weights(args.weights)
         if model.sizes[0] != nin or model.sizes[-1] != nout:
             raise UsageError(_("--weights {path} is a {shape} network, but the data need {nin} inputs and "
                                "{nout} outputs").format(path=args.weights, shape="-".join(map(str, model.sizes)),
