@@ -317,7 +317,7 @@ def page_strings() -> dict[str, str]:
     }
 
 
-def _controls(quiz: bool) -> dict[str, str]:
+def _controls() -> dict[str, str]:
     """The page's static words, HTML-escaped for the template."""
     words = {
         "heading": _("Backprop, step by step"),
@@ -345,7 +345,7 @@ def _controls(quiz: bool) -> dict[str, str]:
 def _build_page(svg: str, data: dict[str, Any], quiz: bool) -> str:
     return page("stepper.html", title=_("deltagrad: backprop, step by step"), style=inline_style("stepper.css"),
                 svg=svg, data=data_script(data), script=inline_script("common.js", "stepper.js"),
-                quiz_hidden="" if quiz else " hidden", **_controls(quiz))
+                quiz_hidden="" if quiz else " hidden", **_controls())
 
 
 def _check_lr(update: object, params_given: bool) -> float | None:
