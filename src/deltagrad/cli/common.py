@@ -217,9 +217,9 @@ def exercise_arguments(p: argparse.ArgumentParser) -> None:
                    help=_("loss, with a sigmoid output (default: %(default)s)"))
 
 
-def out_argument(p: argparse.ArgumentParser, command: str, help: str) -> None:  # noqa: A002  (argparse's name)
+def out_argument(p: argparse.ArgumentParser, command: str, help_text: str) -> None:
     """``--out DIR``, by default ``build/<command>``: every command writes under build/ unless told."""
-    p.add_argument("--out", type=Path, default=Path("build") / command, metavar="DIR", help=help)
+    p.add_argument("--out", type=Path, default=Path("build") / command, metavar="DIR", help=help_text)
 
 
 class OutputClosedError(Exception):
