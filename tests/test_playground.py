@@ -352,6 +352,40 @@ def test_screenshots_at_1440_and_390(page: Any, tmp_path: Path) -> None:
     assert page.errors == []
 
 
+# Each readout value: its text's line boxes (one per line it takes), its box's height, and
+# the line height, so a test sees a number broken over lines ("0 . 6 5 2 5").
+READOUT_LINES = """() => [...document.querySelectorAll("#readout dd, #accuracy dd")].map((dd) => {
+  const range = document.createRange();
+  range.selectNodeContents(dd);
+  const tops = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+  return {text: dd.textContent, lines: tops.size, height: dd.getBoundingClientRect().height,
+          lineHeight: parseFloat(getComputedStyle(dd).lineHeight), overflow: dd.scrollWidth > dd.clientWidth};
+})"""
+
+
+@pytest.mark.parametrize("lang", ["ru", "en"])
+def test_the_readout_values_stay_on_one_line(page: Any, tmp_path: Path, lang: str) -> None:
+    """The long Russian labels wrap; the numbers beside them never break inside, at 1440 and 390 px."""
+    from deltagrad.i18n import using_language
+
+    Xm, Ym = nn.datasets.moons(100, rng=0)
+    with using_language(lang):
+        play = viz.playground(nn.MLP(2, [4, 4, 1], "tanh", "sigmoid", rng=0), Xm, [float(v) for v in Ym], lr=0.5)
+    path = play.save(tmp_path / f"play-{lang}.html")
+    for width in (1440, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(path.as_uri())
+        page.wait_for_function("window.deltagrad_play !== undefined")
+        rows = page.evaluate(READOUT_LINES)
+        assert len(rows) >= 5  # prediction, class, loss, mean loss, train accuracy
+        for row in rows:
+            assert re.fullmatch(r"-?[\d.,e-]+\s?%?", row["text"]), row  # a number: nothing else to wrap at
+            assert row["lines"] == 1 and not row["overflow"], (width, row)
+            assert row["height"] <= row["lineHeight"] + 1, (width, row)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width  # the long init choices too
+    assert page.errors == []
+
+
 def test_the_page_data_is_json_with_the_models_names() -> None:
     model = worked_model()
     html = viz.playground(model, X, Y).html
