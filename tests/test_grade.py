@@ -267,6 +267,72 @@ def test_the_problem_sheet_prints_on_one_a4_page(tmp_path: Path, browser, requir
     page.close()
 
 
+def test_the_russian_sheet_and_key_have_no_english(page, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Every text of the sheet and the key is the catalog's: the section headings, the loss's
+    name, the rules; the numbers with the decimal comma and "; " between them."""
+    from deltagrad.i18n import using_language
+    from deltagrad.viz import sheet
+    from tests.catalog import english_word_lines, untranslated_lines
+
+    ex = Exercise.generate(7)
+    with using_language("ru"):
+        sheets = {"problem": sheet.problem_sheet(ex, student="Иван"), "key": sheet.key_sheet(ex, student="Иван")}
+    for name, made in sheets.items():
+        page.goto(made.save(tmp_path / f"{name}.html").as_uri())
+        text = page.inner_text("main")
+        assert untranslated_lines(text) == [] and english_word_lines(text) == [], name
+        assert page.eval_on_selector_all(".quantities h2", "hs => hs.map(h => h.textContent)") == [
+            "Прямой проход", "Дельты", "Градиенты", "После одного шага"]
+        assert "функция потерь: половина квадрата ошибки" in text
+        assert "x\t0,8; -0,3" in text and "W1\t[0,2; -0,5] [0,4; -0,8]" in text
+    assert page.errors == []
+
+
+# The boxes of every answer's name and blank, as [left, top, right, bottom] with its text.
+ANSWER_BOXES = """() => [...document.querySelectorAll(".quantities li")].flatMap((li) =>
+  [...li.querySelectorAll(".name, .blank")].map((e) => {
+    const r = e.getBoundingClientRect();
+    return {li: li.textContent, box: [r.left, r.top, r.right, r.bottom]};
+  }))"""
+
+
+def overlapping(boxes: list[dict]) -> list[tuple[str, str]]:
+    """The pairs of boxes of different answers that cover each other by more than half a pixel."""
+    found = []
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            (l1, t1, r1, b1), (l2, t2, r2, b2) = a["box"], b["box"]
+            if a["li"] != b["li"] and min(r1, r2) - max(l1, l2) > 0.5 and min(b1, b2) - max(t1, t2) > 0.5:
+                found.append((a["li"], b["li"]))
+    return found
+
+
+@pytest.mark.parametrize("lang", ["ru", "en"])
+def test_the_sheet_fits_a_phone(page, tmp_path: Path, lang: str) -> None:  # type: ignore[no-untyped-def]
+    """At 390 px the sheet and the key scroll only down, and no answer covers another; at
+    1440 px the answers keep their three columns."""
+    from deltagrad.i18n import using_language
+    from deltagrad.viz import sheet
+
+    ex = Exercise.generate(7)
+    with using_language(lang):
+        sheets = {"problem": sheet.problem_sheet(ex, student="Иван"), "key": sheet.key_sheet(ex, student="Иван")}
+    for name, made in sheets.items():
+        path = made.save(tmp_path / f"{name}.html")
+        for width in (390, 1440):
+            page.set_viewport_size({"width": width, "height": 900})
+            page.goto(path.as_uri())
+            assert page.evaluate("document.documentElement.scrollWidth") <= width, (name, width)
+            boxes = page.evaluate(ANSWER_BOXES)
+            assert len(boxes) == 2 * 28  # 7 forward, 3 deltas, 9 gradients, 9 updated
+            assert overlapping(boxes) == [], (name, width)
+            assert all(0 <= b["box"][0] and b["box"][2] <= width for b in boxes), (name, width)
+            first, seventh = (next(b["box"][0] for b in boxes if b["li"].startswith(n))
+                              for n in ("W1[0][0]", "W2[0][0]"))
+            assert (first == seventh) == (width == 390)  # one column on the phone, three on a desk
+    assert page.errors == []
+
+
 def test_csv_cells_never_start_a_formula(tmp_path: Path) -> None:
     roster = tmp_path / "roster.csv"
     roster.write_text("id,name\n=1+1,@SUM(A1)\n", encoding="utf-8")

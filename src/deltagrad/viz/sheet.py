@@ -13,7 +13,7 @@ from typing import Any
 
 from deltagrad.autograd.notation import get_notation, show
 from deltagrad.autograd.text import significant
-from deltagrad.i18n import _
+from deltagrad.i18n import N_, _, join_numbers
 from deltagrad.nn.check import formula
 from deltagrad.nn.exercise import Exercise
 
@@ -21,12 +21,20 @@ from .dot import COLOURS, DEFAULT_TIMEOUT, GraphvizNotFoundError, RenderError, h
 from .pages import Page, inline_style, page, svg_body
 
 UNKNOWN = "?"
-SECTION_TITLES = {"forward": "Forward pass", "deltas": "Deltas", "gradients": "Gradients",
-                  "updated": "After one step"}
+# The headings of the answer sections and the losses' names, translated where they are shown.
+SECTION_TITLES = {"forward": N_("Forward pass"), "deltas": N_("Deltas"), "gradients": N_("Gradients"),
+                  "updated": N_("After one step")}
+LOSS_NAMES = {"half_squared_error": N_("half squared error"), "binary_cross_entropy": N_("binary cross-entropy"),
+              "cross_entropy": N_("cross-entropy")}
 
 
 def _n(value: float) -> str:
     return significant(value, 6)
+
+
+def _numbers(values: list[float]) -> str:
+    """``0.8, -0.3``; in Russian ``0,8; -0,3`` (the comma is the decimal mark there)."""
+    return join_numbers(_n(v) for v in values)
 
 
 def check_exercise(exercise: object) -> Exercise:
@@ -74,7 +82,7 @@ def problem_network(exercise: Exercise, values: dict[str, dict[str, float]] | No
             lines.append(f'  n{k}_{i} [shape=box, style="rounded,filled", fillcolor="{COLOURS["intermediate"]}", '
                          f'margin=0.05, label=<<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="1">{"".join(rows)}'
                          '</TABLE>>];')
-    targets = ", ".join(_n(t) for t in ex.y)
+    targets = _numbers(ex.y)
     loss_name = html_text(shown_name("L"))
     lines.append(f'  loss [shape=box, style="rounded", margin=0.05, label=<<TABLE BORDER="0" CELLSPACING="0" '
                  f'CELLPADDING="1"><TR><TD ALIGN="LEFT" WIDTH="110">{loss_name} = {shown(forward, "L")}</TD></TR>'
@@ -111,7 +119,7 @@ def rules(exercise: Exercise) -> list[str]:
     model = ex.model()
     out = [formula(model, "forward", "L", lr=ex.lr, loss=ex.loss)]
     fprime = {"sigmoid": "sigmoid'(z) = a (1 - a)", "tanh": "tanh'(z) = 1 - a^2",
-              "relu": "relu'(z) = 1 if z > 0, else 0", "linear": "f'(z) = 1"}
+              "relu": _("relu'(z) = 1 if z > 0, else 0"), "linear": "f'(z) = 1"}
     for act in dict.fromkeys((ex.activation, ex.output_activation)):
         out.append(fprime[act])
     out.append(_("update: p <- p - lr * dL/dp, with lr = {lr}").format(lr=_n(ex.lr)))
@@ -119,11 +127,15 @@ def rules(exercise: Exercise) -> list[str]:
 
 
 def _data_table(ex: Exercise) -> str:
-    rows = [("x", ", ".join(_n(v) for v in ex.x)), ("y", ", ".join(_n(v) for v in ex.y)), ("lr", _n(ex.lr))]
+    def cell(*groups: str) -> str:  # a line breaks between groups only (a matrix's rows), never inside one
+        return " ".join(f'<span class="group">{html.escape(g)}</span>' for g in groups)
+
+    rows = [("x", cell(_numbers(ex.x))), ("y", cell(_numbers(ex.y))), ("lr", cell(_n(ex.lr)))]
     for k, (layer, bs) in enumerate(zip(ex.weights, ex.biases), start=1):
-        rows.append((f"W{k}", "; ".join("[" + ", ".join(_n(w) for w in row) + "]" for row in layer)))
-        rows.append((f"b{k}", ", ".join(_n(b) for b in bs)))
-    body = "".join(f"<tr><th>{html.escape(name)}</th><td>{html.escape(value)}</td></tr>" for name, value in rows)
+        # a matrix row by row, the rows apart by a space: "[0.2, -0.5] [0.4, -0.8]" (";" is taken in Russian)
+        rows.append((f"W{k}", cell(*("[" + _numbers(row) + "]" for row in layer))))
+        rows.append((f"b{k}", cell(_numbers(bs))))
+    body = "".join(f"<tr><th>{html.escape(name)}</th><td>{value}</td></tr>" for name, value in rows)
     return f'<table class="data">{body}</table>'
 
 
@@ -148,7 +160,7 @@ def _sheet(ex: Exercise, values: dict[str, dict[str, float]] | None, title: str,
     who = _("Student: {student}").format(student=student) if student else _("Name:")
     intro = _("One step of backpropagation on the {size} network below ({act} hidden units, {loss}). Compute "
               "every quantity in order and write it to {sig} significant figures.").format(
-                  size=size, act=ex.activation, loss=ex.loss.replace("_", " "), sig=ex.sig)
+                  size=size, act=ex.activation, loss=_(LOSS_NAMES[ex.loss]), sig=ex.sig)
     return page("sheet.html",
                 title=title,
                 style=inline_style("sheet.css"),
