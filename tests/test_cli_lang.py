@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import re
 from pathlib import Path
 
@@ -186,3 +187,73 @@ def test_numbers_typed_with_a_decimal_comma(tmp_path: Path) -> None:
     point = run_cli("expr", "x*y", "x=0.5", "y=3")
     assert comma.returncode == 0 and comma.stdout == point.stdout
     assert_one_line_error(run_cli("expr", "x*y", "x=1,2,3", "y=3"), "expected a number such as 0.5 or 0,5")
+
+
+# --- every command's --help in Russian ----------------------------------------------------
+
+def _subcommands() -> dict[str, argparse.ArgumentParser]:
+    """The subcommands as the parser has them (a new one is checked without being listed here)."""
+    from deltagrad.cli import build_parser
+
+    action = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    return dict(action.choices)
+
+
+def _identifiers(parser: argparse.ArgumentParser) -> set[str]:
+    """The words of a parser that are identifiers, written as they are in any language: its
+    option names, metavars (``DIR``, ``EPOCHS``) and choices (``uniform``, ``graph``)."""
+    words: set[str] = set()
+    for action in parser._actions:
+        texts = [*action.option_strings, action.dest, *(map(str, action.choices or ()))]
+        metavar = action.metavar if action.metavar is not None else action.dest.upper()
+        texts += list(metavar) if isinstance(metavar, tuple) else [str(metavar)]
+        for text in texts:
+            words.update(re.findall(r"[A-Za-z]{3,}", text))
+    return words
+
+
+def _without(text: str, words: set[str]) -> str:
+    """``text`` with each of ``words`` (whole words only) blanked out."""
+    if not words:
+        return text
+    pattern = re.compile(r"(?<![A-Za-z])(?:" + "|".join(sorted(map(re.escape, words), key=len, reverse=True))
+                         + r")(?![A-Za-z])")
+    return pattern.sub(" ", text)
+
+
+def test_every_subcommand_has_the_parser_list() -> None:
+    assert {"demo", "train", "expr", "check", "inits", "play", "exercise", "grade", "practice"} <= set(_subcommands())
+
+
+@pytest.mark.parametrize("command", [None, *_subcommands()])
+def test_every_help_in_russian(command: str | None) -> None:
+    args = ["--lang", "ru", *([command] if command else []), "--help"]
+    result = run_cli(*args)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("использование: deltagrad")
+    from deltagrad.cli import build_parser
+
+    identifiers = _identifiers(_subcommands()[command] if command else build_parser())
+    problems = [f"{command}: {line.strip()!r} (like msgid {msgid!r})"
+                for line, msgid in untranslated_lines(result.stdout)]
+    problems += [f"{command}: {line.strip()!r} (the English word {word!r})"
+                 for line, word in english_word_lines(_without(result.stdout, identifiers))]
+    wait_or_fail(problems, "lines of the Russian --help still in English")
+
+
+@pytest.mark.parametrize("args, message", [
+    (["train", "--epochs", "0"], "deltagrad train: ошибка: аргумент --epochs: ожидалось целое число >= 1, а получено"),
+    (["check", "--rtol", "2"], "ожидалось число из [0; 1], а получено '2' (см. 'deltagrad check --help')"),
+    (["train", "--hidden", "1,a"], "ожидались ширины через запятую, например 16,16, а получено '1,a'"),
+    (["train", "--epochs", "99999999999"], "ожидалось целое число <= 10\u202f000\u202f000"),
+    (["expr", "x*y", "x=1"], "deltagrad expr: ошибка: у имени 'y' нет значения: задайте его как y=ЧИСЛО"),
+    (["expr", "sin(x, x)", "x=1"], "sin() принимает ровно один аргумент"),
+    (["check"], "укажите файл ответов (ANSWERS.json) или --template, чтобы получить пустой"),
+])
+def test_the_commands_errors_in_russian(args: list[str], message: str) -> None:
+    assert_one_line_error(run_cli("--lang", "ru", *args), message)
+
+
+def test_a_number_default_in_help_has_the_decimal_comma_in_russian() -> None:
+    assert "скорость обучения (по умолчанию: 0,05)" in run_cli("--lang", "ru", "train", "--help").stdout
+    assert "learning rate (default: 0.05)" in run_cli("train", "--help").stdout

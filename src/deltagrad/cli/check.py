@@ -20,8 +20,8 @@ def register(sub: Any) -> None:
     """Add ``deltagrad check`` to the subcommands."""
     p = sub.add_parser(
         "check",
-        help="grade a hand-computed backprop: find the first mistake and say what it probably was",
-        description=(
+        help=_("grade a hand-computed backprop: find the first mistake and say what it probably was"),
+        description=_(
             "Grade the numbers of a hand derivation (forward pass, loss, deltas, gradients, update) "
             "against the delta rule. Without --weights it checks the 2-2-1 worked example at lr 0.1. "
             "Exit status: 0 when every given answer is right, 1 when any is wrong, 2 for bad input. "
@@ -29,12 +29,13 @@ def register(sub: Any) -> None:
         ),
     )
     p.add_argument("answers", nargs="?", type=Path, metavar="ANSWERS.json",
-                   help='the answers: {"forward": {...}, "deltas": {...}, "gradients": {...}, "updated": {...}}')
-    p.add_argument("--template", action="store_true", help="print a blank answers file for the network and exit")
-    p.add_argument("--weights", type=Path, metavar="FILE.json", help="a model file instead of the 2-2-1 example")
-    p.add_argument("--x", type=number, nargs="+", metavar="X", help="the input values")
-    p.add_argument("--y", type=number, nargs="+", metavar="Y", help="the target value(s)")
-    p.add_argument("--lr", type=positive, default=None, help="learning rate (default: 0.1 for the 2-2-1 example)")
+                   help=_("the answers: {sections}").format(
+                       sections='{"forward": {...}, "deltas": {...}, "gradients": {...}, "updated": {...}}'))
+    p.add_argument("--template", action="store_true", help=_("print a blank answers file for the network and exit"))
+    p.add_argument("--weights", type=Path, metavar="FILE.json", help=_("a model file instead of the 2-2-1 example"))
+    p.add_argument("--x", type=number, nargs="+", metavar="X", help=_("the input values"))
+    p.add_argument("--y", type=number, nargs="+", metavar="Y", help=_("the target value(s)"))
+    p.add_argument("--lr", type=positive, default=None, help=_("learning rate (default: 0.1 for the 2-2-1 example)"))
     p.add_argument("--rtol", type=bounded(0.0, 1.0), default=None,
                    help=_("relative tolerance for a plain answers file (default: 0.001)"))
     p.add_argument("--sig", type=count(1, MAX_SIG), default=None,
@@ -42,7 +43,8 @@ def register(sub: Any) -> None:
                           "its problem)"))
     p.add_argument("--hints", action="store_true",
                    help=_("student mode: name each slip and its place, and print no right value"))
-    p.add_argument("--out", type=Path, metavar="DIR", help="also write graph.svg and network.svg with the check drawn")
+    p.add_argument("--out", type=Path, metavar="DIR",
+                   help=_("also write graph.svg and network.svg with the check drawn"))
     p.set_defaults(run=run)
 
 
@@ -57,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(template(model, lr), indent=2))
         return 0
     if args.answers is None:
-        raise UsageError("give the answers file (ANSWERS.json), or --template for a blank one")
+        raise UsageError(_("give the answers file (ANSWERS.json), or --template for a blank one"))
     parsed = load_answers(args.answers)
     if parsed.problem is not None:
         if args.weights is not None or args.x is not None or args.y is not None or args.lr is not None:
@@ -76,11 +78,11 @@ def run(args: argparse.Namespace) -> int:
                                   revealed=parsed.revealed)
     except (TypeError, ValueError) as err:
         message = str(err)
-        if "needs the learning rate" in message:
-            message = "the 'updated' section needs the learning rate: pass --lr"
+        if message == _("the 'updated' section needs the learning rate: pass lr="):  # nn's words for --lr
+            message = _("the 'updated' section needs the learning rate: pass --lr")
         raise UsageError(f"{args.answers}: {message}") from None
     if not report.rows:
-        raise UsageError(f"{args.answers} answers nothing (every value is null)")
+        raise UsageError(_("{path} answers nothing (every value is null)").format(path=args.answers))
     print(report.format(values=not args.hints))
     if args.out is not None:
         check_folder("--out", args.out)
@@ -98,7 +100,7 @@ def load_answers(path: Path) -> AnswersFile:
     except (OSError, ValueError) as err:
         raise UsageError(_("cannot read {path}: {reason}").format(path=path, reason=err)) from None
     if not text.strip():
-        raise UsageError(f"{path} is empty; deltagrad check --template prints a file to fill in")
+        raise UsageError(_("{path} is empty; deltagrad check --template prints a file to fill in").format(path=path))
     try:
         data = parse_strict_json(text, str(path))
     except ValueError as err:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import copy
 import errno
 import math
 import os
@@ -15,7 +16,7 @@ from typing import Any, NoReturn
 from deltagrad import nn, viz
 from deltagrad.autograd.files import check_writable
 from deltagrad.autograd.text import parse_number
-from deltagrad.i18n import _
+from deltagrad.i18n import _, localize_number
 
 from . import walkthrough as demo
 
@@ -42,16 +43,28 @@ class UsageError(Exception):
 _NEGATIVE_NUMBER = re.compile(r"^-(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$")
 
 
+class HelpFormatter(argparse.HelpFormatter):
+    """argparse's help, with a number default (``%(default)s``) written with the decimal mark
+    of the language in use: ``0,05`` in Russian."""
+
+    def _expand_help(self, action: argparse.Action) -> str:
+        if isinstance(action.default, float):
+            action = copy.copy(action)
+            action.default = localize_number(str(action.default))
+        return super()._expand_help(action)
+
+
 class Parser(argparse.ArgumentParser):
     """argparse, with errors as one line (status 2) instead of the usage block, and values
     that begin with a minus sign (``--x 0.5 -1e-3``, ``expr "-x"``) taken as values."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", HelpFormatter)
         super().__init__(*args, **kwargs)
         self._negative_number_matcher = _NEGATIVE_NUMBER  # argparse's own misses -1e-3
 
     def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+        self.exit(2, _("{prog}: error: {message} (see '{prog} --help')").format(prog=self.prog, message=message) + "\n")
 
     def _parse_optional(self, arg_string: str) -> Any:
         parsed = super()._parse_optional(arg_string)
@@ -107,11 +120,12 @@ def bounded(low: float, high: float, *, low_open: bool = False) -> Callable[[str
         value = _finite_number(text)
         if (value <= low if low_open else value < low) or value > high:
             if low_open and low == 0 and value <= 0:
-                raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
+                raise argparse.ArgumentTypeError(_("expected a positive number, got {text}").format(text=repr(text)))
             if not low_open and low == 0 and value < 0:
-                raise argparse.ArgumentTypeError(f"expected a number >= 0, got {text!r}")
-            side = "(" if low_open else "["
-            raise argparse.ArgumentTypeError(f"expected a number in {side}{low:g}, {high:g}], got {text!r}")
+                raise argparse.ArgumentTypeError(_("expected a number >= 0, got {text}").format(text=repr(text)))
+            message = (_("expected a number in ({low:g}, {high:g}], got {text}") if low_open
+                       else _("expected a number in [{low:g}, {high:g}], got {text}"))
+            raise argparse.ArgumentTypeError(message.format(low=low, high=high, text=repr(text)))
         return value
 
     return parse
@@ -126,11 +140,14 @@ def count(low: int, high: int) -> Callable[[str], int]:
                 raise ValueError
             value = int(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"expected a whole number, got {text[:40]!r}") from None
+            raise argparse.ArgumentTypeError(_("expected a whole number, got {text}").format(
+                text=repr(text[:40]))) from None
         if value < low:
-            raise argparse.ArgumentTypeError(f"expected a whole number >= {low}, got {text!r}")
+            raise argparse.ArgumentTypeError(_("expected a whole number >= {low}, got {text}").format(
+                low=low, text=repr(text)))
         if value > high:
-            raise argparse.ArgumentTypeError(f"expected a whole number <= {high:,}, got {text!r}")
+            raise argparse.ArgumentTypeError(_("expected a whole number <= {high:,}, got {text}").format(
+                high=high, text=repr(text)))
         return value
 
     return parse
@@ -142,13 +159,16 @@ def widths(text: str) -> list[int]:
     try:
         widths = [int(part) for part in text.split(",")]
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected comma-separated widths like 16,16, got {text!r}") from None
+        raise argparse.ArgumentTypeError(_("expected comma-separated widths like 16,16, got {text}").format(
+            text=repr(text))) from None
     if any(w < 1 for w in widths):
-        raise argparse.ArgumentTypeError(f"widths must be >= 1, got {text!r}")
+        raise argparse.ArgumentTypeError(_("widths must be >= 1, got {text}").format(text=repr(text)))
     if any(w > MAX_WIDTH for w in widths):
-        raise argparse.ArgumentTypeError(f"widths must be <= {MAX_WIDTH}, got {text!r}")
+        raise argparse.ArgumentTypeError(_("widths must be <= {most}, got {text}").format(
+            most=MAX_WIDTH, text=repr(text)))
     if len(widths) > MAX_LAYERS:
-        raise argparse.ArgumentTypeError(f"at most {MAX_LAYERS} hidden layers, got {len(widths)}")
+        raise argparse.ArgumentTypeError(_("at most {most} hidden layers, got {got}").format(
+            most=MAX_LAYERS, got=len(widths)))
     return widths
 
 
@@ -174,23 +194,23 @@ def training_arguments(p: argparse.ArgumentParser, *, default_hidden: list[int],
                            names=", ".join([*nn.datasets.DATASETS, *nn.datasets.TABLES])))
     else:
         p.add_argument("--data", choices=list(nn.datasets.DATASETS), default="moons",
-                       help="data set (default: %(default)s)")
+                       help=_("data set (default: %(default)s)"))
     p.add_argument("--n", type=count(2, MAX_POINTS), default=None,
-                   help="number of points (default: the data set's own: 100, xor 4)")
+                   help=_("number of points (default: the data set's own: 100, xor 4)"))
     p.add_argument("--noise", type=bounded(0.0, MAX_NOISE), default=None,
-                   help="Gaussian noise (default: the data set's own)")
+                   help=_("Gaussian noise (default: the data set's own)"))
     p.add_argument("--hidden", type=widths, default=default_hidden, metavar="W1,W2,...",
-                   help=f"hidden layer widths (default: {','.join(map(str, default_hidden))})")
+                   help=_("hidden layer widths (default: {widths})").format(widths=",".join(map(str, default_hidden))))
     p.add_argument("--activation", choices=HIDDEN_ACTIVATIONS,
-                   default=default_activation, help="hidden activation (default: %(default)s)")
+                   default=default_activation, help=_("hidden activation (default: %(default)s)"))
     p.add_argument("--epochs", type=count(1, MAX_EPOCHS), default=default_epochs,
-                   help="epochs (default: %(default)s)")
-    p.add_argument("--lr", type=positive, default=default_lr, help="learning rate (default: %(default)s)")
+                   help=_("epochs (default: %(default)s)"))
+    p.add_argument("--lr", type=positive, default=default_lr, help=_("learning rate (default: %(default)s)"))
     p.add_argument("--seed", type=count(0, MAX_SEED), default=0,
-                   help="seed for data and weights (default: %(default)s)")
-    p.add_argument("--compiled", action="store_true", help="replay a compiled loss graph (much faster)")
-    p.add_argument("--plot", type=Path, metavar="DIR", help="write the plots to DIR")
-    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+                   help=_("seed for data and weights (default: %(default)s)"))
+    p.add_argument("--compiled", action="store_true", help=_("replay a compiled loss graph (much faster)"))
+    p.add_argument("--plot", type=Path, metavar="DIR", help=_("write the plots to DIR"))
+    p.add_argument("--no-progress", action="store_true", help=_("no progress bar"))
 
 
 # --sizes of an exercise: three layers of at most two digits each (the generator bounds them further)
@@ -311,19 +331,20 @@ def run_guarded(body: Callable[[], int]) -> int:
 
 
 def fail(command: str, message: str) -> NoReturn:
-    print(f"deltagrad {command}: error: {' '.join(str(message).split())}", file=sys.stderr)
+    print(_("deltagrad {command}: error: {message}").format(command=command, message=" ".join(str(message).split())),
+          file=sys.stderr)
     raise SystemExit(2)
 
 
 def check_folder(option: str, path: Path) -> None:
     """``path`` is usable as an output folder: it is one, or it can be made."""
     if path.exists() and not path.is_dir():
-        raise UsageError(f"{option} {path} exists and is not a folder")
+        raise UsageError(_("{option} {path} exists and is not a folder").format(option=option, path=path))
     parent = path
     while not parent.exists():
         parent = parent.parent
     if not os.access(parent, os.W_OK):
-        raise UsageError(f"{option} {path}: cannot write in {parent}")
+        raise UsageError(_("{option} {path}: cannot write in {parent}").format(option=option, path=path, parent=parent))
 
 
 def check_save(path: Path) -> None:
@@ -363,11 +384,17 @@ def plots(folder: Path, draw: Callable[[Any], list[Path]]) -> None:
     try:
         written = draw(plot)
     except plot.PlotUnavailableError as err:
-        print(f"no plots: {err}")
+        print(_("no plots: {reason}").format(reason=err))
     except OSError as err:
-        raise UsageError(f"cannot write the plots to {folder}: {err}") from None
+        raise UsageError(_("cannot write the plots to {folder}: {reason}").format(folder=folder, reason=err)) from None
     else:
-        print(f"plot{'s' if len(written) > 1 else ''} written to {' and '.join(map(str, written))}")
+        if len(written) == 1:
+            print(_("plot written to {path}").format(path=written[0]))
+        else:
+            listing = str(written[0])
+            for path in written[1:]:
+                listing = _("{paths} and {path}").format(paths=listing, path=path)
+            print(_("plots written to {paths}").format(paths=listing))
 
 
 def load_weights(path: Path) -> nn.MLP:

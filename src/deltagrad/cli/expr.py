@@ -24,7 +24,7 @@ def register(sub: Any) -> None:
             "{functions}."
         ).format(functions=", ".join(FUNCTIONS)),
     )
-    p.add_argument("expression", help=_('the expression, e.g. "tanh(a*b + a**2)"'))
+    p.add_argument("expression", metavar=_("expression"), help=_('the expression, e.g. "tanh(a*b + a**2)"'))
     p.add_argument("values", nargs="*", metavar="NAME=VALUE",
                    help=_("a value for every variable, e.g. a=2 b=-3 (0,5 is 0.5)"))
     out_argument(p, "expr", _("folder for the picture (default: %(default)s)"))

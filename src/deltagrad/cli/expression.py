@@ -42,9 +42,10 @@ def parse_expression(text: str, values: Mapping[str, float],
     name the expression does not use.
     """
     if not isinstance(text, str):
-        raise TypeError(f"the expression must be a str, got {type(text).__name__}")
+        raise TypeError(_("the expression must be a str, got {kind}").format(kind=type(text).__name__))
     if len(text) > MAX_LENGTH:
-        raise ExpressionError(f"the expression has {len(text)} characters, more than {MAX_LENGTH}")
+        raise ExpressionError(_("the expression has {length} characters, more than {most}").format(
+            length=len(text), most=MAX_LENGTH))
     try:
         tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError as err:
@@ -54,7 +55,8 @@ def parse_expression(text: str, values: Mapping[str, float],
         raise ExpressionError(_("the expression is nested more than {limit} deep").format(limit=MAX_DEPTH)) from None
     count = sum(1 for _ in ast.walk(tree))
     if count > MAX_NODES:
-        raise ExpressionError(f"the expression has {count} elements, more than {MAX_NODES}")
+        raise ExpressionError(_("the expression has {count} elements, more than {most}").format(
+            count=count, most=MAX_NODES))
     depth = nesting(tree)
     if depth > MAX_DEPTH:
         raise ExpressionError(_("the expression is nested {depth} deep (----x or tanh(tanh(...))), "
@@ -68,22 +70,25 @@ def parse_expression(text: str, values: Mapping[str, float],
             return build(node.body)
         if isinstance(node, ast.Constant):
             if isinstance(node.value, bool) or not isinstance(node.value, (int, float)):
-                raise ExpressionError(f"only numbers are allowed as constants, got {node.value!r}")
+                raise ExpressionError(_("only numbers are allowed as constants, got {value}").format(
+                    value=repr(node.value)))
             value = float(node.value)
             if not math.isfinite(value):
-                raise ExpressionError(f"the number {node.value!r} is not finite")
+                raise ExpressionError(_("the number {value} is not finite").format(value=repr(node.value)))
             return value
         if isinstance(node, ast.Name):
             if node.id not in leaves:
-                known = ", ".join(sorted(leaves)) or "none"
-                raise ExpressionError(f"the name {node.id!r} has no value: give it as {node.id}=NUMBER "
-                                      f"(values given: {known})")
+                known = ", ".join(sorted(leaves)) or _("none")
+                raise ExpressionError(_("the name {name} has no value: give it as {id}=NUMBER "
+                                        "(values given: {known})").format(name=repr(node.id), id=node.id,
+                                                                          known=known))
             used.add(node.id)
             return leaves[node.id]
         if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
             left, right = build(node.left), build(node.right)
             if not isinstance(left, Value) and not isinstance(right, Value):
-                raise ExpressionError(f"{ast.unparse(node)!r} has no variable in it: write its value instead")
+                raise ExpressionError(_("{text} has no variable in it: write its value instead").format(
+                    text=repr(ast.unparse(node))))
             op = _BINARY[type(node.op)]
             if op == "+":
                 return left + right  # type: ignore[operator]
@@ -111,10 +116,11 @@ def parse_expression(text: str, values: Mapping[str, float],
                         text=repr(ast.unparse(node))))
                 return logsumexp(terms)
             if len(node.args) != 1 or node.keywords:
-                raise ExpressionError(f"{node.func.id}() takes exactly one argument")
+                raise ExpressionError(_("{name}() takes exactly one argument").format(name=node.func.id))
             arg = build(node.args[0])
             if not isinstance(arg, Value):
-                raise ExpressionError(f"{ast.unparse(node)!r} has no variable in it: write its value instead")
+                raise ExpressionError(_("{text} has no variable in it: write its value instead").format(
+                    text=repr(ast.unparse(node))))
             return getattr(arg, node.func.id)()  # type: ignore[no-any-return]
         raise ExpressionError(_("{text} is not allowed: use names, numbers, + - * / **, unary -, and the "
                                 "functions {functions}").format(text=repr(ast.unparse(node)),
@@ -122,10 +128,11 @@ def parse_expression(text: str, values: Mapping[str, float],
 
     root = build(tree)
     if not isinstance(root, Value):
-        raise ExpressionError("the expression has no variable in it: nothing to differentiate")
+        raise ExpressionError(_("the expression has no variable in it: nothing to differentiate"))
     unused = sorted(set(leaves) - used)
     if unused:
-        raise ExpressionError(f"value given for {', '.join(unused)}, which the expression does not use")
+        raise ExpressionError(_("value given for {names}, which the expression does not use").format(
+            names=", ".join(unused)))
     return root, leaves
 
 
@@ -136,11 +143,11 @@ def parse_assignments(items: list[str]) -> dict[str, float]:
         name, sep, text = item.partition("=")
         name = normal(name.strip())  # as Python reads the names of the expression
         if not sep or not name.isidentifier():
-            raise ExpressionError(f"expected NAME=NUMBER, got {item!r}")
+            raise ExpressionError(_("expected NAME=NUMBER, got {item}").format(item=repr(item)))
         if name in FUNCTIONS:
-            raise ExpressionError(f"{name!r} is a function, not a variable name")
+            raise ExpressionError(_("{name} is a function, not a variable name").format(name=repr(name)))
         if name in out:
-            raise ExpressionError(f"{name} is given twice")
+            raise ExpressionError(_("{name} is given twice").format(name=name))
         try:
             value = parse_number(text)  # 0.5, or 0,5 with the decimal comma of Russian textbooks
         except ValueError:

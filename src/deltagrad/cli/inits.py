@@ -21,7 +21,7 @@ def register(sub: Any) -> None:
         description=(
             _("Train the same network on the same data, with the same seed and plain SGD, from each start: "
               "zeros, constant 0.5, uniform x0.01 (too small), uniform (the seed's U[-1, 1]), uniform x10 "
-              "(too large), xavier and he. One row per start: final loss and accuracy, epochs to 90%% "
+              "(too large), xavier and he. One row per start: final loss and accuracy, epochs to 90% "
               "accuracy, the gradient norm at epoch 0 and the hidden layer's symmetry at the end (0: 'clones').")
         ),
     )

@@ -51,14 +51,14 @@ def register(sub: Any) -> None:
     p.add_argument("--test-split", type=bounded(0.0, 0.9), default=None, metavar="FRACTION",
                    help=_("the share of rows held out as a test set, stratified by class; 0 for none "
                           "(default: 0.2 for iris, the digits and a CSV file, 0 for the generated sets)"))
-    p.add_argument("--init", choices=list(nn.INITS), default="uniform", help="weight init (default: %(default)s)")
+    p.add_argument("--init", choices=list(nn.INITS), default="uniform", help=_("weight init (default: %(default)s)"))
     p.add_argument("--loss", choices=list(nn.LOSSES), default=None,
                    help=_("loss (default: hinge for two classes, cross_entropy for more, mse for a numeric "
                           "target)"))
-    p.add_argument("--optimizer", choices=["adam", "sgd"], default="adam", help="optimizer (default: %(default)s)")
+    p.add_argument("--optimizer", choices=["adam", "sgd"], default="adam", help=_("optimizer (default: %(default)s)"))
     p.add_argument("--batch-size", type=count(1, MAX_POINTS), default=None,
-                   help="mini-batch size (default: the whole data set)")
-    p.add_argument("--save", type=Path, metavar="FILE.json", help="save the trained model")
+                   help=_("mini-batch size (default: the whole data set)"))
+    p.add_argument("--save", type=Path, metavar="FILE.json", help=_("save the trained model"))
     p.add_argument("--animate", type=Path, metavar="FILE.gif",
                    help=_("write the training as an animation, a .gif (or an .mp4 where ffmpeg is installed)"))
     p.set_defaults(run=run)
@@ -208,8 +208,9 @@ def run(args: argparse.Namespace) -> int:
         try:
             model.save(args.save)
         except (OSError, ValueError) as err:
-            raise UsageError(f"cannot save the model to {args.save}: {err}") from None
-        print(f"model saved to {args.save} (nn.load reads it; so does deltagrad demo --weights)")
+            raise UsageError(_("cannot save the model to {path}: {reason}").format(
+                path=args.save, reason=err)) from None
+        print(_("model saved to {path} (nn.load reads it; so does deltagrad demo --weights)").format(path=args.save))
     shown_X, shown_Y = (X_test, fit_test) if X_test else (X_train, fit_train)
     if args.plot is not None:
         folder = args.plot

@@ -23,7 +23,7 @@ from deltagrad.i18n import _
 
 from .check import ROUNDING_BAND, Question, Slip, check_answers, questions, slip_table
 from .io import check_weight_shapes
-from .manual import HAND_LOSSES, hand_values
+from .manual import HAND_ACTIVATIONS, HAND_LOSSES, hand_values
 from .module import MLP
 
 FORMAT = "deltagrad-exercise"
@@ -35,7 +35,8 @@ HIDDEN = ("sigmoid", "tanh", "relu")  # the hidden activations `generate` draws 
 MAX_GENERATED = (3, 3, 2)  # the largest sizes `generate` makes, one hidden layer
 MIN_DELTA = 1e-4  # no delta (and no answer) of a generated variant is smaller than this
 MAX_DRAWS = 2000  # redraws before `generate` gives up
-ACTIVATION_NAMES = ("sigmoid", "tanh", "relu", "linear")
+# an exercise is graded by the hand derivation, so it takes the activations written out there
+ACTIVATION_NAMES = HAND_ACTIVATIONS
 
 
 class Exercise:
