@@ -303,7 +303,7 @@ def bits(x: float) -> object:
 
 
 # -- long sums compile without RecursionError, bit-identical ------------------------------
-@pytest.mark.parametrize("n", [3_000, 100_000])
+@pytest.mark.parametrize("n", [3_000, 30_000])  # 3 and 30 times the recursion limit
 def test_long_sums_compile_and_replay_bit_identical(n: int) -> None:
     xs = [Value(0.1 * (k % 7) - 0.3, label=f"x{k}") for k in range(n)]
     root = Value.sum([x * 1.0001 for x in xs]) + 0.5

@@ -80,14 +80,14 @@ def test_train_animation_is_a_gif_whose_frames_move(tmp_path: Path) -> None:
     pytest.importorskip("matplotlib")
     pytest.importorskip("PIL")
     gif = tmp_path / "anim" / "training.gif"
-    result = run_cli("train", "--data", "moons", "--hidden", "8", "--epochs", "10", "--compiled", "--no-progress",
+    result = run_cli("train", "--data", "moons", "--hidden", "8", "--epochs", "4", "--compiled", "--no-progress",
                      "--animate", str(gif))
     assert result.returncode == 0, result.stderr
-    assert f"animation written to {gif} (11 frames" in result.stdout
+    assert f"animation written to {gif} (5 frames" in result.stdout
     data = gif.read_bytes()
     assert data[:6] in (b"GIF89a", b"GIF87a") and len(data) < 5_000_000
     frames = _frames(gif)
-    assert len(frames) == 11 and len(set(frames)) == 11  # every frame differs from every other
+    assert len(frames) == 5 and len(set(frames)) == 5  # every frame differs from every other
 
 
 @pytest.mark.parametrize("epochs, shown", [
@@ -111,11 +111,11 @@ def test_train_animation_of_iris_shows_the_confusion_matrix(tmp_path: Path) -> N
     pytest.importorskip("matplotlib")
     pytest.importorskip("PIL")
     gif = tmp_path / "iris.gif"
-    result = run_cli("train", "--data", "iris", "--hidden", "4", "--epochs", "6", "--compiled", "--no-progress",
+    result = run_cli("train", "--data", "iris", "--hidden", "4", "--epochs", "3", "--compiled", "--no-progress",
                      "--animate", str(gif))
     assert result.returncode == 0, result.stderr
     frames = _frames(gif)
-    assert len(frames) == 7 and frames[0] != frames[-1]
+    assert len(frames) == 4 and frames[0] != frames[-1]
 
 
 def test_animate_without_matplotlib_or_pillow_says_how_to_install_and_still_trains(tmp_path: Path) -> None:
