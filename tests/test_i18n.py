@@ -182,3 +182,8 @@ def test_translated_texts_format_numbers_as_the_language_does(clean_env: pytest.
         assert i18n._("{0} and {1:g}").format(1.5, 2.5) == "1,5 and 2,5"
         assert i18n._("{x}").format_map({"x": 0.25}) == "0,25"
         assert isinstance(i18n._("options"), str) and i18n._("options") + "!" == "параметры!"
+        russian = i18n._("{x}")
+    english = i18n._("{x}")
+    with i18n.using_language("ru"):  # a text writes its numbers in its own language, wherever formatted
+        assert english.format(x=0.25) == "0.25"
+    assert russian.format(x=0.25) == "0,25"

@@ -113,41 +113,51 @@ def join_numbers(texts: Iterable[str]) -> str:
 
 
 class _NumberFormatter(string.Formatter):
-    """``str.format``, with every int and float field written in the language's way."""
+    """``str.format``, with every int and float field written in the Russian way."""
 
     def format_field(self, value: Any, format_spec: str) -> str:
         text = format(value, format_spec)
-        if isinstance(value, (int, float)) and not isinstance(value, bool) and get_language() == "ru":
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
             # 0,5424 and 12 345: the decimal comma, and a narrow no-break space between thousands
             return text.replace(",", "\u202f").replace(".", ",")
         return text
 
 
-_FORMATTER = _NumberFormatter()
+_RUSSIAN_NUMBERS = _NumberFormatter()
 
 
 class Text(str):
-    """A translated text. Its ``format`` writes the numbers it is given as the language does:
-    ``_("loss {loss:.4f}").format(loss=0.5409)`` is ``функция потерь 0,5409`` in Russian.
-    A number given as a string (``{value!r}``, or text made beforehand) is left as it is."""
+    """A translated text. Its ``format`` writes the numbers it is given as the text's language
+    does: ``_("loss {loss:.4f}").format(loss=0.5409)`` is ``функция потерь 0,5409`` in Russian.
+    A number given as a string (``{value!r}``, or text made beforehand) is left as it is.
+    (`_` returns the subclass of the language in use, so formatting needs no second look.)"""
 
     __slots__ = ()
 
+
+class _RussianText(Text):
+    __slots__ = ()
+
     def format(self, *args: object, **kwargs: object) -> str:
-        return _FORMATTER.vformat(self, args, kwargs)
+        return _RUSSIAN_NUMBERS.vformat(self, args, kwargs)
 
     def format_map(self, mapping: Any) -> str:
-        return _FORMATTER.vformat(self, (), mapping)
+        return _RUSSIAN_NUMBERS.vformat(self, (), mapping)
+
+
+_TEXTS: dict[str, type[Text]] = {"ru": _RussianText}
 
 
 def _(message: str) -> str:
     """``message`` in the language in use (the English text where no translation exists)."""
-    return Text(_catalog(get_language()).gettext(message))
+    lang = get_language()
+    return _TEXTS.get(lang, Text)(_catalog(lang).gettext(message))
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
     """The singular or plural form of a message for ``n``, in the language in use."""
-    return Text(_catalog(get_language()).ngettext(singular, plural, n))
+    lang = get_language()
+    return _TEXTS.get(lang, Text)(_catalog(lang).ngettext(singular, plural, n))
 
 
 def N_(message: str) -> str:
