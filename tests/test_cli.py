@@ -392,7 +392,7 @@ def test_ctrl_c_during_train_says_where_it_stopped_and_saves_nothing(tmp_path: P
     try:
         assert proc.stdout is not None
         proc.stdout.readline()  # "training MLP ...": the loop is about to start
-        time.sleep(1.0)
+        time.sleep(0.4)
         proc.send_signal(signal.SIGINT)
         out, err = proc.communicate(timeout=60)
     finally:
