@@ -257,3 +257,15 @@ def test_the_commands_errors_in_russian(args: list[str], message: str) -> None:
 def test_a_number_default_in_help_has_the_decimal_comma_in_russian() -> None:
     assert "скорость обучения (по умолчанию: 0,05)" in run_cli("--lang", "ru", "train", "--help").stdout
     assert "learning rate (default: 0.05)" in run_cli("train", "--help").stdout
+
+
+def test_check_out_names_each_picture_it_wrote_in_russian(tmp_path: Path) -> None:
+    out = run_cli("--lang", "ru", "check", ANSWERS, "--out", str(tmp_path)).stdout
+    assert f"граф записан в {tmp_path / 'graph.svg'}" in out or "граф: не удалось нарисовать" in out
+    assert f"схема сети записана в {tmp_path / 'network.svg'}" in out or "схема сети: не удалось нарисовать" in out
+
+
+def test_plots_written_in_russian(tmp_path: Path) -> None:
+    out = run_cli("--lang", "ru", "train", "--epochs", "2", "--no-progress", "--plot", str(tmp_path)).stdout
+    loss, boundary, confusion = (tmp_path / name for name in ("loss.png", "decision_boundary.png", "confusion.png"))
+    assert f"графики записаны в {loss} и {boundary} и {confusion}" in out or "графиков не будет: " in out

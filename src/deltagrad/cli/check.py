@@ -123,13 +123,17 @@ def _draw_check(model: nn.MLP, x: list[float], y: list[float], report: nn.CheckR
         loss = nn.LOSSES[loss_name](model(inputs), targets[0] if len(targets) == 1 else targets)
         loss.backward()
         out.mkdir(parents=True, exist_ok=True)
-        pictures: list[tuple[str, Callable[[], Any]]] = [
-            (_("graph"), lambda: viz.draw_dot(loss, params=model.parameters(), inputs=inputs + targets, check=report)),
-            (_("network view"), lambda: viz.draw_network(model, x, y, check=report)),
+        # (name, what is said when written, how it is drawn, file); one text per picture, since
+        # a translation agrees "written" with the picture's name (граф записан, схема записана)
+        pictures: list[tuple[str, str, Callable[[], Any], str]] = [
+            (_("graph"), _("graph written to {picture}"),
+             lambda: viz.draw_dot(loss, params=model.parameters(), inputs=inputs + targets, check=report), "graph.svg"),
+            (_("network view"), _("network view written to {picture}"),
+             lambda: viz.draw_network(model, x, y, check=report), "network.svg"),
         ]
-        for (name, draw), file in zip(pictures, ("graph.svg", "network.svg")):
+        for name, written, draw, file in pictures:
             try:  # each on its own: without Graphviz both DOT sources are still written
-                print(_("{picture} written to {path}").format(picture=name, path=viz.save_picture(draw(), out / file)))
+                print(written.format(picture=viz.save_picture(draw(), out / file)))
             except BrokenPipeError:
                 raise
             except (viz.GraphvizNotFoundError, viz.GraphTooLargeError, viz.RenderError, OSError) as err:
