@@ -269,3 +269,12 @@ def test_plots_written_in_russian(tmp_path: Path) -> None:
     out = run_cli("--lang", "ru", "train", "--epochs", "2", "--no-progress", "--plot", str(tmp_path)).stdout
     loss, boundary, confusion = (tmp_path / name for name in ("loss.png", "decision_boundary.png", "confusion.png"))
     assert f"графики записаны в {loss} и {boundary} и {confusion}" in out or "графиков не будет: " in out
+
+
+def test_check_asks_for_lr_in_the_commands_words_in_russian(tmp_path: Path) -> None:
+    from deltagrad.cli import walkthrough
+
+    weights = tmp_path / "model.json"
+    walkthrough.worked_model().save(weights)
+    result = run_cli("--lang", "ru", "check", ANSWERS, "--weights", str(weights), "--x", "0.5", "-0.2", "--y", "1")
+    assert_one_line_error(result, "для раздела 'updated' нужна скорость обучения: укажите --lr")
