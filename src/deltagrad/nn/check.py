@@ -32,7 +32,7 @@ from deltagrad.autograd.grading import (
 )
 from deltagrad.autograd.notation import canonical_name
 from deltagrad.autograd.text import did_you_mean, significant
-from deltagrad.i18n import _
+from deltagrad.i18n import _, get_language, using_language
 
 from .losses import class_index, one_hot
 from .manual import HAND_LOSSES, bce_term, check_hand_activation, hand_values
@@ -288,8 +288,9 @@ def slip_table(model: MLP, x: Sequence[float], y: float | Sequence[float], *, lr
     is every answer within 1% that is not right)."""
     correct = hand_values(model, x, y, lr=lr, loss=loss)
     ctx = _context(model, x, y, correct, lr, loss)
-    return {(s, n): (correct[s][n], _slips(ctx, s, n, gradient_right=True))
-            for s, n in _seed_order(model, correct, lr is not None)}
+    with using_language(get_language()):  # one look at the environment for the table's many sentences
+        return {(s, n): (correct[s][n], _slips(ctx, s, n, gradient_right=True))
+                for s, n in _seed_order(model, correct, lr is not None)}
 
 
 def diagnose(ctx: _Context, section: str, name: str, yours: float, tol: Tolerance, *,
