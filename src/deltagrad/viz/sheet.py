@@ -18,6 +18,7 @@ from deltagrad.nn.check import formula
 from deltagrad.nn.exercise import Exercise
 
 from .dot import COLOURS, DEFAULT_TIMEOUT, GraphvizNotFoundError, RenderError, html_text, pipe
+from .graph import clean
 from .pages import Page, inline_style, page, svg_body
 
 UNKNOWN = "?"
@@ -35,6 +36,13 @@ def _n(value: float) -> str:
 def _numbers(values: list[float]) -> str:
     """``0.8, -0.3``; in Russian ``0,8; -0,3`` (the comma is the decimal mark there)."""
     return join_numbers(_n(v) for v in values)
+
+
+def _dot_quoted(text: str) -> str:
+    """Text for a quoted DOT attribute (the picture's tooltip, an SVG title): one line, ``\\``
+    and ``"`` escaped, ``&`` as ``&amp;`` (Graphviz passes an entity through to the SVG), so it
+    stays text; without the graphviz package, which `dot.dot_text` needs."""
+    return clean(text).replace("\\", "\\\\").replace('"', '\\"').replace("&", "&amp;")
 
 
 def check_exercise(exercise: object) -> Exercise:
@@ -60,9 +68,10 @@ def problem_network(exercise: Exercise, values: dict[str, dict[str, float]] | No
     def shown(section: dict[str, float], name: str) -> str:
         return html_text(_n(section[name])) if name in section else UNKNOWN
 
+    tooltip = _dot_quoted(_("exercise"))  # the picture's hover text
     lines = ['digraph exercise {',
              '  graph [rankdir=LR, fontname="Helvetica", fontsize=10, nodesep=0.3, ranksep=1.4, '
-             'tooltip="exercise"];',
+             f'tooltip="{tooltip}"];',
              '  node [fontname="Helvetica", fontsize=10];',
              '  edge [fontname="Helvetica", fontsize=9, arrowsize=0.5, color="#888888", fontcolor="#222222"];']
     for j, v in enumerate(ex.x):
