@@ -128,3 +128,116 @@ def test_the_russian_practice_page_end_to_end(page: Any, tmp_path: Path, notatio
     assert state["deltas/delta1[0]"]["tries"] == 2 and all(v["verdict"] == "right" for v in state.values())
     assert page.errors == [] and page.blocked == []
     _visible_text_is_russian(page, notation)
+
+
+# A number written with a decimal point: "0.5305", "-1.7e-18" (not W1[0][1], not "dL/dw.").
+_DECIMAL_POINT = re.compile(r"\d\.\d")
+_TITLES = "[...document.querySelectorAll('#network title')].map((t) => t.textContent)"
+
+
+def _play(pg: Any, path: Path, width: int) -> None:
+    pg.set_viewport_size({"width": width, "height": 900})
+    pg.goto(path.as_uri())
+    pg.wait_for_function("window.deltagrad_play !== undefined")
+
+
+def _readout(pg: Any) -> dict[str, str]:
+    return dict(zip(pg.locator("#readout dt, #accuracy dt").all_inner_texts(),
+                    pg.locator("#readout dd, #accuracy dd").all_inner_texts()))
+
+
+def test_the_russian_playground_writes_decimal_commas(page: Any, tmp_path: Path) -> None:
+    """Every number the Russian playground shows has the decimal comma (readout, panels, tooltips,
+    the fields); lists take "; "; the page's interface still answers with numbers."""
+    from deltagrad.autograd.text import significant
+
+    Xm, Ym = nn.datasets.moons(60, rng=0)
+    with using_language("ru"):
+        play = viz.playground(nn.MLP(2, [4, 1], "tanh", "sigmoid", rng=0), Xm, [float(v) for v in Ym], lr=0.5)
+    path = play.save(tmp_path / "play-ru.html")
+    for width in (1440, 390):
+        _play(page, path, width)
+        page.evaluate("window.deltagrad_play.train(30)")
+        state = page.evaluate("window.deltagrad_play.state()")
+        assert isinstance(state["loss"], float) and state["lr"] == 0.5
+        text = page.evaluate("document.body.innerText")
+        assert not _DECIMAL_POINT.findall(text), _DECIMAL_POINT.findall(text)
+        with using_language("ru"):
+            assert _readout(page)["функция потерь L"] == significant(state["loss"])
+            assert _readout(page)["средняя функция потерь по набору данных"] == significant(state["mean_loss"])
+        assert re.fullmatch(r"\d+,\d%", _readout(page)["точность на обучающих данных"])
+        assert "эпоха 30" in text and re.search(r"= -?\d,\d+", page.inner_text("#explain"))
+        titles = page.evaluate(_TITLES)
+        assert all(not _DECIMAL_POINT.search(t) for t in titles), titles
+        assert re.fullmatch(r"z1\[0\] = \S+; a1\[0\] = \S+; δ = \S+", titles[2]), titles[2]  # a list: "; "
+        page.hover("#network path.hit >> nth=0", force=True)
+        tip = page.inner_text("#tooltip")
+        assert re.search(r"\d,\d", tip) and not _DECIMAL_POINT.search(tip), tip
+        fields = [page.input_value(f) for f in ("#lr", "#x0", "#x1", "#edit-value")]
+        assert fields[0] == "0,5" and all(not _DECIMAL_POINT.search(f) for f in fields), fields
+        assert page.evaluate("document.documentElement.scrollWidth") <= width  # the tooltip stays inside
+    assert page.errors == [] and page.blocked == []
+
+
+def test_the_russian_playground_takes_typed_decimal_commas(page: Any, tmp_path: Path) -> None:
+    """The learning rate, a weight and an input typed with the decimal comma are taken, and
+    a step trains with them: p <- p - lr * dL/dp, as Python computes it."""
+    with using_language("ru"):
+        play = viz.playground(nn.MLP.from_weights([W1, W2], [B1, B2]), X, Y, lr=0.1)
+    _play(page, play.save(tmp_path / "play-ru.html"), 390)
+    page.fill("#lr", "0,5")
+    page.press("#lr", "Enter")
+    assert page.evaluate("window.deltagrad_play.state()")["lr"] == 0.5 and page.is_hidden("#message")
+    page.fill("#edit-value", "0,25")  # W1[0][1] is selected at first
+    page.press("#edit-value", "Enter")
+    page.fill("#x0", "−0,75")  # the typographic minus, too
+    page.press("#x0", "Enter")
+    before = page.evaluate("window.deltagrad_play.state()")
+    assert before["params"]["W1[0][1]"]["value"] == 0.25 and before["inputs"][0] == -0.75
+    page.click("#step")
+    after = page.evaluate("window.deltagrad_play.state()")
+    assert after["epoch"] == 1
+    for name, p in before["params"].items():
+        assert after["params"][name]["value"] == p["value"] - 0.5 * p["grad"], name
+    page.fill("#lr", "0.5.5")
+    page.press("#lr", "Enter")
+    assert "0.5.5" in page.inner_text("#message") and page.evaluate("window.deltagrad_play.state()")["lr"] == 0.5
+    assert page.errors == [] and page.blocked == []
+
+
+def test_the_english_playground_keeps_its_decimal_points(page: Any, tmp_path: Path) -> None:
+    from deltagrad.autograd.text import significant
+
+    with using_language("en"):
+        play = viz.playground(nn.MLP.from_weights([W1, W2], [B1, B2]), X, Y, lr=0.1)
+    _play(page, play.save(tmp_path / "play-en.html"), 1440)
+    state = page.evaluate("window.deltagrad_play.state()")
+    assert _readout(page)["loss L"] == significant(state["loss"]) and "." in significant(state["loss"])
+    assert "= (-0.01239) · (-0.2) = 0.002479" in page.inner_text("#explain")
+    assert page.input_value("#lr") == "0.1"
+    assert page.evaluate(_TITLES)[2] == "z1[0] = {}, a1[0] = {}, δ = {}".format(
+        *(significant(state["neurons"]["z1[0]"][k]) for k in ("z", "a", "delta")))
+    page.fill("#lr", "0,5")  # the comma is taken in English too
+    page.press("#lr", "Enter")
+    assert page.evaluate("window.deltagrad_play.state()")["lr"] == 0.5
+    assert page.errors == []
+
+
+def test_the_russian_sheet_picture_has_a_russian_tooltip(tmp_path: Path) -> None:
+    """The problem sheet's network picture: its hover text in Russian, and any text put there
+    stays text through DOT and the SVG."""
+    import xml.etree.ElementTree as ET
+
+    from deltagrad.nn.exercise import Exercise
+    from deltagrad.viz.dot import pipe
+    from deltagrad.viz.sheet import _dot_quoted, network_svg, problem_network
+
+    ex = Exercise([W1, W2], [B1, B2], X, Y, 0.1, id="ru-tooltip")
+    with using_language("ru"):
+        assert 'tooltip="упражнение"' in problem_network(ex)
+        assert 'xlink:title="упражнение"' in network_svg(ex)
+    assert 'tooltip="exercise"' in problem_network(ex)
+    hostile = 'a"b\\N c&lt; <x> & </title><script>'
+    svg = pipe(f'digraph g {{ graph [tooltip="{_dot_quoted(hostile)}"]; a; }}', "svg")
+    titles = [v for e in ET.fromstring(svg).iter() for k, v in e.attrib.items() if k.endswith("}title")]
+    assert titles == [hostile]

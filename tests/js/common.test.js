@@ -70,3 +70,25 @@ test("publish makes a page script's functions its module's exports under Node", 
   assert.equal(module.exports, api);
   assert.equal(globalThis.deltagradNothing, undefined);
 });
+
+test("with the decimal comma a number is written as Python writes it in Russian", () => {
+  assert.equal(common.significant(0.53046, 4, ","), "0,5305");
+  assert.equal(common.significant(-1.7e-18, 4, ","), "-1,7e-18");
+  assert.equal(common.significant(12345, 4, ","), "1,234e4");
+  assert.equal(common.significant(12, 4, ","), "12");
+  assert.equal(common.significant(0.53046, 4, "."), "0.5305");
+  assert.equal(common.significant(0.53046, 4), "0.5305");  // no mark: the point, as before
+  assert.equal(common.number(0.25, 4, ","), "0,25");
+  assert.equal(common.number(null, 4, ","), "?");
+  assert.equal(common.localize("0.30000000000000004", ","), "0,30000000000000004");
+  assert.equal(common.localize("1e-7", ","), "1e-7");
+  assert.equal(common.localize("0.5", "."), "0.5");
+});
+
+test("joinNumbers is deltagrad.i18n.join_numbers: '; ' where the comma is the decimal mark", () => {
+  assert.equal(common.joinNumbers(["0.5", "-0.2"], "."), "0.5, -0.2");
+  assert.equal(common.joinNumbers(["0,5", "-0,2"], ","), "0,5; -0,2");
+  assert.equal(common.joinNumbers(["7"], ","), "7");
+  // what a page writes with the comma it reads back
+  assert.equal(common.parseNumber(common.significant(-0.0004138, 4, ",")), -0.0004138);
+});

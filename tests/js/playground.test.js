@@ -114,3 +114,30 @@ test("with a data set a step is on the mean loss: the summed gradient times 1/n"
   assert.deepEqual(Object.keys(state.params).slice(0, 2), ["W1[0][0]", "W1[0][1]"]);
   assert.equal(state.accuracy, 2 / 3);  // every output is x0 > 0.5: class 1 for all three
 });
+
+test("with the decimal comma every number the page writes has it, and lists take '; '", () => {
+  const m = fakeModel({ X: [[0.5, 0], [2, 0]], Y: [0, 1] });
+  m.spec.act_symbols = { tanh: "tanh", sigmoid: "σ" };
+  m.kernels.derivative.tanh = () => ({ inputs: [0.9375] });  // tanh'(0.25), near enough for words
+  m.x = [0.25, 1.5];
+  m.recompute();
+  const english = play.gradientLines(m, 1).join("\n");
+  assert.equal(english, "dL/dW₁₂⁽¹⁾ = δ₁⁽¹⁾ · x₂ = 0.25 · 1.5 = 0.25\n" +
+                        "δ₁⁽¹⁾ = tanh'(z₁⁽¹⁾) · W₁₁⁽²⁾ δ₁⁽²⁾ = 0.9375 · 0.1 · 0.25 = 0.25");  // the fake's numbers
+  play.setDecimalMark(",");
+  try {
+    const russian = play.gradientLines(m, 1).join("\n");
+    assert.equal(russian, "dL/dW₁₂⁽¹⁾ = δ₁⁽¹⁾ · x₂ = 0,25 · 1,5 = 0,25\n" +
+                          "δ₁⁽¹⁾ = tanh'(z₁⁽¹⁾) · W₁₁⁽²⁾ δ₁⁽²⁾ = 0,9375 · 0,1 · 0,25 = 0,25");
+    assert.doesNotMatch(russian, /\d\.\d/);
+    assert.equal(play.percent(0.875), "87,5%");
+    assert.equal(play.written(0.1 + 0.2), "0,30000000000000004");
+    assert.equal(play.parseNumber(play.written(0.1 + 0.2)), 0.1 + 0.2);  // a field reads back what it shows
+    assert.equal(play.list(["0,5", "1"]), "0,5; 1");
+  } finally {
+    play.setDecimalMark(".");
+  }
+  assert.equal(play.gradientLines(m, 1).join("\n"), english);
+  assert.equal(play.percent(0.875), "87.5%");
+  assert.equal(play.list(["0.5", "1"]), "0.5, 1");
+});

@@ -36,7 +36,7 @@ from deltagrad import nn
 from deltagrad.autograd import Value, compile_graph, topological_sort
 from deltagrad.autograd.notation import check_notation
 from deltagrad.autograd.ops import OPS
-from deltagrad.i18n import _
+from deltagrad.i18n import _, decimal_separator
 
 from .pages import Page, data_script, inline_script, inline_style, page
 
@@ -365,6 +365,7 @@ def _spec(model: nn.MLP, loss_name: str, loss_fn: Callable[..., Value], classes:
         "compact": sum(sizes) > MAX_DRAWN_NEURONS,
         "draw_edges": sum(a * b for a, b in zip(sizes, sizes[1:])) <= MAX_DRAWN_EDGES,
         "act_symbols": {name: OPS[name].symbol for name in nn.ACTIVATIONS if name in OPS},
+        "decimal_mark": decimal_separator(),  # the page writes its numbers with it: 0,5424 in Russian
         "strings": page_strings(),
     }
 

@@ -54,10 +54,27 @@
     return { digits: digits, exponent: power };
   }
 
+  /* A number's text with the decimal mark `mark` (",": "0,5424", as deltagrad.i18n.localize_number
+   * writes it in Russian); "." or no mark leaves it as it is. */
+  function localize(text, mark) {
+    return mark && mark !== "." ? String(text).split(".").join(mark) : String(text);
+  }
+
+  /* Numbers already written, as a list, as deltagrad.i18n.join_numbers: "0.5, -0.2"; with the
+   * decimal comma "0,5; -0,2", since there the comma is taken. */
+  function joinNumbers(texts, mark) {
+    return texts.join(mark === "," ? "; " : ", ");
+  }
+
   /* x to `digits` significant digits, digit for digit as deltagrad.autograd.text.significant:
    * Python's format(x, ".{digits}g") (correctly rounded, ties to even), the exponent without
-   * "+" or leading zeros ("1.7e-18", "1.234e4"); zero of either sign is "0". */
-  function significant(x, digits) {
+   * "+" or leading zeros ("1.7e-18", "1.234e4"); zero of either sign is "0". With `mark` ","
+   * the decimal comma, as Python writes it in Russian ("0,5424"). */
+  function significant(x, digits, mark) {
+    return localize(significantText(x, digits), mark);
+  }
+
+  function significantText(x, digits) {
     var p = digits === undefined ? 4 : digits;
     if (x === 0) return "0";
     if (x !== x) return "nan";
@@ -93,9 +110,9 @@
   }
 
   /* A number as the pages show it: 4 significant digits, "?" for a number not known yet. */
-  function number(x, digits) {
+  function number(x, digits, mark) {
     if (x === null || x === undefined) return "?";
-    return significant(x, digits);
+    return significant(x, digits, mark);
   }
 
   var NUMBER = /^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$/;  // autograd.text's _NUMBER
@@ -133,6 +150,6 @@
 
   return {
     decode: decode, readData: readData, significant: significant, number: number, parseNumber: parseNumber,
-    format: format, publish: publish
+    localize: localize, joinNumbers: joinNumbers, format: format, publish: publish
   };
 });

@@ -8,11 +8,16 @@
 // draws and listens. Text reaches the page only as textContent, never as markup.
 "use strict";
 
-// Numbers are written by the one rule of autograd.text.significant (common.js), texts filled
-// from Python's translations.
+// Numbers are written by the one rule of autograd.text.significant (common.js), with the
+// decimal mark of the page's language; texts filled from Python's translations.
 /* global deltagradCommon */
 const common = typeof deltagradCommon !== "undefined" ? deltagradCommon : require("./common.js");
-const significant = function (x, digits) { return common.significant(x, digits === undefined ? 4 : digits); };
+let MARK = ".";  // the decimal mark: the page's data says which ("," in Russian: 0,5424)
+const significant = function (x, digits) { return common.significant(x, digits === undefined ? 4 : digits, MARK); };
+// A number as JavaScript writes it (all its digits, for a field to edit), with the decimal mark.
+function written(x) { return common.localize(String(x), MARK); }
+// Numbers already written, as a list: "0.5, -0.2"; with the decimal comma "0,5; -0,2".
+function list(texts) { return common.joinNumbers(texts, MARK); }
 const fill = common.format;
 
 // ---- a number a learner typed (common.js: the rule of autograd.text.parse_number), or one
@@ -490,7 +495,7 @@ Page.prototype.build = function () {
   select.appendChild(el("option", { value: "" }, S.start));
   spec.starts.forEach(function (name) { select.appendChild(el("option", { value: name }, S[name] || name)); });
   const lr = document.getElementById("lr");
-  lr.value = String(this.model.lr);
+  lr.value = written(this.model.lr);
   lr.addEventListener("change", function () { self.typedRate(lr); });
   select.addEventListener("change", function () {
     if (!select.value) { self.restart(self.model.given.slice()); return; }
@@ -723,9 +728,11 @@ Page.prototype.showTooltip = function (edge) {
   tip.textContent = edge.p.name + " = " + significant(m.p[edge.k]) + "   dL/d" + edge.p.name + " = " +
     significant(m.grad[edge.k]);
   const scroll = document.getElementById("network-scroll");
-  tip.style.left = Math.max(0, edge.mid.x - scroll.scrollLeft + 10) + "px";
   tip.style.top = (edge.mid.y + 10) + "px";
   tip.hidden = false;
+  // beside the edge, but inside the panel: on a phone it would widen the page
+  const room = document.getElementById("network-panel").clientWidth - tip.offsetWidth;
+  tip.style.left = Math.max(0, Math.min(edge.mid.x - scroll.scrollLeft + 10, room)) + "px";
 };
 
 Page.prototype.renderNetwork = function () {
@@ -769,8 +776,8 @@ Page.prototype.renderNetwork = function () {
         : mathName("a", n.layer, n.i) + " = " + significant(m.a[k]);
       box.texts[3].textContent = mathName("δ", n.layer, n.i) + " = " + significant(m.delta[k]);
     }
-    box.title.textContent = n.z + " = " + significant(m.z[k]) + ", " + n.a + " = " + significant(m.a[k]) +
-      ", δ = " + significant(m.delta[k]);
+    box.title.textContent = list([n.z + " = " + significant(m.z[k]), n.a + " = " + significant(m.a[k]),
+                                  "δ = " + significant(m.delta[k])]);
     box.rect.setAttribute("class", "box" + (selected && selected.kind === "neuron" && selected.k === k ? " selected" : ""));
   }, this);
 };
@@ -797,7 +804,7 @@ Page.prototype.renderExample = function () {
   const N = m.nNeurons;
   const outs = m.a.slice(N - nout);
   const shown = m.probs ? m.probs : outs;
-  row(readout, S.prediction, shown.map(function (v) { return significant(v); }).join(", "));
+  row(readout, S.prediction, list(shown.map(function (v) { return significant(v); })));
   if (spec.classes && spec.accuracy) {
     const k = m.predictedClass({ a: outs });
     row(readout, S.predicted_class, spec.classes[k]);
@@ -810,7 +817,7 @@ Page.prototype.renderExample = function () {
   if (m.testAccuracy !== null) row(acc, S.accuracy_test, percent(m.testAccuracy));
 };
 
-function percent(x) { return (x * 100).toFixed(1) + "%"; }
+function percent(x) { return common.localize((x * 100).toFixed(1), MARK) + "%"; }
 
 function significantOrExact(x) { return significant(x, 6); }
 
@@ -850,7 +857,7 @@ Page.prototype.renderExplain = function () {
       }
       editor.appendChild(el("span", { class: "name" }, name));
       const field = el("input", { id: "edit-value", inputmode: "decimal", size: "10", autocomplete: "off" });
-      field.value = String(get());
+      field.value = written(get());
       field.addEventListener("change", function () { self.typed(field, set); });
       editor.appendChild(field);
       const reach = Math.max(5, Math.ceil(2 * Math.abs(get())));  // the slider's ends: ±5, or ±2|v|
@@ -865,7 +872,7 @@ Page.prototype.renderExplain = function () {
     }
   }
   if (sel && this.editorField) {
-    if (document.activeElement !== this.editorField) setField(this.editorField, String(this.editorGet()));
+    if (document.activeElement !== this.editorField) setField(this.editorField, written(this.editorGet()));
     if (document.activeElement !== this.editorRange) this.editorRange.value = String(this.editorGet());
   }
   explain.textContent = "";
@@ -1105,7 +1112,7 @@ Page.prototype.setLearningRate = function (v) {
   this.model.lr = v;
   const field = document.getElementById("lr");
   field.classList.remove("bad");
-  if (document.activeElement !== field) field.value = String(v);
+  if (document.activeElement !== field) field.value = written(v);
 };
 
 Page.prototype.setExample = function (i) {
@@ -1213,7 +1220,7 @@ function api(page) {
     setTarget: function (v) {
       if (spec.target === "class") {
         if (!(Number.isInteger(v) && v >= 0 && v < spec.classes.length)) {
-          page.say(fill(page.S.not_class, { text: String(v), classes: spec.classes.map(function (_, k) { return k; }).join(", ") }));
+          page.say(fill(page.S.not_class, { text: String(v), classes: list(spec.classes.map(function (_, k) { return String(k); })) }));
           return false;
         }
         page.setTarget(v);
@@ -1260,6 +1267,7 @@ function api(page) {
 function start() {
   const spec = common.readData("deltagrad-play-data");
   NOTATION = spec.notation;
+  MARK = spec.decimal_mark;
   /* global deltagrad_kernels, deltagrad_runtime */
   const model = new Model(spec, deltagrad_kernels, deltagrad_runtime);
   const page = new Page(model);
@@ -1272,7 +1280,8 @@ if (typeof module !== "undefined" && module.exports) {
   module.exports = { significant: significant, parseNumber: parseNumber, PyRandom: PyRandom,
                      initialParams: initialParams, symmetry: symmetry, Model: Model, mathName: mathName,
                      gradientLines: gradientLines, deltaLines: deltaLines, forwardLine: forwardLine, fill: fill,
-                     setNotation: function (n) { NOTATION = n; } };
+                     setNotation: function (n) { NOTATION = n; }, setDecimalMark: function (mark) { MARK = mark; },
+                     percent: percent, written: written, list: list };
 } else {
   start();
 }
