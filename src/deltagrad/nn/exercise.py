@@ -4,6 +4,10 @@ An `Exercise` is a network's weights and biases, one input, its target and the l
 rate; `Exercise.generate(seed)` draws a variant like the tutorial's (one-decimal weights,
 no zeros), checked to be gradable: every slip the checker knows changes every answer by
 more than the tolerance, no two slips give the same wrong number, and no delta is tiny.
+
+The target ``y`` is one number per output. For cross-entropy it is the one-hot row of the
+class (the softmax is taken of linear outputs, the logits); `Exercise.target` is the class
+index the delta rule and the checker take.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from deltagrad.i18n import _
 
 from .check import ROUNDING_BAND, Question, Slip, check_answers, questions, slip_table
 from .io import check_weight_shapes
+from .losses import class_index, one_hot
 from .manual import HAND_ACTIVATIONS, HAND_LOSSES, hand_values
 from .module import MLP
 
@@ -33,6 +38,8 @@ MAX_LAYERS = 4  # weight layers of an exercise
 MAX_ID = 200  # characters of an exercise's id
 HIDDEN = ("sigmoid", "tanh", "relu")  # the hidden activations `generate` draws for
 MAX_GENERATED = (3, 3, 2)  # the largest sizes `generate` makes, one hidden layer
+MAX_GENERATED_CLASSES = (3, 3, 3)  # with cross_entropy: up to 3 classes
+MIN_CLASSES = 2  # outputs of a cross-entropy exercise: one per class
 MIN_DELTA = 1e-4  # no delta (and no answer) of a generated variant is smaller than this
 MAX_DRAWS = 2000  # redraws before `generate` gives up
 # an exercise is graded by the hand derivation, so it takes the activations written out there
@@ -42,7 +49,8 @@ ACTIVATION_NAMES = HAND_ACTIVATIONS
 class Exercise:
     """One problem: ``weights`` and ``biases`` (nested as in `MLP.from_weights`), the input
     ``x``, the target ``y``, the learning rate ``lr``; ``sig`` is the number of significant
-    figures an answer must match. ``sizes`` is read from the weights, e.g. ``[2, 2, 1]``."""
+    figures an answer must match. ``sizes`` is read from the weights, e.g. ``[2, 2, 1]``.
+    For ``loss="cross_entropy"`` ``y`` is a class index or its one-hot row, kept as the row."""
 
     def __init__(self, weights: Sequence[Sequence[Sequence[float]]], biases: Sequence[Sequence[float]],
                  x: Sequence[float], y: float | Sequence[float], lr: float, *, activation: str = "sigmoid",
@@ -62,7 +70,10 @@ class Exercise:
             raise ValueError(_("binary_cross_entropy needs output_activation='sigmoid', got {act!r}").format(
                 act=self.output_activation))
         self.x: list[float] = _reals(x, "x", sizes[0])
-        self.y: list[float] = _reals(y if _is_sequence(y) else [y], "y", sizes[-1])
+        if self.loss == "cross_entropy":
+            self.y: list[float] = _class_row(y, sizes[-1])
+        else:
+            self.y = _reals(y if _is_sequence(y) else [y], "y", sizes[-1])
         if self.loss == "binary_cross_entropy" and not all(0.0 <= t <= 1.0 for t in self.y):
             raise ValueError(_("binary_cross_entropy targets must be in [0, 1], got y = {y}").format(y=self.y))
         self.lr: float = real(lr, "lr", finite=True)
@@ -135,14 +146,21 @@ class Exercise:
         """When an answer is right: to ``sig`` significant figures."""
         return Tolerance(sig=self.sig)
 
+    @property
+    def target(self) -> int | list[float]:
+        """``y`` as the delta rule and the checker take it: for cross-entropy the class index
+        (``y`` is its one-hot row), else the list ``y``."""
+        return self.y.index(1.0) if self.loss == "cross_entropy" else list(self.y)
+
     def questions(self) -> list[Question]:
-        """Every answer, (section, name), in the tutorial's order."""
-        return questions(self.model(), self.lr)
+        """Every answer, (section, name), in the tutorial's order (for cross-entropy the
+        softmax ``p[i]`` after the outputs)."""
+        return questions(self.model(), self.lr, self.loss)
 
     def expected(self) -> dict[str, dict[str, float]]:
         """Every right value, nested as ``deltagrad check --template``: ``forward`` (with
         ``L``), ``deltas``, ``gradients`` and ``updated``, names in the tutorial's order."""
-        values = hand_values(self.model(), self.x, self.y, lr=self.lr, loss=self.loss)
+        values = hand_values(self.model(), self.x, self.target, lr=self.lr, loss=self.loss)
         out: dict[str, dict[str, float]] = {}
         for section, name in self.questions():
             out.setdefault(section, {})[name] = values[section][name]
@@ -157,12 +175,12 @@ class Exercise:
         to the exercise's significant figures. ``kwargs`` go to `check_answers`
         (``revealed=``, ``strict=``, ``sig=`` for another number of figures)."""
         kwargs.setdefault("sig", self.sig)
-        return check_answers(self.model(), self.x, self.y, answers, lr=self.lr, loss=self.loss, **kwargs)
+        return check_answers(self.model(), self.x, self.target, answers, lr=self.lr, loss=self.loss, **kwargs)
 
     def slips(self) -> dict[Question, tuple[float, list[Slip]]]:
         """For every question: the right value and what each slip gives from the right
         earlier values (see `nn.check.slip_table`)."""
-        return slip_table(self.model(), self.x, self.y, lr=self.lr, loss=self.loss)
+        return slip_table(self.model(), self.x, self.target, lr=self.lr, loss=self.loss)
 
     def problems(self) -> list[str]:
         """Why the exercise is not gradable (empty when it is): a slip that changes an
@@ -196,16 +214,23 @@ class Exercise:
                  loss: str = "half_squared_error", decimals: int = 1) -> Exercise:
         """A gradable variant like the tutorial's, the same for the same arguments on every
         machine: weights and biases of ``decimals`` digits in [-0.9, 0.9] and never 0, x of
-        one decimal (never 0), y 0 or 1, lr 0.1 or 0.5. A variant that is not gradable (see
-        `problems`) is redrawn from the same generator. ``seed`` is an int or a str (a class
-        seed and a student's id)."""
+        one decimal (never 0), y 0 or 1, lr 0.1 or 0.5. For ``loss="cross_entropy"`` the
+        outputs are linear (the logits, 2 or 3 of them: sizes such as 2-2-2 or 2-3-3) and y is
+        the one-hot row of one class. A variant that is not gradable (see `problems`) is
+        redrawn from the same generator. ``seed`` is an int or a str (a class seed and a
+        student's id)."""
         if isinstance(seed, bool) or not isinstance(seed, (numbers.Integral, str)):
             raise TypeError(_("seed must be a whole number or a str, got {kind}: {value!r}").format(
                 kind=type(seed).__name__, value=seed))
         seed = int(seed) if isinstance(seed, numbers.Integral) else seed
-        shape = _generated_sizes(sizes)
-        activation = choice(activation, "activation", HIDDEN)
         loss = choice(loss, "loss", HAND_LOSSES)
+        shape = _generated_sizes(sizes, loss)
+        activation = choice(activation, "activation", HIDDEN)
+        classes = loss == "cross_entropy"
+        if classes and shape[-1] < MIN_CLASSES:
+            raise ValueError(_("cross_entropy exercises need one output per class, 2 or 3 (sizes such as 2-2-2, "
+                               "2-3-3 or 3-3-2), got {sizes}").format(sizes="-".join(map(str, shape))))
+        output_activation = "linear" if classes else "sigmoid"  # softmax of the logits, or the tutorial's sigmoid
         decimals = whole(decimals, "decimals", low=1, high=3)
         rng = random.Random(seed)  # never the global generator: the same variant everywhere
         scale = 10**decimals
@@ -216,9 +241,13 @@ class Exercise:
                        for l in range(len(shape) - 1)]  # noqa: E741
             biases = [[rng.choice(steps) / scale for _i in range(shape[l + 1])] for l in range(len(shape) - 1)]  # noqa: E741
             x = [rng.choice(tenths) / 10 for _j in range(shape[0])]
-            y = [float(rng.choice((0, 1))) for _k in range(shape[-1])]
+            if classes:  # one class, as its one-hot row
+                y = one_hot(rng.randrange(shape[-1]), shape[-1])
+            else:
+                y = [float(rng.choice((0, 1))) for _k in range(shape[-1])]
             lr = rng.choice((0.1, 0.5))
-            ex = cls(weights, biases, x, y, lr, activation=activation, output_activation="sigmoid", loss=loss)
+            ex = cls(weights, biases, x, y, lr, activation=activation, output_activation=output_activation,
+                     loss=loss)
             if not ex.problems():
                 ex.id = fingerprint(ex)
                 return ex
@@ -246,13 +275,29 @@ def _reals(values: object, name: str, n: int) -> list[float]:
     return real_sequence(values, name, length=n, finite=True)
 
 
-def _generated_sizes(sizes: object) -> list[int]:
-    """``sizes`` as `generate` makes them: one hidden layer, from 1-1-1 up to 3-3-2."""
+def _class_row(y: object, n: int) -> list[float]:
+    """A cross-entropy target as the one-hot row of its class: a class index (0 .. n - 1)
+    becomes its row; a row must be one-hot (one 1, the rest 0)."""
+    if n < MIN_CLASSES:
+        raise ValueError(_("cross_entropy needs a model with one output per class (at least 2), got {n}").format(n=n))
+    if not _is_sequence(y):
+        return one_hot(class_index(y, n, "y"), n)
+    row = _reals(y, "y", n)
+    if sorted(row) != [0.0] * (n - 1) + [1.0]:
+        raise ValueError(_("y of a cross_entropy exercise is a class index or its one-hot row (one 1, the rest "
+                           "0), got {y}").format(y=row))
+    return row
+
+
+def _generated_sizes(sizes: object, loss: str) -> list[int]:
+    """``sizes`` as `generate` makes them: one hidden layer, from 1-1-1 up to 3-3-2 (3-3-3
+    with cross_entropy, for 3 classes)."""
     items = sequence(sizes, "sizes")
     shape = [whole(s, f"sizes[{i}]", low=1) for i, s in enumerate(items)]
-    if len(shape) != len(MAX_GENERATED) or any(s > m for s, m in zip(shape, MAX_GENERATED)):
-        raise ValueError(_("generate() makes sizes from 2-2-1 up to 3-3-2 (one hidden layer), got {sizes}").format(
-            sizes="-".join(map(str, shape))))
+    largest = MAX_GENERATED_CLASSES if loss == "cross_entropy" else MAX_GENERATED
+    if len(shape) != len(largest) or any(s > m for s, m in zip(shape, largest)):
+        raise ValueError(_("generate() makes sizes from 2-2-1 up to 3-3-2 (one hidden layer; up to 3-3-3 with "
+                           "cross_entropy), got {sizes}").format(sizes="-".join(map(str, shape))))
     return shape
 
 
