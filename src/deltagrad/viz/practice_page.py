@@ -18,7 +18,7 @@ from typing import Any
 from deltagrad.autograd.notation import show_text
 from deltagrad.autograd.text import significant
 from deltagrad.i18n import _
-from deltagrad.nn.check import DIAGNOSES, ROUNDING_BAND, UPDATE_ORDER, formula
+from deltagrad.nn.check import ORDER, ROUNDING_BAND, UPDATE_ORDER, formula
 from deltagrad.nn.exercise import Exercise, fingerprint
 
 from .dot import DEFAULT_TIMEOUT
@@ -26,6 +26,7 @@ from .pages import Page, asset, data_script, inline_script, inline_style, page
 from .sheet import check_exercise, network_svg, shown_name
 
 MAX_SIZES = (3, 3, 2)  # the largest network the page asks about: one hidden layer, 3-3-2
+MAX_SIZES_CLASSES = (3, 3, 3)  # with cross-entropy: up to 3 classes
 
 
 class Practice(Page):
@@ -66,9 +67,10 @@ def stepper_page(exercise: Exercise) -> Page:
 
 def _check_size(ex: Exercise) -> None:
     sizes = ex.sizes
-    if len(sizes) != len(MAX_SIZES) or any(s > m for s, m in zip(sizes, MAX_SIZES)):
-        raise ValueError(_("viz.practice() asks about networks up to 3-3-2 with one hidden layer, got {sizes}").format(
-            sizes="-".join(map(str, sizes))))
+    largest = MAX_SIZES_CLASSES if ex.loss == "cross_entropy" else MAX_SIZES
+    if len(sizes) != len(largest) or any(s > m for s, m in zip(sizes, largest)):
+        raise ValueError(_("viz.practice() asks about networks up to 3-3-2 with one hidden layer (up to 3-3-3 with "
+                           "cross_entropy), got {sizes}").format(sizes="-".join(map(str, sizes))))
 
 
 def questions_data(exercise: Exercise) -> list[dict[str, Any]]:
@@ -80,7 +82,7 @@ def questions_data(exercise: Exercise) -> list[dict[str, Any]]:
     tol = ex.tolerance
     out = []
     for (section, name), (right, slips) in ex.slips().items():
-        order = UPDATE_ORDER if section == "updated" else DIAGNOSES
+        order = UPDATE_ORDER if section == "updated" else ORDER  # ORDER: the ten and softmax's missing-one-hot
         chosen = []
         for code in order:
             for s in slips:
@@ -130,13 +132,13 @@ def _texts(ex: Exercise) -> dict[str, str]:
 
 def practice(exercise: Exercise, *, student: str | None = None, stepper: str | None = STEPPER,
              timeout: float = DEFAULT_TIMEOUT) -> Practice:
-    """The practice page of ``exercise`` (an `nn.Exercise` up to 3-3-2).
+    """The practice page of ``exercise`` (an `nn.Exercise` up to 3-3-2, 3-3-3 with cross-entropy).
 
     ``student`` goes into the answers the page downloads; ``stepper`` is the address of the
     stepper page of the same network (None for no link; with ``"stepper.html"``, `save`
     writes that page beside this one). The network is drawn by Graphviz,
     inline; the page needs no network and works from ``file://``. ValueError for a network
-    past 3-3-2.
+    past 3-3-2 (3-3-3 with cross-entropy).
     """
     ex = check_exercise(exercise)
     _check_size(ex)
