@@ -67,14 +67,16 @@ def run(args: argparse.Namespace) -> int:
                 path=args.answers))
         ex = parsed.problem
         model, x, y, lr, loss = ex.model(), ex.x, ex.y, ex.lr, ex.loss
+        target = ex.target  # the class index for cross-entropy; y stays the one-hot row for the pictures
         sig = args.sig if args.sig is not None else (None if args.rtol is not None else ex.sig)
     else:
         model, x, y = model_from_args(args, "check")
         lr = args.lr if args.lr is not None else (demo.WORKED_LR if args.weights is None else None)
         loss, sig = "half_squared_error", args.sig
+        target = y
     rtol = args.rtol if args.rtol is not None else 1e-3
     try:
-        report = nn.check_answers(model, x, y, parsed.answers, lr=lr, rtol=rtol, sig=sig, loss=loss,
+        report = nn.check_answers(model, x, target, parsed.answers, lr=lr, rtol=rtol, sig=sig, loss=loss,
                                   revealed=parsed.revealed)
     except (TypeError, ValueError) as err:
         message = str(err)
