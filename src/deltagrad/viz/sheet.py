@@ -91,7 +91,7 @@ def problem_network(exercise: Exercise, values: dict[str, dict[str, float]] | No
             lines.append(f'  n{k}_{i} [shape=box, style="rounded,filled", fillcolor="{COLOURS["intermediate"]}", '
                          f'margin=0.05, label=<<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="1">{"".join(rows)}'
                          '</TABLE>>];')
-    targets = _numbers(ex.y)
+    targets = str(ex.target) if isinstance(ex.target, int) else _numbers(ex.y)  # cross-entropy: the class
     loss_name = html_text(shown_name("L"))
     lines.append(f'  loss [shape=box, style="rounded", margin=0.05, label=<<TABLE BORDER="0" CELLSPACING="0" '
                  f'CELLPADDING="1"><TR><TD ALIGN="LEFT" WIDTH="110">{loss_name} = {shown(forward, "L")}</TD></TR>'
@@ -127,6 +127,8 @@ def rules(exercise: Exercise) -> list[str]:
     ex = check_exercise(exercise)
     model = ex.model()
     out = [formula(model, "forward", "L", lr=ex.lr, loss=ex.loss)]
+    if ex.loss == "cross_entropy":  # the softmax first, p[i] for every i, then L = -ln p[y]
+        out.insert(0, formula(model, "forward", "p[i]", lr=ex.lr, loss=ex.loss))
     fprime = {"sigmoid": "sigmoid'(z) = a (1 - a)", "tanh": "tanh'(z) = 1 - a^2",
               "relu": _("relu'(z) = 1 if z > 0, else 0"), "linear": "f'(z) = 1"}
     for act in dict.fromkeys((ex.activation, ex.output_activation)):
@@ -140,6 +142,8 @@ def _data_table(ex: Exercise) -> str:
         return " ".join(f'<span class="group">{html.escape(g)}</span>' for g in groups)
 
     rows = [("x", cell(_numbers(ex.x))), ("y", cell(_numbers(ex.y))), ("lr", cell(_n(ex.lr)))]
+    if isinstance(ex.target, int):  # cross-entropy: y is the class, and its one-hot row beside it
+        rows[1:2] = [("y", cell(str(ex.target))), ("onehot(y)", cell(_numbers(ex.y)))]
     for k, (layer, bs) in enumerate(zip(ex.weights, ex.biases), start=1):
         # a matrix row by row, the rows apart by a space: "[0.2, -0.5] [0.4, -0.8]" (";" is taken in Russian)
         rows.append((f"W{k}", cell(*("[" + _numbers(row) + "]" for row in layer))))
