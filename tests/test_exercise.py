@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 import math
 import random
+from pathlib import Path
 
 import pytest
 
 from deltagrad import nn
 from deltagrad.nn.exercise import Exercise
-from tests.conftest import B1, B2, ETA, EXPECTED, W1, W2, X, Y, close
+from tests.conftest import B1, B2, ETA, EXPECTED, W1, W2, X, Y, assert_one_line_error, close, run_cli
 from tests.conftest import run_command as deltagrad
 
 # seed 7's variant, pinned: random.Random(seed) gives it on every machine and Python version
@@ -152,3 +153,145 @@ def test_generate_refuses_what_it_cannot_make() -> None:
         Exercise.generate(1, activation="softmax")
     with pytest.raises(TypeError, match="must be a JSON object"):
         Exercise.from_dict([1])
+
+
+# --- cross-entropy: softmax of linear outputs, the target one class ---
+
+CLASS_KINDS = [((2, 2, 2), "sigmoid"), ((2, 3, 3), "tanh"), ((3, 3, 2), "relu"), ((2, 2, 3), "sigmoid"),
+               ((3, 3, 3), "tanh")]
+
+
+def autograd_numbers(ex: Exercise) -> tuple[float, list[float], dict[str, float]]:
+    """L, softmax(logits) and dL/dp by nn.cross_entropy over the model's logits, backward."""
+    model = ex.model()
+    logits = model(ex.x)
+    loss = nn.cross_entropy(logits, ex.target)
+    loss.backward()
+    return loss.data, [p.data for p in nn.softmax(logits)], {name: p.grad for name, p in model.named_parameters()}
+
+
+@pytest.mark.parametrize("kind", CLASS_KINDS, ids=lambda k: f"{'-'.join(map(str, k[0]))} {k[1]}")
+def test_cross_entropy_exercises_match_autograd(kind: tuple[tuple[int, ...], str]) -> None:
+    sizes, activation = kind
+    classes_seen = set()
+    for seed in range(8):
+        ex = Exercise.generate(seed, sizes, activation, "cross_entropy")
+        assert ex.sizes == list(sizes) and ex.output_activation == "linear" and ex.loss == "cross_entropy"
+        assert sorted(ex.y) == [0.0] * (sizes[-1] - 1) + [1.0] and ex.y[ex.target] == 1.0
+        classes_seen.add(ex.target)
+        assert ex.problems() == [] and Exercise.from_dict(json.loads(json.dumps(ex.to_dict()))) == ex
+        expected = ex.expected()
+        loss, probs, grads = autograd_numbers(ex)
+        assert close(expected["forward"]["L"], loss)
+        assert list(expected["deltas"])[:sizes[-1]] == [f"delta2[{i}]" for i in range(sizes[-1])]
+        for i, p in enumerate(probs):
+            assert close(expected["forward"][f"p[{i}]"], p)
+            assert abs(expected["deltas"][f"delta2[{i}]"] - (p - ex.y[i])) <= 1e-12  # linear output: p - onehot
+        assert list(expected["gradients"]) == list(grads)
+        for name, g in grads.items():
+            assert abs(expected["gradients"][name] - g) <= 1e-12, (seed, name)
+        params = dict(ex.model().named_parameters())
+        for name, new in expected["updated"].items():
+            assert abs(new - (params[name].data - ex.lr * grads[name])) <= 1e-12
+        assert [(s, n) for s, names in expected.items() for n in names] == ex.questions()
+        assert ex.check(expected).ok and len(ex.check(expected).rows) == len(ex.questions())
+    assert len(classes_seen) > 1  # the class is drawn, not always the same
+
+
+def test_cross_entropy_seed_is_pinned() -> None:
+    ex = Exercise.generate(5, (2, 2, 2), "sigmoid", "cross_entropy")
+    assert ex.to_dict() == {
+        "format": "deltagrad-exercise", "version": 1, "id": ex.id, "sizes": [2, 2, 2],
+        "weights": ex.weights, "biases": ex.biases, "x": ex.x, "y": [1.0, 0.0], "lr": ex.lr,
+        "activation": "sigmoid", "output_activation": "linear", "loss": "cross_entropy", "sig": 3}
+    assert ex.target == 0 and ex == Exercise.generate(5, [2, 2, 2], "sigmoid", "cross_entropy")
+    assert Exercise.generate(5, (2, 2, 1)) == Exercise.generate(5)  # the other losses draw as before
+
+
+@pytest.mark.parametrize("kind", CLASS_KINDS[:3], ids=lambda k: f"{'-'.join(map(str, k[0]))} {k[1]}")
+def test_a_planted_missing_one_hot_is_diagnosed(kind: tuple[tuple[int, ...], str]) -> None:
+    sizes, activation = kind
+    for seed in range(5):
+        ex = Exercise.generate(seed, sizes, activation, "cross_entropy")
+        table = ex.slips()
+        p = ex.expected()["forward"]
+        for i in range(sizes[-1]):
+            right, slips = table[("deltas", f"delta2[{i}]")]
+            one_hot_slips = [s for s in slips if s.code == "missing-one-hot"]
+            if i != ex.target:  # p[i] - 0 is p[i]: no one-hot to forget
+                assert one_hot_slips == []
+                continue
+            assert right == p[f"p[{i}]"] - 1.0 and [s.value for s in one_hot_slips] == [p[f"p[{i}]"]]
+            report = ex.check({"deltas": {f"delta2[{i}]": round(p[f"p[{i}]"], 4)}})
+            row = report.rows[0]
+            assert (row.verdict, row.diagnosis, row.also) == ("wrong", "missing-one-hot", ())
+            assert report.first_mistake is row and f"p[{i}] - 1" in row.hint
+        # the delta after it, computed from the slipped one, follows from it
+        t = ex.target
+        slipped = {"deltas": {f"delta2[{t}]": p[f"p[{t}]"]}, "gradients": {f"b2[{t}]": p[f"p[{t}]"]}}
+        rows = {r.name: r for r in ex.check(slipped).rows}
+        assert rows[f"delta2[{t}]"].diagnosis == "missing-one-hot" and rows[f"b2[{t}]"].verdict == "follows"
+
+
+def test_a_cross_entropy_exercise_takes_a_class_index_or_its_one_hot_row() -> None:
+    weights = [[[0.1, 0.2], [0.3, -0.4]], [[0.5, -0.6], [0.7, 0.8], [-0.2, 0.3]]]
+    biases = [[0.1, -0.1], [0.2, 0.3, 0.4]]
+    by_index = Exercise(weights, biases, [0.5, -0.5], 2, 0.1, output_activation="linear", loss="cross_entropy")
+    by_row = Exercise(weights, biases, [0.5, -0.5], [0, 0, 1], 0.1, output_activation="linear", loss="cross_entropy")
+    assert by_index == by_row and by_index.y == [0.0, 0.0, 1.0] and by_index.target == 2
+    assert Exercise([W1, W2], [B1, B2], X, Y, ETA).target == [Y]
+    for bad, error, message in [([1, 1, 0], ValueError, "class index or its one-hot row"),
+                                ([0.5, 0.5, 0], ValueError, "one-hot row"), (3, ValueError, "not a class index"),
+                                (True, TypeError, "class index"), ([0, 1], ValueError, "y must have 3")]:
+        with pytest.raises(error, match=message):
+            Exercise(weights, biases, [0.5, -0.5], bad, 0.1, output_activation="linear", loss="cross_entropy")
+    with pytest.raises(ValueError, match="one output per class"):
+        Exercise([W1, W2], [B1, B2], X, 0, ETA, loss="cross_entropy")
+
+
+def test_generate_refuses_cross_entropy_with_one_output_up_front() -> None:
+    with pytest.raises(ValueError, match=r"one output per class, 2 or 3 \(sizes such as 2-2-2, 2-3-3 or 3-3-2\), "
+                                         "got 2-2-1"):
+        Exercise.generate(1, (2, 2, 1), loss="cross_entropy")
+    with pytest.raises(ValueError, match="up to 3-3-3 with cross_entropy"):
+        Exercise.generate(1, (2, 2, 4), loss="cross_entropy")
+    with pytest.raises(ValueError, match="up to 3-3-2"):
+        Exercise.generate(1, (2, 2, 3))  # three outputs are for classes only
+    assert_one_line_error(run_cli("exercise", "--sizes", "2-2-1", "--loss", "cross_entropy", "--seed", "1",
+                                  "--out", "unused"), "one output per class, 2 or 3")
+    assert_one_line_error(run_cli("practice", "--sizes", "3-3-1", "--loss", "cross_entropy"), "2-2-2, 2-3-3")
+
+
+def test_the_cross_entropy_exercise_command_round_trip(tmp_path: Path) -> None:
+    out = tmp_path / "ex"
+    result = run_cli("exercise", "--seed", "5", "--sizes", "2-2-2", "--loss", "cross_entropy", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    ex = Exercise.generate(5, (2, 2, 2), "sigmoid", "cross_entropy")
+    answers = json.loads((out / "answers.json").read_text())
+    key = json.loads((out / "key.json").read_text())
+    assert Exercise.from_dict(answers["problem"]) == ex and Exercise.from_dict(key["problem"]) == ex
+    expected = ex.expected()
+    assert {s: key[s] for s in expected} == expected
+    assert answers["forward"] == dict.fromkeys(expected["forward"]) and "p[1]" in answers["forward"]
+    sheet = (out / "problem.html").read_text()
+    assert "p[i] = e^a2[i] / (e^a2[0] + e^a2[1])" in sheet and "L = -ln p[y]" in sheet and "onehot(y)" in sheet
+
+    filled = dict(answers, **{s: key[s] for s in expected})
+    (out / "answers.json").write_text(json.dumps(filled))
+    result = run_cli("check", str(out / "answers.json"))
+    n = len(ex.questions())
+    assert result.returncode == 0 and f"{n} of {n} answers right" in result.stdout, result.stdout + result.stderr
+
+    t = ex.target
+    filled["deltas"] = dict(filled["deltas"], **{f"delta2[{t}]": expected["forward"][f"p[{t}]"]})
+    (out / "slipped.json").write_text(json.dumps(filled))
+    result = run_cli("check", str(out / "slipped.json"))
+    assert result.returncode == 1 and f"{n - 1} of {n} answers right" in result.stdout
+    assert f"First mistake: delta2[{t}]: it is p[{t}] without the one-hot subtracted" in result.stdout
+
+    result = run_cli("practice", "--seed", "4", "--sizes", "2-3-3", "--loss", "cross_entropy",
+                     "--out", str(tmp_path / "p"))
+    assert result.returncode == 0 and result.stdout.strip().endswith("practice.html"), result.stderr
+    page = (tmp_path / "p" / "practice.html").read_text()
+    practised = Exercise.generate(4, (2, 3, 3), "sigmoid", "cross_entropy")
+    assert json.dumps(practised.id) in page and '"missing-one-hot"' in page and "forward/p[2]" in page
