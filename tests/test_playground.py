@@ -294,7 +294,7 @@ def test_clicking_and_dragging_edit_the_numbers(page: Any, tmp_path: Path) -> No
     }""")
     start = page.evaluate("window.deltagrad_play.state().params['W2[0][1]'].value")
     page.mouse.move(x0, y0)
-    assert "W2[0][1] = -0.1" in page.inner_text("#tooltip")
+    assert "W₁₂⁽²⁾ = -0.1" in page.inner_text("#tooltip")  # the names of the notation in use
     page.mouse.down()
     page.mouse.move(x0, y0 - 50, steps=5)
     page.mouse.up()
@@ -304,9 +304,18 @@ def test_clicking_and_dragging_edit_the_numbers(page: Any, tmp_path: Path) -> No
     assert page.errors == []
 
 
+def test_the_editor_and_the_tooltip_name_in_the_notation_in_use(page: Any, tmp_path: Path) -> None:
+    open_page(page, viz.playground(worked_model(), X, Y), tmp_path)  # the tutorial's notation
+    assert page.inner_text("#editor").startswith("W₁₂⁽¹⁾ (weight)")  # W1[0][1], selected at first
+    page.click("#network rect.box >> nth=2")  # hidden neuron z1[0]: its bias
+    assert page.inner_text("#editor").startswith("b₁⁽¹⁾ (bias)")
+    assert page.errors == []
+
+
 def test_the_code_notation(page: Any, tmp_path: Path) -> None:
     open_page(page, viz.playground(worked_model(), X, Y, notation="code"), tmp_path)
     text = page.inner_text("#explain")
+    assert page.inner_text("#editor").startswith("W1[0][1] (weight)")
     assert "dL/dW1[0][1] = delta1[0] · x[1] = (-0.01239) · (-0.2) = 0.002479" in text
     assert "delta1[0] = σ'(z1[0]) · W2[0][0] delta2[0] = 0.2482 · 0.6 · (-0.08322) = -0.01239" in text
     with pytest.raises(ValueError, match="unknown notation"):

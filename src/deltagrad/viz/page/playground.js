@@ -342,6 +342,11 @@ function mathName(letter, layer, i, j) {
   return letter + sub(i + 1) + sep + sub(j + 1) + sup(layer);
 }
 
+// A parameter's name in the notation in use (W₁₂⁽¹⁾ or W1[0][1]).
+function paramName(p) {
+  return p.kind === "b" ? mathName("b", p.layer, p.i) : mathName("W", p.layer, p.i, p.j);
+}
+
 function num(x) { const s = significant(x); return s.charAt(0) === "-" ? "(" + s + ")" : s; }
 
 // Written out with the current numbers: dL/dW = δ · a (or x), and δ expanded one level.
@@ -351,7 +356,7 @@ function gradientLines(model, k) {
   const delta = model.delta[neuron];
   const dname = mathName("δ", p.layer, p.i);
   const lines = [];
-  const wname = p.kind === "b" ? mathName("b", p.layer, p.i) : mathName("W", p.layer, p.i, p.j);
+  const wname = paramName(p);
   if (p.kind === "b") {
     lines.push("dL/d" + wname + " = " + dname + " = " + significant(model.grad[k]));
   } else {
@@ -725,7 +730,8 @@ Page.prototype.dragEdge = function (edge) {
 Page.prototype.showTooltip = function (edge) {
   const tip = document.getElementById("tooltip");
   const m = this.model;
-  tip.textContent = edge.p.name + " = " + significant(m.p[edge.k]) + "   dL/d" + edge.p.name + " = " +
+  const name = paramName(edge.p);
+  tip.textContent = name + " = " + significant(m.p[edge.k]) + "   dL/d" + name + " = " +
     significant(m.grad[edge.k]);
   const scroll = document.getElementById("network-scroll");
   tip.style.top = (edge.mid.y + 10) + "px";
@@ -841,17 +847,17 @@ Page.prototype.renderExplain = function () {
       let name, get, set;
       if (sel.kind === "param") {
         const p = spec.params[sel.k];
-        name = p.name + " (" + (p.kind === "b" ? S.bias : S.weight) + ")";
+        name = paramName(p) + " (" + (p.kind === "b" ? S.bias : S.weight) + ")";
         get = function () { return m.p[sel.k]; };
         set = function (v) { self.setParam(sel.k, v); };
       } else if (sel.kind === "neuron") {
         const n = spec.neurons[sel.k];
         const k = m.index["b" + n.layer + "[" + n.i + "]"];
-        name = "b" + n.layer + "[" + n.i + "] (" + S.bias + ")";
+        name = mathName("b", n.layer, n.i) + " (" + S.bias + ")";
         get = function () { return m.p[k]; };
         set = function (v) { self.setParam(k, v); };
       } else {
-        name = "x[" + sel.j + "]";
+        name = mathName("x", null, sel.j);
         get = function () { return m.x[sel.j]; };
         set = function (v) { self.setInput(sel.j, v); };
       }
