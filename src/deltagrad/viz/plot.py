@@ -360,10 +360,11 @@ def animate_training(model: nn.MLP, recorder: TrainingRecorder, history: nn.Hist
 
     laid_out: list[bool] = []
     try:
-        animation = FuncAnimation(fig, draw, frames=len(recorder.snapshots), interval=1000 // fps, repeat=True)
         with tempfile.TemporaryDirectory(prefix="deltagrad-animation-") as folder:
             if target.suffix.lower() == ".gif":
                 scratch = Path(folder) / "training.gif"
+                animation = FuncAnimation(fig, draw, frames=len(recorder.snapshots), interval=1000 // fps,
+                                          repeat=True)
                 animation.save(str(scratch), writer=PillowWriter(fps=fps))
             else:
                 scratch = _encode_mp4(fig, draw, len(recorder.snapshots), Path(folder), fps)
