@@ -344,3 +344,24 @@ def test_significant_figures_and_bad_entries_graded_one_by_one() -> None:
     assert nn.check_answers(worked(), X, Y, {"forward": {"a1[0]": 0.5423}}, sig=4).rows[0].verdict == "wrong"
     with pytest.raises(ValueError, match="unknown answer 'forward/q'"):
         nn.check_answers(worked(), X, Y, {}, revealed=["forward/q"])
+
+
+@pytest.mark.usefixtures("requires_dot")
+def test_the_command_draws_a_cross_entropy_exercises_network_with_its_own_loss(tmp_path: Path) -> None:
+    """``deltagrad exercise --loss cross_entropy``, then ``check --out``: the network view's L is
+    the cross-entropy's (0.5775), not the half squared error's (0.2758), as in graph.svg."""
+    made = deltagrad("exercise", "--seed", "5", "--sizes", "2-2-2", "--loss", "cross_entropy",
+                     "--out", str(tmp_path / "ex"))
+    assert made.returncode == 0, made.stderr
+    answers = json.loads((tmp_path / "ex" / "answers.json").read_text())
+    key = json.loads((tmp_path / "ex" / "key.json").read_text())
+    answers["deltas"] = dict(key["deltas"])
+    answers["deltas"]["delta2[0]"] = 2 * key["deltas"]["delta2[0]"]  # one slip
+    (tmp_path / "answers.json").write_text(json.dumps(answers))
+    result = deltagrad("check", str(tmp_path / "answers.json"), "--out", str(tmp_path / "out"))
+    assert result.returncode == 1 and "First mistake: delta2[0]" in result.stdout, result.stdout
+    svg = (tmp_path / "out" / "network.svg").read_text()
+    assert ">L = 0.5775</text>" in svg and "0.2758" not in svg
+    assert ">−ln p[y], &#160;p = softmax(a2)</text>" in svg and "½" not in svg
+    assert ">δ = &#45;0.4387</text>" in svg and ">p[1] = 0.4387</text>" in svg  # delta2[0] = p[0] - 1
+    assert "0.5775" in (tmp_path / "out" / "graph.svg").read_text()

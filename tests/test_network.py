@@ -117,3 +117,108 @@ def test_the_network_view_at_830_px_weight_labels_readable_and_nothing_outside(p
             assert min(measured["labels"]) >= 10, (sizes, min(measured["labels"]))
         else:
             assert measured["labels"] == [] or max(measured["labels"]) == 0  # numbers on hover only
+
+
+def _node(source: str, element: str) -> str:
+    """The DOT line of one node of the network view (``l2n0``, ``loss``)."""
+    return next(line for line in source.splitlines() if line.strip().startswith(f"{element} "))
+
+
+def _edge_label(source: str, name: str) -> str:
+    edge = re.search(re.escape(f'label="{name}') + r'(.*?)"', source, re.S)
+    assert edge is not None, name
+    return edge.group(1)
+
+
+def _assert_shows_the_exercise(source: str, ex: nn.Exercise) -> None:
+    """Every number of the picture is the delta rule's for the exercise's loss, as the picture
+    rounds it: L, a, p (cross-entropy), every δ and dL/db, every dL/dw."""
+    expected = ex.expected()
+    forward, deltas, grads = expected["forward"], expected["deltas"], expected["gradients"]
+    assert f"L = {significant(forward['L'], 4)}<BR/>" in _node(source, "loss")
+    n = len(ex.sizes) - 1
+    for k in range(1, n + 1):
+        for i in range(ex.sizes[k]):
+            node = _node(source, f"l{k}n{i}")
+            assert f"z{k}[{i}] = {significant(forward[f'z{k}[{i}]'], 4)}<BR/>" in node
+            if k < n or ex.output_activation != "linear":
+                assert f"a{k}[{i}] = {significant(forward[f'a{k}[{i}]'], 4)}<BR/>" in node
+            assert f"δ = {significant(deltas[f'delta{k}[{i}]'], 4)}<BR/>" in node
+            assert f"dL/db = {significant(grads[f'b{k}[{i}]'], 4)}" in node
+            if k == n and ex.loss == "cross_entropy":
+                assert f"p[{i}] = {significant(forward[f'p[{i}]'], 4)}<BR/>" in node
+            else:
+                assert "p[" not in node
+    for name, g in grads.items():
+        if name.startswith("W"):
+            assert f"dL/dw = {significant(g, 4)}" in _edge_label(source, name), name
+
+
+def test_a_cross_entropy_exercise_shows_its_own_numbers_and_formula() -> None:
+    ex = nn.Exercise.generate(5, sizes=(2, 2, 2), loss="cross_entropy")  # the review's example: L = 0.5775
+    model = ex.model()
+    source = viz.draw_network(model, ex.x, ex.y, loss="cross_entropy").source
+    _assert_shows_the_exercise(source, ex)
+    loss = _node(source, "loss")
+    assert "L = 0.5775<BR/>" in loss and "0.2758" not in loss  # not the half squared error's
+    assert "−ln p[y],  p = softmax(a2)<BR/>y = 0<BR/>onehot(y) = 1, 0>" in loss and "½" not in loss
+    assert 'tooltip="L = 0.5775333781048704"' in loss
+    assert "p[0] = 0.5612811288101477" in _node(source, "l2n0")  # the softmax in the tooltip too
+    # the class index draws the same picture as its one-hot row
+    assert viz.draw_network(model, ex.x, ex.target, loss="cross_entropy").source == source
+    # the delta rule's reference for the same loss agrees everywhere
+    reference = nn.manual_backprop(model, ex.x, ex.target, loss="cross_entropy").reference()
+    checked = viz.draw_network(model, ex.x, ex.target, loss="cross_entropy", reference=reference).source
+    assert checked.count("✓") == 4 + 8 and "✗" not in checked  # a 2-2-2: 4 deltas, 8 weights
+
+
+def test_a_3_class_cross_entropy_and_a_binary_cross_entropy_exercise() -> None:
+    for ex in (nn.Exercise.generate(11, sizes=(2, 3, 3), activation="tanh", loss="cross_entropy"),
+               nn.Exercise.generate(7, sizes=(2, 2, 1), loss="binary_cross_entropy"),
+               nn.Exercise.generate(8, sizes=(3, 3, 2), activation="relu", loss="binary_cross_entropy")):
+        source = viz.draw_network(ex.model(), ex.x, ex.y, loss=ex.loss).source
+        _assert_shows_the_exercise(source, ex)
+        with pytest.raises(AssertionError):  # the half squared error's picture would not pass
+            _assert_shows_the_exercise(viz.draw_network(ex.model(), ex.x, ex.y).source, ex)
+    bce = viz.draw_network(ex.model(), ex.x, ex.y, loss="binary_cross_entropy").source
+    assert "−(1/2) Σ (y ln a + (1 − y) ln(1 − a))<BR/>" in _node(bce, "loss")
+    one = nn.Exercise.generate(7, sizes=(2, 2, 1), loss="binary_cross_entropy")
+    source = viz.draw_network(one.model(), one.x, one.y, loss="binary_cross_entropy").source
+    assert "−(y ln a + (1 − y) ln(1 − a))<BR/>" in _node(source, "loss")
+
+
+def test_the_worked_example_is_the_half_squared_errors_as_before() -> None:
+    model = worked()
+    ref = nn.manual_backprop(model, X, Y).reference()
+    source = viz.draw_network(model, X, Y, reference=ref).source
+    assert viz.draw_network(model, X, Y, loss="half_squared_error", reference=ref).source == source
+    assert "L = 0.0651<BR/>½ Σ (a − y)²<BR/>y = 1>" in _node(source, "loss") and "p[" not in source
+    assert f"a2[0] = {significant(EXPECTED['a2'], 4)}<BR/>" in _node(source, "l2n0")
+
+
+def test_a_loss_the_delta_rule_does_not_cover_is_refused() -> None:
+    model = worked()
+    with pytest.raises(TypeError, match="loss must be a name such as 'cross_entropy', got int: 3"):
+        viz.draw_network(model, X, Y, loss=3)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match=r"half_squared_error, binary_cross_entropy, cross_entropy; got 'mse'"):
+        viz.draw_network(model, X, Y, loss="mse")
+    with pytest.raises(ValueError, match="one output per class \\(at least 2\\), got 1"):
+        viz.draw_network(model, X, 0, loss="cross_entropy")
+    logits = nn.Exercise.generate(5, sizes=(2, 2, 2), loss="cross_entropy").model()  # linear outputs
+    with pytest.raises(ValueError, match="binary_cross_entropy by hand needs sigmoid outputs, got 'linear'"):
+        viz.draw_network(logits, X, [1.0, 0.0], loss="binary_cross_entropy")
+    with pytest.raises(ValueError, match=r"class index or its one-hot row .*got \[0.3, 0.7\]"):
+        viz.draw_network(logits, X, [0.3, 0.7], loss="cross_entropy")
+    with pytest.raises(ValueError, match="not a class index for 2 classes"):
+        viz.draw_network(logits, X, 2, loss="cross_entropy")
+    with pytest.raises(ValueError, match=r"targets must be in \[0, 1\], got y = \[2.0\]"):
+        viz.draw_network(model, X, 2.0, loss="binary_cross_entropy")
+
+
+@pytest.mark.usefixtures("requires_dot")
+def test_the_cross_entropy_picture_renders_in_russian(tmp_path: Path) -> None:
+    ex = nn.Exercise.generate(5, sizes=(2, 2, 2), loss="cross_entropy")
+    path = viz.save_picture(viz.draw_network(ex.model(), ex.x, ex.y, loss="cross_entropy", lang="ru"),
+                            tmp_path / "network.svg")
+    svg = path.read_text()
+    assert ">L = 0,5775</text>" in svg and ">onehot(y) = 1; 0</text>" in svg and ">p[0] = 0,5613</text>" in svg

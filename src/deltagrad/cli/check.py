@@ -131,7 +131,7 @@ def _draw_check(model: nn.MLP, x: list[float], y: list[float], report: nn.CheckR
             (_("graph"), _("graph written to {picture}"),
              lambda: viz.draw_dot(loss, params=model.parameters(), inputs=inputs + targets, check=report), "graph.svg"),
             (_("network view"), _("network view written to {picture}"),
-             lambda: viz.draw_network(model, x, y, check=report), "network.svg"),
+             lambda: viz.draw_network(model, x, y, loss=loss_name, check=report), "network.svg"),
         ]
         for name, written, draw, file in pictures:
             try:  # each on its own: without Graphviz both DOT sources are still written

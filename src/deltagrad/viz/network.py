@@ -3,7 +3,8 @@
 Where `draw_dot` shows every value of the computation graph, this draws the picture of
 the seed text: inputs on the left, one column per layer with its neurons in index order
 from the top, the loss on the right; each neuron shows its pre-activation ``z``, activation
-``a``, delta ``δ = dL/dz`` and bias, and each edge its weight ``w`` and gradient ``dL/dw``.
+``a``, delta ``δ = dL/dz`` and bias (for cross-entropy an output also its softmax ``p``),
+and each edge its weight ``w`` and gradient ``dL/dw``.
 Up to `LABELLED_WEIGHTS` weights every edge carries its numbers; past that the numbers are
 in the tooltips (hover) and an edge's colour and width show its gradient (blue: negative,
 red: positive; the wider, the larger), with a legend. It stays readable for models whose
@@ -19,9 +20,11 @@ from typing import Any
 
 from deltagrad import nn
 from deltagrad.autograd import Value
+from deltagrad.autograd.arguments import is_sequence
 from deltagrad.autograd.notation import show_text
-from deltagrad.i18n import _
-from deltagrad.nn.manual import BackpropNumbers
+from deltagrad.i18n import _, join_numbers
+from deltagrad.nn.losses import class_index, one_hot
+from deltagrad.nn.manual import HAND_LOSSES, BackpropNumbers
 
 from .dot import COLOURS, DEFAULT_TIMEOUT, check_rows, dot_text, html_text, new_digraph, pipe
 from .graph import GraphView, check_reference, matches, minus, number, read_graph
@@ -35,29 +38,36 @@ NEGATIVE, POSITIVE = "#2166ac", "#b2182b"  # a gradient's sign, on an edge of a 
 @dataclass
 class NetworkNumbers(BackpropNumbers):
     """What the network view shows: a step's numbers (z, a, δ per neuron, dL/dw per
-    parameter), with dL/da per neuron and the loss's formula."""
+    parameter), with dL/da per neuron, the loss's name and formula and, for cross-entropy,
+    the softmax ``p`` of the outputs (``y`` is then the one-hot row of the class)."""
 
     dl_da: list[list[float]] = field(default_factory=list)
     loss_formula: str = "½ Σ (a − y)²"
     data: dict[str, float] = field(default_factory=dict)  # parameter -> its value
+    loss_name: str = "half_squared_error"
+    p: list[float] = field(default_factory=list)
 
 
 def draw_network(model: nn.MLP, x: Sequence[float], y: float | Sequence[float], *,
-                 reference: Mapping[str, float] | None = None, check: Any = None,
-                 rankdir: str = "LR") -> Any:
+                 loss: str = "half_squared_error", reference: Mapping[str, float] | None = None,
+                 check: Any = None, rankdir: str = "LR") -> Any:
     """The network ``model`` at example (``x``, ``y``) as a `graphviz.Digraph`.
 
-    The numbers are autograd's, for the half squared error L = 1/2 sum (a - y)^2 (the loss
-    `nn.manual_backprop` derives by hand). ``reference`` (label -> gradient, e.g.
-    ``nn.manual_backprop(...).reference()``) adds the hand-computed value beside each weight
-    gradient and delta: green where they agree within 1e-9, red where not. The model's
-    ``.grad`` fields are left as they were. A ``check`` with an ``updated`` section draws
-    the student's updated values too, and the tolerance it graded with.
+    The numbers are autograd's, for ``loss``, one of the losses the delta rule derives by
+    hand (`nn.manual.HAND_LOSSES`): ``"half_squared_error"`` L = 1/2 sum (a - y)^2 (the
+    default), ``"binary_cross_entropy"`` (sigmoid outputs, y in [0, 1]: L = mean of
+    -(y ln a + (1 - y) ln(1 - a))) or ``"cross_entropy"`` (L = -ln p[y] with p the softmax
+    of the outputs; y a class index or its one-hot row). ``reference`` (label -> gradient,
+    e.g. ``nn.manual_backprop(...).reference()``) adds the hand-computed value beside each
+    weight gradient and delta: green where they agree within 1e-9, red where not. The
+    model's ``.grad`` fields are left as they were. A ``check`` with an ``updated`` section
+    draws the student's updated values too, and the tolerance it graded with.
     """
     _check_model(model, rankdir)
+    loss = _check_loss(model, loss)
     xs = nn.inference.check_row(x, model.sizes[0], "input")
-    ys = nn.inference.check_row(y, model.sizes[-1], "target")
-    numbers = _own_numbers(model, xs, ys)
+    ys, target = _targets(model, y, loss)
+    numbers = _own_numbers(model, xs, ys, loss, target)
     ref = check_reference(reference, _labels(model))
     dot = network_dot(model, numbers, ref=ref, answers=check_rows(check), rankdir=rankdir,
                       updates=_checked_updates(check))
@@ -83,6 +93,43 @@ def _check_model(model: object, rankdir: str) -> None:
     if n_neurons > MAX_NEURONS:
         raise ValueError(f"draw_network() draws at most {MAX_NEURONS} neurons, the model has {n_neurons}; "
                          "draw a smaller model, or write its weights with nn.save")
+
+
+def _check_loss(model: nn.MLP, loss: object) -> str:
+    """``loss`` if the delta rule derives it by hand for this model's outputs; TypeError or ValueError otherwise."""
+    if not isinstance(loss, str):
+        raise TypeError(_("loss must be a name such as 'cross_entropy', got {kind}: {value!r}").format(
+            kind=type(loss).__name__, value=loss))
+    if loss not in HAND_LOSSES:
+        raise ValueError(_("the network view draws the losses the delta rule derives by hand, {known}; got "
+                           "{value!r}").format(known=", ".join(HAND_LOSSES), value=loss))
+    output = model.layers[-1].activation
+    if loss == "binary_cross_entropy" and output != "sigmoid":
+        raise ValueError(_("binary_cross_entropy by hand needs sigmoid outputs, got {act!r}").format(act=output))
+    if loss == "cross_entropy" and model.sizes[-1] < 2:
+        raise ValueError(_("cross-entropy needs a model with one output per class (at least 2), got {n}").format(
+            n=model.sizes[-1]))
+    return loss
+
+
+def _targets(model: nn.MLP, y: object, loss: str) -> tuple[list[float], int | None]:
+    """(the target, one number per output; for cross-entropy the class index, else None).
+
+    For cross-entropy ``y`` is a class index or its one-hot row, and the target is that row."""
+    n = model.sizes[-1]
+    if loss != "cross_entropy":
+        ys = nn.inference.check_row(y, n, "target")
+        if loss == "binary_cross_entropy" and not all(0.0 <= t <= 1.0 for t in ys):
+            raise ValueError(_("binary_cross_entropy targets must be in [0, 1], got y = {y}").format(y=ys))
+        return ys, None
+    if not is_sequence(y):
+        index = class_index(y, n)
+        return one_hot(index, n), index
+    row = nn.inference.check_row(y, n, "target")
+    if sorted(row) != [0.0] * (n - 1) + [1.0]:
+        raise ValueError(_("a cross-entropy target is a class index or its one-hot row (one 1, the rest 0), "
+                           "got {y}").format(y=row))
+    return row, row.index(1.0)
 
 
 def _labels(model: nn.MLP) -> list[str]:
@@ -137,9 +184,11 @@ def network_dot(model: nn.MLP, numbers: NetworkNumbers, *, ref: Mapping[str, flo
             _keep_order(frame, f"h{k}", _("layer {k} ({activation})").format(k=k, activation=layer.activation),
                         [f"l{k}n{i}" for i in range(layer.nout)])
     last = len(model.layers)
-    target = ", ".join(number(t) for t in numbers.y)
-    dot.node("loss", "<" + "<BR/>".join([html_text(f"L = {number(numbers.loss)}"), html_text(numbers.loss_formula),
-                                         html_text(f"y = {target}")]) + ">",
+    target = join_numbers(number(t) for t in numbers.y)  # 1, 0; in Russian 1; 0 (the comma is the decimal mark)
+    lines = [f"L = {number(numbers.loss)}", numbers.loss_formula, f"y = {target}"]
+    if numbers.loss_name == "cross_entropy":  # y is the class; its one-hot row is what p is compared with
+        lines[2:] = [f"y = {numbers.y.index(1.0)}", f"onehot(y) = {target}"]
+    dot.node("loss", "<" + "<BR/>".join(html_text(line) for line in lines) + ">",
              fillcolor=COLOURS["output"], tooltip=tip(f"L = {numbers.loss!r}"), id="loss")
     for i in range(model.sizes[-1]):
         dot.edge(f"l{last}n{i}", "loss", style="dashed", id=f"loss_{i}")
@@ -170,6 +219,10 @@ def _neuron(frame: Any, model: nn.MLP, numbers: NetworkNumbers, k: int, i: int, 
             f"{bname} = {bias}", f"dL/db = {number(numbers.grads[bname])}"]
     if nn.ACTIVATIONS[neuron.activation].identity:
         rows[1] = f"a{k}[{i}] = {zname}"
+    softmax = ""
+    if numbers.p and k == len(model.layers):  # cross-entropy: the output's softmax, p[i] = e^a[i] / sum_j e^a[j]
+        rows.insert(2, f"p[{i}] = {number(numbers.p[i])}")
+        softmax = f"p[{i}] = {numbers.p[i]!r}\n"
     colour = "#555555"
     if zname in ref:
         ok = matches(delta, ref[zname])
@@ -183,7 +236,7 @@ def _neuron(frame: Any, model: nn.MLP, numbers: NetworkNumbers, k: int, i: int, 
                fontsize="12" if show_labels else "10",
                fillcolor=COLOURS["output"] if k == len(model.layers) else COLOURS["intermediate"],
                color=colour, penwidth="2" if colour != "#555555" else "1", id=f"l{k}n{i}",
-               tooltip=tip(f"{zname} = {z!r}\na{k}[{i}] = {a!r}\ndelta{k}[{i}] = dL/d{zname} = {delta!r}\n"
+               tooltip=tip(f"{zname} = {z!r}\na{k}[{i}] = {a!r}\n{softmax}delta{k}[{i}] = dL/d{zname} = {delta!r}\n"
                            f"{bname} = {neuron.b.data!r}"))
 
 
@@ -246,13 +299,35 @@ def _answer(answers: Mapping[str, Any], key: str, colour: str) -> tuple[str, lis
     return colour, extra
 
 
-def _own_numbers(model: nn.MLP, xs: list[float], ys: list[float]) -> NetworkNumbers:
-    """The numbers of the half squared error at (xs, ys), by autograd, leaving ``.grad`` as it was."""
+def loss_formula(loss: str, n_outputs: int, n_layers: int) -> str:
+    """The loss's formula as the network view writes it beside L."""
+    if loss == "cross_entropy":
+        return f"−ln p[y],  p = softmax(a{n_layers})"
+    if loss == "binary_cross_entropy":
+        terms = "(y ln a + (1 − y) ln(1 − a))"
+        return f"−{terms}" if n_outputs == 1 else f"−(1/{n_outputs}) Σ {terms}"
+    return "½ Σ (a − y)²"
+
+
+def _own_numbers(model: nn.MLP, xs: list[float], ys: list[float], loss_name: str = "half_squared_error",
+                 target: int | None = None) -> NetworkNumbers:
+    """The numbers of ``loss_name`` at (xs, ys), by autograd, leaving ``.grad`` as it was
+    (for cross-entropy ``target`` is the class index, ``ys`` its one-hot row)."""
     data = [Value(v, label=f"x[{j}]") for j, v in enumerate(xs)]
     out = model(data)
-    loss = nn.half_squared_error(out if isinstance(out, list) else [out], ys)
+    outs = out if isinstance(out, list) else [out]
+    if loss_name == "cross_entropy":
+        loss = nn.cross_entropy(outs, target)  # ln sum_j e^(a_j) - a_y
+    elif loss_name == "binary_cross_entropy":
+        loss = nn.binary_cross_entropy(outs, ys)  # from the logits: softplus(z) - y z, averaged
+    else:
+        loss = nn.half_squared_error(outs, ys)
     numbers = numbers_from_graph(model, read_graph(loss, model.parameters(), data))  # no backward(): .grad untouched
     numbers.y = list(ys)
+    numbers.loss_name = loss_name
+    numbers.loss_formula = loss_formula(loss_name, len(outs), len(model.layers))
+    if loss_name == "cross_entropy":
+        numbers.p = [p.data for p in nn.softmax([o.data for o in outs])]
     return numbers
 
 
@@ -281,14 +356,23 @@ def numbers_from_graph(model: nn.MLP, graph: GraphView) -> NetworkNumbers:
     z, a, delta, dl_da = [], [], [], []
     for k, layer in enumerate(model.layers, start=1):
         zs, acts, ds, das = [], [], [], []
+        activation = nn.ACTIVATIONS[layer.activation]
         for i in range(layer.nout):
             zi = by_label.get(f"z{k}[{i}]")
             ai = by_label.get(f"a{k}[{i}]", zi)
             if zi is None or ai is None:
                 raise ValueError(f"the graph has no z{k}[{i}]: build it by calling the model")
-            zs.append(graph.order[zi].data)
-            acts.append(graph.order[ai].data)
+            z_value = graph.order[zi].data
+            zs.append(z_value)
             ds.append(totals[zi])
+            if ai == zi and not activation.identity:
+                # the loss reads z itself, past a = f(z) (binary cross-entropy of a sigmoid is
+                # softplus(z) - y z): a by the engine's formula, dL/da = δ / f'(z)
+                fprime = activation.derivative(z_value)
+                acts.append(activation.floats()(z_value))
+                das.append(totals[zi] / fprime if fprime != 0.0 else math.nan)
+                continue
+            acts.append(graph.order[ai].data)
             das.append(totals[ai])
         z.append(zs)
         a.append(acts)
@@ -352,4 +436,5 @@ def network_stepper(model: nn.MLP, graph: GraphView, ref: dict[str, float], lr: 
     return svg, data
 
 
-__all__ = ["LABELLED_WEIGHTS", "MAX_NEURONS", "NetworkNumbers", "draw_network", "minus", "network_dot"]
+__all__ = ["LABELLED_WEIGHTS", "MAX_NEURONS", "NetworkNumbers", "draw_network", "loss_formula", "minus",
+           "network_dot"]
