@@ -230,11 +230,13 @@ def exercise_arguments(p: argparse.ArgumentParser) -> None:
     from deltagrad.nn.manual import HAND_LOSSES
 
     p.add_argument("--sizes", type=exercise_sizes, default=[2, 2, 1], metavar="2-2-1",
-                   help=_("network sizes, from 2-2-1 up to 3-3-2 (default: 2-2-1)"))
+                   help=_("network sizes, one hidden layer: from 1-1-1 up to 3-3-2; with cross_entropy 2 or 3 "
+                          "outputs, one per class, up to 3-3-3 (default: 2-2-1)"))
     p.add_argument("--activation", choices=list(HIDDEN), default="sigmoid",
                    help=_("hidden activation (default: %(default)s)"))
     p.add_argument("--loss", choices=list(HAND_LOSSES), default="half_squared_error",
-                   help=_("loss, with a sigmoid output (default: %(default)s)"))
+                   help=_("loss: half_squared_error and binary_cross_entropy with a sigmoid output, "
+                          "cross_entropy with the softmax of linear outputs (default: %(default)s)"))
 
 
 def out_argument(p: argparse.ArgumentParser, command: str, help_text: str) -> None:
