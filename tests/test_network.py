@@ -218,7 +218,9 @@ def test_a_loss_the_delta_rule_does_not_cover_is_refused() -> None:
 @pytest.mark.usefixtures("requires_dot")
 def test_the_cross_entropy_picture_renders_in_russian(tmp_path: Path) -> None:
     ex = nn.Exercise.generate(5, sizes=(2, 2, 2), loss="cross_entropy")
-    path = viz.save_picture(viz.draw_network(ex.model(), ex.x, ex.y, loss="cross_entropy", lang="ru"),
+    report = ex.check(ex.expected())
+    path = viz.save_picture(viz.draw_network(ex.model(), ex.x, ex.y, loss="cross_entropy", check=report, lang="ru"),
                             tmp_path / "network.svg")
     svg = path.read_text()
     assert ">L = 0,5775</text>" in svg and ">onehot(y) = 1; 0</text>" in svg and ">p[0] = 0,5613</text>" in svg
+    assert ">ваше &#45;0,4387 ✓</text>" in svg and "yours" not in svg  # the student's delta2[0], in Russian

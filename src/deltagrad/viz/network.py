@@ -295,7 +295,9 @@ def _answer(answers: Mapping[str, Any], key: str, colour: str) -> tuple[str, lis
         status = {"ok": "match", "wrong": "mismatch", "follows": "follows"}.get(row.verdict, "mismatch")
         if colour != COLOURS["mismatch"]:
             colour = COLOURS[status]
-        extra += [f"yours {number(row.yours)} {mark}"] + ([_("first mistake")] if first else [])
+        extra.append(_("yours {value} {mark}").format(value=number(row.yours), mark=mark))
+        if first:
+            extra.append(_("first mistake"))
     return colour, extra
 
 
