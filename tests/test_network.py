@@ -224,3 +224,45 @@ def test_the_cross_entropy_picture_renders_in_russian(tmp_path: Path) -> None:
     svg = path.read_text()
     assert ">L = 0,5775</text>" in svg and ">onehot(y) = 1; 0</text>" in svg and ">p[0] = 0,5613</text>" in svg
     assert ">ваше &#45;0,4387 ✓</text>" in svg and "yours" not in svg  # the student's delta2[0], in Russian
+
+
+def test_numbers_read_from_a_graph_name_the_loss_the_graph_computes() -> None:
+    """What the stepper's network view reads: the formula and target of the loss the graph
+    was built with, read from its structure (logsumexp of the outputs, softplus of each z)."""
+    from deltagrad.autograd import Value
+    from deltagrad.viz.graph import read_graph
+
+    ce = nn.Exercise.generate(5, sizes=(2, 2, 2), loss="cross_entropy")
+    model = ce.model()
+    for target in (ce.target, [Value(t, label=f"y[{i}]") for i, t in enumerate(ce.y)]):  # a class, a one-hot row
+        loss = nn.cross_entropy(model([Value(v) for v in ce.x]), target)
+        numbers = viz.network.numbers_from_graph(model, read_graph(loss, model.parameters(), []))
+        assert numbers.loss_formula == "−ln p[y],  p = softmax(a2)" and numbers.loss_name == "cross_entropy"
+        assert numbers.y == ce.y and numbers.loss == pytest.approx(ce.expected()["forward"]["L"], abs=1e-15)
+        assert numbers.p == pytest.approx([ce.expected()["forward"][f"p[{i}]"] for i in range(2)], abs=1e-15)
+    bce = nn.Exercise.generate(8, sizes=(3, 3, 2), activation="relu", loss="binary_cross_entropy")
+    model = bce.model()
+    loss = nn.binary_cross_entropy(model([Value(v) for v in bce.x]), bce.y)  # reads z past the sigmoid
+    numbers = viz.network.numbers_from_graph(model, read_graph(loss, model.parameters(), []))
+    assert numbers.loss_formula == "−(1/2) Σ (y ln a + (1 − y) ln(1 − a))"
+    assert numbers.a[-1] == [bce.expected()["forward"][f"a2[{i}]"] for i in range(2)]  # the sigmoid, bit for bit
+    assert numbers.deltas[-1] == pytest.approx([bce.expected()["deltas"][f"delta2[{i}]"] for i in range(2)],
+                                               abs=1e-15)
+    model = worked()
+    loss = nn.half_squared_error(model([Value(v) for v in X]), Value(Y, label="y"))
+    numbers = viz.network.numbers_from_graph(model, read_graph(loss, model.parameters(), []))
+    assert numbers.loss_formula == "½ Σ (a − y)²" and numbers.loss_name == "half_squared_error" and not numbers.p
+
+
+@pytest.mark.usefixtures("requires_dot")
+def test_the_steppers_network_view_of_a_cross_entropy_shows_its_formula_and_class(tmp_path: Path) -> None:
+    from deltagrad.autograd import Value
+
+    ex = nn.Exercise.generate(5, sizes=(2, 2, 2), loss="cross_entropy")
+    model = ex.model()
+    inputs = [Value(v, label=f"x[{j}]") for j, v in enumerate(ex.x)]
+    loss = nn.cross_entropy(model(inputs), ex.target)
+    page = viz.stepper(loss, model=model, params=model.parameters(), inputs=inputs, view="network").save(
+        tmp_path / "step.html").read_text()
+    assert ">−ln p[y], &#160;p = softmax(a2)</text>" in page and ">y = 0</text>" in page and "½ Σ" not in page
+    assert ">L = 0.5775</text>" in page and "p[0] = " not in page  # p has no step of its own on the page

@@ -356,6 +356,7 @@ def numbers_from_graph(model: nn.MLP, graph: GraphView) -> NetworkNumbers:
         other = next(c for c in product.inputs if c is not w)
         xs.append(other.data)
     z, a, delta, dl_da = [], [], [], []
+    outputs: list[Value] = []  # the last layer's results, as the loss reads them (a, or z past a)
     for k, layer in enumerate(model.layers, start=1):
         zs, acts, ds, das = [], [], [], []
         activation = nn.ACTIVATIONS[layer.activation]
@@ -367,6 +368,8 @@ def numbers_from_graph(model: nn.MLP, graph: GraphView) -> NetworkNumbers:
             z_value = graph.order[zi].data
             zs.append(z_value)
             ds.append(totals[zi])
+            if k == len(model.layers):
+                outputs.append(graph.order[ai])
             if ai == zi and not activation.identity:
                 # the loss reads z itself, past a = f(z) (binary cross-entropy of a sigmoid is
                 # softplus(z) - y z): a by the engine's formula, dL/da = δ / f'(z)
@@ -386,8 +389,36 @@ def numbers_from_graph(model: nn.MLP, graph: GraphView) -> NetworkNumbers:
         if not node.op and node.label and (node.label == "y" or node.label.startswith("y[")):
             ys.append(node.data)
     formula = "½ Σ (a − y)²" if root.label == "L" else graph.nodes[-1].formula
-    return NetworkNumbers(xs, ys, z, a, root.data, delta, {name: totals[index[id(p)]] for name, p in params},
-                          dl_da, formula, {name: p.data for name, p in params})
+    numbers = NetworkNumbers(xs, ys, z, a, root.data, delta, {name: totals[index[id(p)]] for name, p in params},
+                             dl_da, formula, {name: p.data for name, p in params})
+    loss = _graph_loss(graph, outputs, model)
+    if loss is not None:
+        numbers.loss_formula = loss_formula(loss, len(outputs), len(model.layers))
+    if loss == "cross_entropy":
+        p = [v.data for v in nn.softmax([o.data for o in outputs])]
+        # no y leaves (a class index): dL/da = p - onehot(y), so onehot(y) = p - dL/da
+        row = ys or [pi - g for pi, g in zip(p, dl_da[-1])]
+        if all(abs(t - round(t)) <= 1e-9 for t in row) and sorted(map(round, row)) == [0] * (len(row) - 1) + [1]:
+            numbers.loss_name, numbers.p, numbers.y = loss, p, [float(round(t)) for t in row]
+        else:  # soft labels: -sum_i y_i ln p_i
+            numbers.loss_formula = f"−Σ y ln p,  p = softmax(a{len(model.layers)})"
+    elif loss is not None:
+        numbers.loss_name = loss
+    return numbers
+
+
+def _graph_loss(graph: GraphView, outputs: list[Value], model: nn.MLP) -> str | None:
+    """The loss the graph computes from the model's outputs, read from its structure: the
+    cross-entropy takes the logsumexp of all of them, the binary cross-entropy of a sigmoid
+    the softplus of each output's z; None for anything else."""
+    out_ids = [id(o) for o in outputs]
+    sigmoid = model.layers[-1].activation == "sigmoid"
+    for node in graph.order:
+        if node.op == "logsumexp" and [id(c) for c in node.inputs] == out_ids:
+            return "cross_entropy"
+        if sigmoid and node.op == "softplus" and id(node.inputs[0]) in out_ids:  # softplus(z) - y z
+            return "binary_cross_entropy"
+    return None
 
 
 def network_stepper(model: nn.MLP, graph: GraphView, ref: dict[str, float], lr: float | None, order: str,
@@ -399,6 +430,7 @@ def network_stepper(model: nn.MLP, graph: GraphView, ref: dict[str, float], lr: 
     numbers = numbers_from_graph(model, graph)
     if not numbers.y:
         numbers.y = [math.nan] * model.sizes[-1]
+    numbers.p = []  # the page shows each value at its step, and p has no step of its own
     steps = network_steps(model, numbers, graph, ref, lr, quiz)
     updates = {s[0]: s[3] for step in steps if step["kind"] == "update" for s in step["set"]}
     dot = network_dot(model, numbers, ref=ref, updates=updates, values_in_tooltips=False)
