@@ -160,8 +160,7 @@ def run_demo(
     backward pass with the delta rule's values and the SGD step. A model whose graph is too
     big to read gets the network view only, and one line that says so. With
     ``loss_name="cross_entropy"``, ``y`` is ``[class index]`` and the loss is the cross-entropy
-    of the softmax of the outputs (the network view, which draws the half squared error, is
-    left out).
+    of the softmax of the outputs.
     """
     ce = loss_name == "cross_entropy"
     n_layers = len(model.layers)
@@ -347,7 +346,7 @@ def _pictures(model: nn.MLP, loss: Value, inputs: list[Value], targets: list[Val
             notes.append(show_text(_("  every box: name, data, grad, manual (green: autograd matches the delta rule);"
                                      " bold: the chain from L to W1[0][0]")))
     n_neurons = sum(model.sizes)
-    drawable = n_neurons <= viz.network.MAX_NEURONS and not ce  # the network view draws the half squared error
+    drawable = n_neurons <= viz.network.MAX_NEURONS
     if not readable:
         if drawable:
             notes.append(_("The computation graph has {count} values, too many to read in one picture "
@@ -358,11 +357,9 @@ def _pictures(model: nn.MLP, loss: Value, inputs: list[Value], targets: list[Val
                            "read) and the network {neurons} neurons (the network view draws at most {limit}); the "
                            "tables above are the whole walk-through").format(
                 n=n_nodes, most=MAX_READABLE_NODES, neurons=n_neurons, limit=viz.network.MAX_NEURONS))
-    if ce and n_neurons <= viz.network.MAX_NEURONS:
-        notes.append(_("No network view: it shows the half squared error's numbers, and this loss is the "
-                       "cross-entropy (the graph above has every value)"))
     if drawable:
-        net = viz.draw_network(model, x, y, reference=reference, rankdir="LR")
+        net = viz.draw_network(model, x, int(y[0]) if ce else y, loss="cross_entropy" if ce else "half_squared_error",
+                               reference=reference, rankdir="LR")
         network = attempt(_("Network view"), lambda: viz.save_picture(net, out_dir / f"network.{fmt}"))
         if network is not None:
             notes.append(show_text(_("Network view written to {picture}  (z, a and delta per neuron, w and dL/dw"
