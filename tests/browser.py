@@ -83,7 +83,8 @@ class _Shared:
 
     def fresh(self) -> Any:
         """The page on an empty document of the file: origin, its storage cleared, the default
-        viewport, the mouse in the corner and no errors recorded."""
+        viewport and media, the mouse up in the corner and no errors recorded. (Listeners a
+        test adds would stay: such a test takes `fresh_page`.)"""
         if self.page is None or self.page.is_closed():
             if self.context is not None:
                 self.context.close()
@@ -93,7 +94,9 @@ class _Shared:
         pg.goto(self.blank)  # a real navigation: the next goto loads its document anew
         pg.evaluate("localStorage.clear(); sessionStorage.clear()")  # file: pages share one origin
         pg.set_viewport_size(VIEWPORT)
+        pg.emulate_media(media="null", color_scheme="null")  # "null": no emulation, as a new page
         pg.mouse.move(0, 0)
+        pg.mouse.up()
         pg.errors.clear()
         pg.blocked.clear()
         return pg

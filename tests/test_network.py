@@ -9,6 +9,7 @@ import pytest
 
 from deltagrad import nn, viz
 from deltagrad.autograd.text import significant
+from deltagrad.i18n import using_language
 from tests.conftest import EXPECTED, X, Y
 from tests.conftest import worked_model as worked
 
@@ -224,6 +225,17 @@ def test_the_cross_entropy_picture_renders_in_russian(tmp_path: Path) -> None:
     svg = path.read_text()
     assert ">L = 0,5775</text>" in svg and ">onehot(y) = 1; 0</text>" in svg and ">p[0] = 0,5613</text>" in svg
     assert ">ваше &#45;0,4387 ✓</text>" in svg and "yours" not in svg  # the student's delta2[0], in Russian
+
+
+def test_the_hand_derived_rows_are_russian_in_the_picture_and_the_stepper() -> None:
+    model = worked()
+    manual = nn.manual_backprop(model, X, Y)
+    wrong = {**manual.reference(), "W1[0][0]": 0.5}  # one hand value off: its edge says so
+    dot = viz.draw_network(model, X, Y, reference=wrong, lang="ru").source
+    assert "вручную δ = -0,01239 ✓" in dot and "✗ (вручную 0,5)" in dot and "manual" not in dot, dot
+    with using_language("ru"):
+        page = viz.stepper(model=model, x=X, y=Y, view="network", reference=manual.reference()).html
+    assert '"вручную δ = "' in page and "manual δ" not in page  # the page finds the row by the same words
 
 
 def test_numbers_read_from_a_graph_name_the_loss_the_graph_computes() -> None:

@@ -48,6 +48,13 @@ class NetworkNumbers(BackpropNumbers):
     p: list[float] = field(default_factory=list)
 
 
+
+def _manual_delta() -> str:
+    """The start of a neuron's hand-derived δ row, ``manual δ = `` (the stepper page finds
+    the row by it, so the picture and the page use this one text)."""
+    return _("manual") + " δ = "
+
+
 def draw_network(model: nn.MLP, x: Sequence[float], y: float | Sequence[float], *,
                  loss: str = "half_squared_error", reference: Mapping[str, float] | None = None,
                  check: Any = None, rankdir: str = "LR") -> Any:
@@ -226,7 +233,7 @@ def _neuron(frame: Any, model: nn.MLP, numbers: NetworkNumbers, k: int, i: int, 
     colour = "#555555"
     if zname in ref:
         ok = matches(delta, ref[zname])
-        rows.append(f"manual δ = {number(ref[zname])} {'✓' if ok else '✗'}")
+        rows.append(f"{_manual_delta()}{number(ref[zname])} {'✓' if ok else '✗'}")
         colour = COLOURS["match" if ok else "mismatch"]
     colour, extra = _answer(answers, zname, colour)
     rows += extra
@@ -250,7 +257,7 @@ def _weight_edge(dot: Any, numbers: NetworkNumbers, k: int, i: int, j: int, w: V
     colour = "#888888"
     if w.label in ref:
         ok = matches(g, ref[w.label])
-        lines[1] += " ✓" if ok else f" ✗ (manual {number(ref[w.label])})"
+        lines[1] += " ✓" if ok else f" ✗ ({_('manual')} {number(ref[w.label])})"
         colour = COLOURS["match" if ok else "mismatch"]
     colour, extra = _answer(answers, w.label, colour)
     lines += extra
@@ -449,7 +456,7 @@ def network_stepper(model: nn.MLP, graph: GraphView, ref: dict[str, float], lr: 
             if show:
                 cells["a"] = [f"a{k}[{i}] = ", "prefix", "?"] if not nn.ACTIVATIONS[neuron.activation].identity else \
                     [f"a{k}[{i}] = ", "prefix", None]
-                cells["manual"] = ["manual δ = ", "prefix", "?"]
+                cells["manual"] = [_manual_delta(), "prefix", "?"]
             nodes[zname] = {"label": zname, "element": element, "outline": "shape", "cells": cells}
             bias_cells: dict[str, list[str | None]] = {
                 "data": [f"{bname} = ", "prefix", "?"], "new": [f"{bname} = ", "prefix", None],
