@@ -278,3 +278,71 @@ def test_check_asks_for_lr_in_the_commands_words_in_russian(tmp_path: Path) -> N
     walkthrough.worked_model().save(weights)
     result = run_cli("--lang", "ru", "check", ANSWERS, "--weights", str(weights), "--x", "0.5", "-0.2", "--y", "1")
     assert_one_line_error(result, "для раздела 'updated' нужна скорость обучения: укажите --lr")
+
+
+def test_the_network_views_given_values_in_russian_separate_numbers_with_semicolons() -> None:
+    from deltagrad import nn, viz
+    from deltagrad.cli.walkthrough import WORKED_X, WORKED_Y, worked_model
+    from tests.test_stepper import texts
+
+    english = ("x = [0.5, −0.2]; y = 1; W1 = [[0.1, 0.4], [0.3, −0.5]], b1 = [0.2, −0.1]; W2 = [[0.6, −0.1]], "
+               "b2 = [0.3].")
+    assert texts(viz.stepper(model=worked_model(), x=WORKED_X, y=WORKED_Y, view="network"))[0].endswith(english)
+    with i18n.using_language("ru"):
+        given = texts(viz.stepper(model=worked_model(), x=WORKED_X, y=WORKED_Y, view="network"))[0]
+        two = texts(viz.stepper(model=nn.MLP(2, [2, 2], rng=1), x=WORKED_X, y=[1.0, 0.0], view="network"))[0]
+    assert given == ("Прямой проход: заданные значения. x = [0,5; −0,2]; y = 1; W1 = [[0,1; 0,4]; [0,3; −0,5]], "
+                     "b1 = [0,2; −0,1]; W2 = [[0,6; −0,1]], b2 = [0,3].")
+    assert "; y = [1; 0]; W1 = [[" in two  # two targets in brackets: "; " also separates the parts
+
+
+def test_the_training_progress_bar_in_russian() -> None:
+    said = run_cli("--lang", "ru", "train", "--epochs", "2").stderr
+    assert re.search(r"точность=\d+,\d%, потери=\d+,\d{4}\]", said), said[-500:]
+    assert "acc=" not in said and "loss=" not in said
+    english = run_cli("train", "--epochs", "2").stderr
+    assert re.search(r"acc=\d+\.\d%, loss=\d+\.\d{4}\]", english), english[-500:]
+
+
+def test_grade_table_in_russian_has_decimal_commas_and_the_csv_keeps_points(tmp_path: Path) -> None:
+    import csv
+    import json
+
+    from deltagrad.nn.exercise import Exercise
+    from tests.test_grade import filled
+
+    folder = tmp_path / "class"
+    folder.mkdir()
+    (folder / "anya.json").write_text(json.dumps(filled(Exercise.generate(7), "Аня")), encoding="utf-8")
+    table = tmp_path / "grades.csv"
+    result = run_cli("--lang", "ru", "grade", str(folder), "--csv", str(table))
+    assert result.returncode == 0, result.stderr
+    row = next(line for line in result.stdout.splitlines() if line.startswith("Аня"))
+    assert row.split()[2:] == ["100,0"] * 5, row
+    assert next(csv.DictReader(table.open(encoding="utf-8")))["total"] == "100.0"
+    english = run_cli("grade", str(folder)).stdout
+    assert next(line for line in english.splitlines() if line.startswith("Аня")).split()[2:] == ["100.0"] * 5
+
+
+def test_demo_classes_bad_target_in_russian() -> None:
+    result = run_cli("--lang", "ru", "demo", "--classes", "2", "--y", "5")
+    assert_one_line_error(result, "--y = 5,0 — это не номер класса при 2 классах (от 0 до 1)")
+    assert_one_line_error(run_cli("--lang", "ru", "demo", "--classes", "2", "--y", "1.5"),
+                          "--y должен быть номером класса (целым числом), а получено 1,5")
+    assert_one_line_error(run_cli("demo", "--classes", "2", "--y", "1.5"),
+                          "--y must be a class index (a whole number), got 1.5")
+
+
+@pytest.mark.parametrize(("content", "russian"), [
+    ("{}", " — не модель deltagrad (ожидался объект JSON с format 'deltagrad.mlp')"),
+    ('{"format": "deltagrad.mlp", "version": 9}', ": неподдерживаемая версия 9, ожидалась 1"),
+    ('{"format": "deltagrad.mlp", "version": 1, "activation": "sigmoid", "weights": [[[1, 2], [3]]], '
+     '"biases": [[0, 0]]}', ": слой 1: строки весов разной длины [1; 2]"),
+    ('{"format": "deltagrad.mlp", "version": 1, "sizes": [2, 3], "activation": "sigmoid", '
+     '"weights": [[[1, 2]]], "biases": [[0]]}', ": размеры [2, 3] не совпадают с весами ([2, 1])"),
+])
+def test_a_bad_model_file_is_explained_in_russian(tmp_path: Path, content: str, russian: str) -> None:
+    path = tmp_path / "model.json"
+    path.write_text(content, encoding="utf-8")
+    result = run_cli("--lang", "ru", "demo", "--weights", str(path), "--x", "1", "2", "--y", "1")
+    assert_one_line_error(result, f"{path}{russian}")

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from deltagrad.i18n import _
+from deltagrad.i18n import _, localize_number
 
 from .common import UsageError, bounded, check_folder, count, load_weights, number, positive
 from .exercise import csv_cell
@@ -267,7 +267,11 @@ def format_table(rows: list[Row]) -> str:
     unreadable file is."""
     from deltagrad.autograd.text import format_table as table
 
-    body = [[r.id, r.status.split(":")[0], *r.cells()[3:]] for r in rows]
+    def pct(v: float | None) -> str:  # 100.0; in Russian 100,0 (the CSV and JSON keep the point: they are data)
+        return "" if v is None else localize_number(f"{v:.1f}")
+
+    body = [[r.id, r.status.split(":")[0], *(pct(r.scores.get(s)) for s in SECTIONS), pct(r.total),
+             r.first_mistake, r.code] for r in rows]
     lines = [table(["id", "status", *COLUMNS[3:]], body)]
     lines += [f"{r.file}: {r.status}" for r in rows if r.status != "graded"]
     return "\n".join(lines)

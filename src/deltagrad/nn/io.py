@@ -16,7 +16,7 @@ from typing import Any
 
 from deltagrad.autograd.arguments import is_sequence, real
 from deltagrad.autograd.files import atomic_write, load_json
-from deltagrad.i18n import _
+from deltagrad.i18n import _, join_numbers
 
 from .activations import check_activation
 from .module import MLP
@@ -49,13 +49,15 @@ def to_dict(model: MLP) -> dict[str, Any]:
 def from_dict(data: object, source: str = "model description") -> MLP:
     """The MLP a `to_dict` description gives; ValueError naming ``source`` otherwise."""
     if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise ValueError(f"{source} is not a deltagrad model (expected a JSON object with format {FORMAT!r})")
+        raise ValueError(_("{source} is not a deltagrad model (expected a JSON object with format {format!r})").format(
+            source=source, format=FORMAT))
     version = data.get("version")
     if type(version) is not int or version != VERSION:
-        raise ValueError(f"{source}: unsupported version {version!r}, expected {VERSION}")
+        raise ValueError(_("{source}: unsupported version {version!r}, expected {expected}").format(
+            source=source, version=version, expected=VERSION))
     missing = [k for k in ("activation", "weights", "biases") if k not in data]
     if missing:
-        raise ValueError(f"{source}: missing {', '.join(missing)}")
+        raise ValueError(_("{source}: missing {keys}").format(source=source, keys=", ".join(missing)))
     try:
         check_activation(data["activation"])
         out_act = data.get("output_activation")
@@ -63,13 +65,14 @@ def from_dict(data: object, source: str = "model description") -> MLP:
             check_activation(out_act, "output_activation")
         sizes = check_weight_shapes(data["weights"], data["biases"], finite=True)
     except (TypeError, ValueError) as err:
-        raise ValueError(f"{source}: {err}") from None
+        raise ValueError(_("{source}: {reason}").format(source=source, reason=err)) from None
     if "sizes" in data and data["sizes"] != sizes:
-        raise ValueError(f"{source}: sizes {data['sizes']!r} do not match the weights ({sizes})")
+        raise ValueError(_("{source}: sizes {given!r} do not match the weights ({sizes!r})").format(
+            source=source, given=data["sizes"], sizes=sizes))
     try:
         return MLP.from_weights(data["weights"], data["biases"], data["activation"], out_act)
     except ValueError as err:  # too many parameters
-        raise ValueError(f"{source}: {err}") from None
+        raise ValueError(_("{source}: {reason}").format(source=source, reason=err)) from None
 
 
 def weight_floats(weights: object, biases: object, *,
@@ -83,31 +86,36 @@ def weight_floats(weights: object, biases: object, *,
                 name=name, kind=type(value).__name__))
     layers_w, layers_b = list(weights), list(biases)  # type: ignore[call-overload]
     if len(layers_w) == 0:
-        raise ValueError("weights must describe at least one layer, got none")
+        raise ValueError(_("weights must describe at least one layer, got none"))
     if len(layers_b) != len(layers_w):
-        raise ValueError(f"weights describe {len(layers_w)} layers but biases {len(layers_b)}")
+        raise ValueError(_("weights describe {n} layers but biases {m}").format(n=len(layers_w), m=len(layers_b)))
     out_w: list[list[list[float]]] = []
     out_b: list[list[float]] = []
     previous: int | None = None
     for k, (rows, bs) in enumerate(zip(layers_w, layers_b), start=1):
         if not is_sequence(rows) or len(rows) == 0:
-            raise ValueError(f"layer {k}: weights must be a non-empty list of rows, got {_short(rows)}")
+            raise ValueError(_("layer {k}: weights must be a non-empty list of rows, got {value}").format(
+                k=k, value=_short(rows)))
         matrix: list[list[float]] = []
         for i, row in enumerate(rows):
             if not is_sequence(row) or len(row) == 0:
-                raise ValueError(f"layer {k}: row {i} must be a non-empty list of numbers, got {_short(row)}")
-            matrix.append([_entry(w, f"layer {k}: W[{i}][{j}]", finite) for j, w in enumerate(row)])
+                raise ValueError(_("layer {k}: row {i} must be a non-empty list of numbers, got {value}").format(
+                    k=k, i=i, value=_short(row)))
+            matrix.append([_entry(w, _("layer {k}: {name}").format(k=k, name=f"W[{i}][{j}]"), finite)
+                           for j, w in enumerate(row)])
         widths = sorted({len(r) for r in matrix})
         if len(widths) != 1:
-            raise ValueError(f"layer {k}: ragged weight rows of lengths {widths}")
+            raise ValueError(_("layer {k}: ragged weight rows of lengths {widths}").format(
+                k=k, widths="[" + join_numbers(str(w) for w in widths) + "]"))
         nin = widths[0]
         if previous is not None and nin != previous:
-            raise ValueError(f"layer {k}: rows have {nin} weights but layer {k - 1} has {previous} outputs")
+            raise ValueError(_("layer {k}: rows have {n} weights but layer {below} has {m} outputs").format(
+                k=k, n=nin, below=k - 1, m=previous))
         if not is_sequence(bs) or len(bs) != len(matrix):
             got = len(bs) if is_sequence(bs) else _short(bs)
-            raise ValueError(f"layer {k}: expected {len(matrix)} biases, got {got}")
+            raise ValueError(_("layer {k}: expected {n} biases, got {got}").format(k=k, n=len(matrix), got=got))
         out_w.append(matrix)
-        out_b.append([_entry(b, f"layer {k}: b[{i}]", finite) for i, b in enumerate(bs)])
+        out_b.append([_entry(b, _("layer {k}: {name}").format(k=k, name=f"b[{i}]"), finite) for i, b in enumerate(bs)])
         previous = len(matrix)
     return out_w, out_b
 
@@ -136,10 +144,11 @@ def save(model: MLP, path: str | os.PathLike[str]) -> Path:
     target that is not a regular file (a device, a FIFO) is refused before any work.
     """
     if not isinstance(model, MLP):
-        raise TypeError(f"save() expects an nn.MLP, got {type(model).__name__}")
+        raise TypeError(_("save() expects an nn.MLP, got {kind}").format(kind=type(model).__name__))
     for name, p in model.named_parameters():
         if not math.isfinite(p.data):
-            raise ValueError(f"cannot save a model with a non-finite parameter: {name} = {p.data!r}")
+            raise ValueError(_("cannot save a model with a non-finite parameter: {name} = {value!r}").format(
+                name=name, value=p.data))
     text = json.dumps(to_dict(model), indent=2, allow_nan=False) + "\n"
     return atomic_write(path, text.encode("utf-8"))
 

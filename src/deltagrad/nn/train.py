@@ -10,7 +10,7 @@ from typing import Any
 
 from deltagrad.autograd import Value
 from deltagrad.autograd.arguments import real_sequence, sequence, whole
-from deltagrad.i18n import _
+from deltagrad.i18n import _, localize_number
 
 from .activations import ACTIVATIONS
 from .compiled import compile_loss
@@ -247,7 +247,9 @@ def fit(
         history.loss.append(mean_loss)
         history.accuracy.append(acc)
         history.seconds.append(time.perf_counter() - started)
-        bar.set_postfix(loss=f"{mean_loss:.4f}", acc="-" if acc is None else f"{acc:.1%}")
+        accuracy = "-" if acc is None else localize_number(f"{acc:.1%}")
+        # preformatted: tqdm's own postfix writes English names and decimal points
+        bar.set_postfix_str(_("acc={accuracy}, loss={loss:.4f}").format(accuracy=accuracy, loss=mean_loss))
         if callback is not None:
             callback(epoch, history[-1])
     bar.close()
@@ -273,7 +275,7 @@ class _Quiet:
     def __iter__(self) -> Iterator[int]:
         return iter(range(1, self.n + 1))
 
-    def set_postfix(self, **kwargs: Any) -> None:
+    def set_postfix_str(self, text: str) -> None:
         pass
 
     def close(self) -> None:

@@ -56,7 +56,7 @@ from deltagrad import nn
 from deltagrad.autograd import Value
 from deltagrad.autograd.arguments import real
 from deltagrad.autograd.ops import GATES
-from deltagrad.i18n import _
+from deltagrad.i18n import _, decimal_separator, join_numbers
 
 from .dot import DEFAULT_MAX_NODES, DEFAULT_TIMEOUT, check_rows, check_size, copy_id, graph_dot, layout_plan, pipe
 from .graph import (
@@ -461,8 +461,13 @@ def _inline(view: GraphView, v: Value, depth: int = 0) -> tuple[str, int]:
     return signed(v.data), 5
 
 
+def _row(values: list[float]) -> str:
+    """``[0.5, −0.2]``; in Russian ``[0,5; −0,2]`` (the comma is the decimal mark there)."""
+    return "[" + join_numbers(minus(number(x)) for x in values) + "]"
+
+
 def _matrix(values: list[list[float]]) -> str:
-    return "[" + ", ".join("[" + ", ".join(minus(number(x)) for x in row) + "]" for row in values) + "]"
+    return "[" + join_numbers(_row(row) for row in values) + "]"
 
 
 def network_steps(model: nn.MLP, numbers: Any, graph: GraphView, ref: dict[str, float], lr: float | None,
@@ -473,9 +478,12 @@ def network_steps(model: nn.MLP, numbers: Any, graph: GraphView, ref: dict[str, 
 
     by_label = {n.label: i for i, n in reversed(list(enumerate(graph.order))) if n.label}
     given = [[f"x[{j}]", "data", x, number(x)] for j, x in enumerate(numbers.x)]
-    parts = [f"x = [{', '.join(minus(number(x)) for x in numbers.x)}]"]
+    parts = [f"x = {_row(numbers.x)}"]
     if numbers.y:
-        parts.append(f"y = {', '.join(minus(number(t)) for t in numbers.y)}")
+        target = join_numbers(minus(number(t)) for t in numbers.y)
+        if len(numbers.y) > 1 and decimal_separator() == ",":
+            target = f"[{target}]"  # 1; 0 would run into the "; " between the parts
+        parts.append(f"y = {target}")
     for k, layer in enumerate(model.layers, start=1):
         ws = [[w.data for w in n.w] for n in layer.neurons]
         bs = [n.b.data for n in layer.neurons]
@@ -483,7 +491,7 @@ def network_steps(model: nn.MLP, numbers: Any, graph: GraphView, ref: dict[str, 
             given += [[w.label, "data", w.data, number(w.data)] for w in n.w] + [[n.b.label, "data", n.b.data,
                                                                                    number(n.b.data)]]
         if layer.nin * layer.nout <= 16:
-            parts.append(f"W{k} = {_matrix(ws)}, b{k} = [{', '.join(minus(number(b)) for b in bs)}]")
+            parts.append(f"W{k} = {_matrix(ws)}, b{k} = {_row(bs)}")
         else:
             parts.append(_("W{k}: {rows}×{cols} weights and b{k}: {rows} biases (hover over an edge or a "
                            "neuron)").format(k=k, rows=layer.nout, cols=layer.nin))
