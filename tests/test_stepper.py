@@ -14,6 +14,7 @@ import pytest
 
 from deltagrad import nn, viz
 from deltagrad.autograd import Value, topological_sort
+from deltagrad.i18n import using_language
 from tests.conftest import EXPECTED, X, Y, close, worked_model
 
 pytestmark = pytest.mark.usefixtures("requires_dot")
@@ -69,6 +70,9 @@ def test_the_2_2_1_steps_say_what_was_computed() -> None:
                        "W2[0][0] = 0.6, W1[0][0] = 0.1, W1[0][1] = 0.4, b1[0] = 0.2, W2[0][1] = −0.1, "
                        "W1[1][0] = 0.3, W1[1][1] = −0.5, b1[1] = −0.1, b2[0] = 0.3.")
     assert sum("its value is given" in t for t in said) == 0
+    with using_language("ru"):  # the comma is the decimal mark there: "; " between the values
+        russian = texts(viz.stepper(loss, params=model.parameters(), inputs=data, model=model))[0]
+    assert russian.startswith("Прямой проход: заданные значения. данные: x[0] = 0,5; x[1] = −0,2; y = 1; ")
     # the loss, with its brackets, subtraction and negation as written
     assert "Forward: L = 0.5·(a2[0] − y)² = 0.5·0.1302 = 0.0651" in said
     assert "Forward: (a2[0] − y)² = (−0.3608)² = 0.1302" in said

@@ -171,7 +171,8 @@ def _given_step(view: GraphView, key: Any) -> dict[str, Any]:
     titles = {"data": _("data"), "parameter": _("parameters"), "leaf": _("other leaves")}
     for role, items in groups.items():
         if items:
-            parts.append(_("{what}: {values}").format(what=titles[role], values=", ".join(items)))
+            # "x[0] = 0,5; x[1] = −0,2" in Russian, where the comma is the decimal mark
+            parts.append(_("{what}: {values}").format(what=titles[role], values=join_numbers(items)))
     text = _("Forward: the given values. {values}.").format(values="; ".join(parts))
     return {"kind": "forward", "focus": None, "edges": [], "text": text, "set": sets}
 
