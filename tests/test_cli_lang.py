@@ -346,3 +346,19 @@ def test_a_bad_model_file_is_explained_in_russian(tmp_path: Path, content: str, 
     path.write_text(content, encoding="utf-8")
     result = run_cli("--lang", "ru", "demo", "--weights", str(path), "--x", "1", "2", "--y", "1")
     assert_one_line_error(result, f"{path}{russian}")
+
+
+@pytest.mark.parametrize("unbuffered", ["1", None])
+def test_a_full_output_is_said_in_the_commands_language(unbuffered: str | None) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    env["PYTHONPATH"] = str(Path(__file__).resolve().parent.parent)
+    if unbuffered is not None:
+        env["PYTHONUNBUFFERED"] = unbuffered
+    result = subprocess.run(["bash", "-c", f"'{sys.executable}' -m deltagrad --lang ru check --template > /dev/full"],
+                            capture_output=True, text=True, env=env, timeout=120)
+    assert result.returncode == 1
+    assert result.stderr.startswith("deltagrad: ошибка: не удаётся записать вывод: "), result.stderr

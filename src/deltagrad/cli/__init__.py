@@ -72,7 +72,11 @@ def _main(argv: Sequence[str] | None) -> int:
         args = build_parser().parse_args(arguments)
         # an abbreviated --lan ru reaches argparse only: it still sets the output's language
         with using_language(getattr(args, "lang", None)), using_notation(getattr(args, "notation", None)):
-            return _run(args)
+            code = _run(args)
+            for stream in (sys.stdout, sys.stderr):  # a full output is found here, in the run's language
+                if stream is not None:
+                    stream.flush()
+            return code
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -16,7 +16,7 @@ from typing import Any, NoReturn
 from deltagrad import nn, viz
 from deltagrad.autograd.files import check_writable
 from deltagrad.autograd.text import parse_number
-from deltagrad.i18n import _, localize_number
+from deltagrad.i18n import _, get_language, localize_number, using_language
 
 from . import walkthrough as demo
 
@@ -251,6 +251,7 @@ class OutputClosedError(Exception):
         super().__init__(f"{stream}: {error.strerror or error}")
         self.stream = stream
         self.errno = error.errno
+        self.language = get_language()  # the command's, to say it in: the guard runs outside --lang
 
 
 class _GuardedStream:
@@ -322,8 +323,10 @@ def run_guarded(body: Callable[[], int]) -> int:
             return code
         if err.stream == "stdout":
             try:
-                real_err.write(_("deltagrad: error: cannot write the output: {reason}").format(
-                    reason=os.strerror(err.errno) if err.errno else err) + "\n")
+                with using_language(err.language):
+                    message = _("deltagrad: error: cannot write the output: {reason}").format(
+                        reason=os.strerror(err.errno) if err.errno else err)
+                real_err.write(message + "\n")
                 real_err.flush()
             except OSError:
                 _silence(real_err)
