@@ -56,7 +56,7 @@ def test_every_op_is_a_method_with_its_derivative_beside_its_value(name: str) ->
     code = rule(op)
     source = inspect.getsource(code)
     assert f"def {op.method_name}(" in source and "out = " in source and "d_x" in source
-    assert f'node.op = "{name}"' in source
+    assert f'_node(out, "{name}", ' in source
     assert code.__doc__ and code.__doc__.strip()
     if op.arity:
         assert getattr(Value, op.method_name) is code

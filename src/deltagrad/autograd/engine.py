@@ -11,10 +11,8 @@ for people (``text``, ``local_text``, ``symbol``) is in the op table, `autograd.
 A node keeps its operands and their local derivatives in its own slots, ``_a, _da`` and
 ``_b, _db`` (an n-ary node keeps tuples in ``_a, _da``): no closure and no extra container
 per node, so a graph is plain data with no reference cycles and one object per operation
-for Python's garbage collector to look at. Each method builds its node inline (what
-`Value._make` does, written out: a call would cost a tenth of the forward pass). A number
-on either side of an operator is folded into the node as ``const`` instead of becoming a
-leaf.
+for Python's garbage collector to look at; `_node` fills them. A number on either side
+of an operator is folded into the node as ``const`` instead of becoming a leaf.
 
 Both `backward` and `grad` use the numbers of the forward pass: the local derivatives are
 computed when a node is made, so a ``.data`` changed afterwards is not seen by either.
@@ -120,342 +118,137 @@ class Value:
         self._a = self._b = self._mark = None
         self._da = self._db = 0.0
 
-    @staticmethod
-    def _make(
-        data: float,
-        op: str,
-        a: Any,
-        da: Any,
-        b: Value | None = None,
-        db: Any = 0.0,
-        const: float | None = None,
-    ) -> Value:
-        """An interior node: ``data`` made by ``op`` from operand ``a`` (and ``b``), with the
-        local derivatives ``da`` = d(node)/da and ``db``; no checks (inputs are trusted)."""
-        out = _new(Value)
-        out.data = data
-        out.op = op
-        out._a = a
-        out._da = da
-        out._b = b
-        out._db = db
-        out.const = const
-        out.grad = 0.0
-        out.label = ""
-        out._mark = None
-        return out
-
     # -- the primitive ops: each one's value, then its local derivatives ---------------------
-    # Each builds its node inline, `_make` written out: a call per node would cost 10-18% of
-    # the forward pass (docs/performance.md, "Why the nodes are built inline").
+    # A binary op's other operand is a Value (b) or a number, folded into the node as
+    # ``const``; either way y is its number. `_node`, below the class, makes the node.
     def __add__(self, other: Operand) -> Value:
         """x + y (a number is folded into the node as ``const``)."""
+        b = other if isinstance(other, Value) else None  # None: other is a number, folded in
+        y = b.data if b is not None else other if type(other) is float else as_float(other)
+        if y is None:
+            return NotImplemented  # not a number: Python tries other.__radd__(self)
         x = self.data
-        if isinstance(other, Value):
-            b, y, const = other, other.data, None
-        else:
-            c = as_float(other)  # a number: folded into the node as const, not a leaf
-            if c is None:
-                return NotImplemented
-            b, y, const = None, c, c
         out = x + y
         d_x, d_y = 1.0, 1.0  # d(x + y)/dx = 1, d(x + y)/dy = 1
-        node = _new(Value)  # Value._make(...), written out: this is the hot path
-        node.data = out
-        node.op = "+"
-        node._a = self
-        node._da = d_x
-        node._b = b
-        node._db = d_y
-        node.const = const
-        node.grad = 0.0
-        node.label = ""
-        node._mark = None
-        return node
+        return _node(out, "+", self, d_x, b, d_y, y if b is None else None)
 
     def __mul__(self, other: Operand) -> Value:
         """x * y (a number is folded into the node as ``const``)."""
+        b = other if isinstance(other, Value) else None  # None: other is a number, folded in
+        y = b.data if b is not None else other if type(other) is float else as_float(other)
+        if y is None:
+            return NotImplemented  # not a number: Python tries other.__rmul__(self)
         x = self.data
-        if isinstance(other, Value):
-            b, y, const = other, other.data, None
-        else:
-            c = as_float(other)  # a number: folded into the node as const, not a leaf
-            if c is None:
-                return NotImplemented
-            b, y, const = None, c, c
         out = x * y
         d_x, d_y = y, x  # d(x y)/dx = y, d(x y)/dy = x
-        node = _new(Value)  # Value._make(...), written out: this is the hot path
-        node.data = out
-        node.op = "*"
-        node._a = self
-        node._da = d_x
-        node._b = b
-        node._db = d_y
-        node.const = const
-        node.grad = 0.0
-        node.label = ""
-        node._mark = None
-        return node
+        return _node(out, "*", self, d_x, b, d_y, y if b is None else None)
 
     def __truediv__(self, other: Operand) -> Value:
         """x / y, a true division (not x * (1/y)), with IEEE results at zeros and subnormals."""
+        b = other if isinstance(other, Value) else None  # None: other is a number, folded in
+        y = b.data if b is not None else other if type(other) is float else as_float(other)
+        if y is None:
+            return NotImplemented  # not a number: Python tries other.__rtruediv__(self)
         x = self.data
-        if isinstance(other, Value):
-            b, y, const = other, other.data, None
-        else:
-            c = as_float(other)  # a number: folded into the node as const, not a leaf
-            if c is None:
-                return NotImplemented
-            b, y, const = None, c, c
         out = _div(x, y)
         d_x = _div(1.0, y)  # d(x / y)/dx = 1/y
         d_y = _div(-out, y) if b is not None else 0.0  # d(x / y)/dy = -x/y^2 = -(x/y)/y
-        node = _new(Value)  # Value._make(...), written out: this is the hot path
-        node.data = out
-        node.op = "/"
-        node._a = self
-        node._da = d_x
-        node._b = b
-        node._db = d_y
-        node.const = const
-        node.grad = 0.0
-        node.label = ""
-        node._mark = None
-        return node
+        return _node(out, "/", self, d_x, b, d_y, y if b is None else None)
 
     def __pow__(self, other: Operand) -> Value:
         """x ** y, with IEEE results (inf, nan) instead of exceptions."""
+        b = other if isinstance(other, Value) else None  # None: other is a number, folded in
+        y = b.data if b is not None else other if type(other) is float else as_float(other)
+        if y is None:
+            return NotImplemented  # not a number: Python tries other.__rpow__(self)
         x = self.data
-        if isinstance(other, Value):
-            b, y, const = other, other.data, None
-        else:
-            c = as_float(other)  # a number: folded into the node as const, not a leaf
-            if c is None:
-                return NotImplemented
-            b, y, const = None, c, c
         out = _pow(x, y)
         d_x = _power_rule(x, y)  # d(x^y)/dx = y x^(y-1) (0 for y = 0, as PyTorch)
         d_y = _exponent_grad(x, y, out) if b is not None else 0.0  # d(x^y)/dy = x^y ln x
-        node = _new(Value)  # Value._make(...), written out: this is the hot path
-        node.data = out
-        node.op = "**"
-        node._a = self
-        node._da = d_x
-        node._b = b
-        node._db = d_y
-        node.const = const
-        node.grad = 0.0
-        node.label = ""
-        node._mark = None
-        return node
+        return _node(out, "**", self, d_x, b, d_y, y if b is None else None)
 
     def log_times(self, other: Operand) -> Value:
         """y ln x for a weight y, and exactly 0 where y = 0 (also at x = 0): cross-entropy's terms."""
+        b = other if isinstance(other, Value) else None  # None: other is a number, folded in
+        y = b.data if b is not None else other if type(other) is float else as_float(other)
+        if y is None:
+            raise TypeError(_("log_times() weight must be a Value or a real number, got {kind}").format(
+                kind=type(other).__name__))
         x = self.data
-        if isinstance(other, Value):
-            b, y, const = other, other.data, None
-        else:
-            c = as_float(other)  # a number: folded into the node as const, not a leaf
-            if c is None:
-                raise TypeError(_("log_times() weight must be a Value or a real number, got {kind}").format(
-                    kind=type(other).__name__))
-            b, y, const = None, c, c
         out = _log_times(x, y)
         d_x = _log_times_grad(x, y)  # d(y ln x)/dx = y / x, 0 where y = 0
         d_y = _log(x) if b is not None else 0.0  # d(y ln x)/dy = ln x
-        node = _new(Value)  # Value._make(...), written out: this is the hot path
-        node.data = out
-        node.op = "log_times"
-        node._a = self
-        node._da = d_x
-        node._b = b
-        node._db = d_y
-        node.const = const
-        node.grad = 0.0
-        node.label = ""
-        node._mark = None
-        return node
+        return _node(out, "log_times", self, d_x, b, d_y, y if b is None else None)
 
     def exp(self) -> Value:
         """e ** x (inf on overflow)."""
         x = self.data
         out = _exp(x)
         d_x = out  # d exp(x)/dx = exp(x)
-        node = _new(Value)  # Value._make(...), written out: this is the hot path
-        node.data = out
-        node.op = "exp"
-        node._a = self
-        node._da = d_x
-        node._b = None
-        node._db = 0.0
-        node.const = None
-        node.grad = 0.0
-        node.label = ""
-        node._mark = None
-        return node
+        return _node(out, "exp", self, d_x)
 
     def log(self) -> Value:
         """Natural logarithm: -inf at 0 and nan below 0, as in IEEE 754."""
         x = self.data
         out = _log(x)
         d_x = _div(1.0, x)  # d ln(x)/dx = 1/x
-        node = _new(Value)  # Value._make(...), written out: this is the hot path
-        node.data = out
-        node.op = "log"
-        node._a = self
-        node._da = d_x
-        node._b = None
-        node._db = 0.0
-        node.const = None
-        node.grad = 0.0
-        node.label = ""
-        node._mark = None
-        return node
+        return _node(out, "log", self, d_x)
 
     def sigmoid(self) -> Value:
         """1 / (1 + e^-x), computed without overflow over the whole float range."""
         x = self.data
         out = _sigmoid(x)
         d_x = out * (1.0 - out)  # d sigmoid(x)/dx = s (1 - s)
-        node = _new(Value)  # Value._make(...), written out: this is the hot path
-        node.data = out
-        node.op = "sigmoid"
-        node._a = self
-        node._da = d_x
-        node._b = None
-        node._db = 0.0
-        node.const = None
-        node.grad = 0.0
-        node.label = ""
-        node._mark = None
-        return node
+        return _node(out, "sigmoid", self, d_x)
 
     def tanh(self) -> Value:
         """Hyperbolic tangent."""
         x = self.data
         out = _tanh(x)
         d_x = 1.0 - out * out  # d tanh(x)/dx = 1 - tanh(x)^2
-        node = _new(Value)  # Value._make(...), written out: this is the hot path
-        node.data = out
-        node.op = "tanh"
-        node._a = self
-        node._da = d_x
-        node._b = None
-        node._db = 0.0
-        node.const = None
-        node.grad = 0.0
-        node.label = ""
-        node._mark = None
-        return node
+        return _node(out, "tanh", self, d_x)
 
     def relu(self) -> Value:
         """max(0, x); the derivative at 0 is taken as 0, and nan passes through."""
         x = self.data
         out = _relu(x)
         d_x = _step(x)  # 1 if x > 0 else 0: a gate, it selects the gradient
-        node = _new(Value)  # Value._make(...), written out: this is the hot path
-        node.data = out
-        node.op = "relu"
-        node._a = self
-        node._da = d_x
-        node._b = None
-        node._db = 0.0
-        node.const = None
-        node.grad = 0.0
-        node.label = ""
-        node._mark = None
-        return node
+        return _node(out, "relu", self, d_x)
 
     def softplus(self) -> Value:
         """ln(1 + e^x), stable for large |x|; its derivative is sigmoid(x)."""
         x = self.data
         out = _softplus(x)
         d_x = _sigmoid(x)  # d softplus(x)/dx = sigmoid(x)
-        node = _new(Value)  # Value._make(...), written out: this is the hot path
-        node.data = out
-        node.op = "softplus"
-        node._a = self
-        node._da = d_x
-        node._b = None
-        node._db = 0.0
-        node.const = None
-        node.grad = 0.0
-        node.label = ""
-        node._mark = None
-        return node
+        return _node(out, "softplus", self, d_x)
 
     def sqrt(self) -> Value:
         """The square root: nan below 0, as in IEEE 754."""
         x = self.data
         out = _sqrt(x)
         d_x = _div(0.5, out)  # d sqrt(x)/dx = 1 / (2 sqrt(x)), inf at 0
-        node = _new(Value)  # Value._make(...), written out: this is the hot path
-        node.data = out
-        node.op = "sqrt"
-        node._a = self
-        node._da = d_x
-        node._b = None
-        node._db = 0.0
-        node.const = None
-        node.grad = 0.0
-        node.label = ""
-        node._mark = None
-        return node
+        return _node(out, "sqrt", self, d_x)
 
     def abs(self) -> Value:
         """The absolute value |x|; its derivative at 0 is taken as 0, as torch.sign."""
         x = self.data
         out = _abs(x)
         d_x = _sign(x)  # d |x|/dx = sign(x)
-        node = _new(Value)  # Value._make(...), written out: this is the hot path
-        node.data = out
-        node.op = "abs"
-        node._a = self
-        node._da = d_x
-        node._b = None
-        node._db = 0.0
-        node.const = None
-        node.grad = 0.0
-        node.label = ""
-        node._mark = None
-        return node
+        return _node(out, "abs", self, d_x)
 
     def sin(self) -> Value:
         """The sine (nan at +-inf)."""
         x = self.data
         out = _sin(x)
         d_x = _cos(x)  # d sin(x)/dx = cos(x)
-        node = _new(Value)  # Value._make(...), written out: this is the hot path
-        node.data = out
-        node.op = "sin"
-        node._a = self
-        node._da = d_x
-        node._b = None
-        node._db = 0.0
-        node.const = None
-        node.grad = 0.0
-        node.label = ""
-        node._mark = None
-        return node
+        return _node(out, "sin", self, d_x)
 
     def cos(self) -> Value:
         """The cosine (nan at +-inf)."""
         x = self.data
         out = _cos(x)
         d_x = -_sin(x)  # d cos(x)/dx = -sin(x)
-        node = _new(Value)  # Value._make(...), written out: this is the hot path
-        node.data = out
-        node.op = "cos"
-        node._a = self
-        node._da = d_x
-        node._b = None
-        node._db = 0.0
-        node.const = None
-        node.grad = 0.0
-        node.label = ""
-        node._mark = None
-        return node
+        return _node(out, "cos", self, d_x)
 
     # -- structure -------------------------------------------------------------------
     @property
@@ -501,7 +294,7 @@ class Value:
                 total = datas[0]
                 for d in datas[1:]:  # left to right, as chained +
                     total += d
-                return _make(total, "+", tuple(terms), None, None, 0.0, None)
+                return _node(total, "+", tuple(terms), None, None, 0.0, None)
         values: list[Value] = []
         total = 0.0
         const: float | None = None
@@ -521,8 +314,8 @@ class Value:
             total += const
         if len(values) <= 2:  # the ordinary one- or two-operand node
             b = values[1] if len(values) == 2 else None
-            return _make(total, "+", values[0], 1.0, b, 1.0, const)
-        return _make(total, "+", tuple(values), None, None, 0.0, const)  # d/dterm = 1: see local_grads
+            return _node(total, "+", values[0], 1.0, b, 1.0, const)
+        return _node(total, "+", tuple(values), None, None, 0.0, const)  # d/dterm = 1: see local_grads
 
     @staticmethod
     def logsumexp(values: Iterable[Operand]) -> Value:
@@ -590,18 +383,7 @@ def logsumexp(values: Iterable[Operand]) -> Value:
     xs = [t.data for t in terms]
     out = _logsumexp(xs)  # m + ln sum e^(x_i - m), m = max x_i
     d_xs = tuple([_exp(x - out) for x in xs])  # d out/dx_i = e^(x_i - out), the softmax
-    node = _new(Value)
-    node.data = out
-    node.op = "logsumexp"
-    node._a = terms
-    node._da = d_xs
-    node._b = None
-    node._db = 0.0
-    node.const = None
-    node.grad = 0.0
-    node.label = ""
-    node._mark = None
-    return node
+    return _node(out, "logsumexp", terms, d_xs)
 
 
 def _operands(values: object, who: str) -> tuple[Value, ...]:
@@ -665,7 +447,28 @@ _ABSENT = object()
 
 
 _new = object.__new__
-_make = Value._make
+
+
+def _node(data: float, op: str, a: Any, da: Any, b: Value | None = None, db: Any = 0.0,
+          const: float | None = None) -> Value:
+    """An interior node: ``data`` made by ``op`` from operand ``a`` (and ``b``, or a folded
+    number ``const``), with the local derivatives ``da`` = d(node)/da and ``db``.
+
+    No checks: the op methods pass what they computed. ``object.__new__`` and the slots
+    set here, not ``Value(...)``, skip ``__init__``'s checks of a leaf's data and label.
+    """
+    node = _new(Value)
+    node.data = data
+    node.op = op
+    node._a = a
+    node._da = da
+    node._b = b
+    node._db = db
+    node.const = const
+    node.grad = 0.0
+    node.label = ""
+    node._mark = None
+    return node
 
 
 def _backward(root: Value, accumulate: bool = True, seed: float = 1.0) -> None:

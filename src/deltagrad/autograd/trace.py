@@ -106,11 +106,14 @@ class _Box:
 
 
 class _Record:
-    """Stands for the new node while a rule is traced: it keeps what the rule assigns."""
+    """Stands for the new node while a rule is traced: it keeps what the rule computed."""
 
-    data: Any
-    _da: Any
-    _db: Any
+    __slots__ = ("data", "_da", "_db")
+
+    def __init__(self, data: Any, da: Any, db: Any) -> None:
+        self.data = data
+        self._da = da
+        self._db = db
 
 
 def _recorder(name: str) -> Callable[..., Sym]:
@@ -124,7 +127,7 @@ _TRACE_GLOBALS: dict[str, Any] = {
     **vars(engine),
     **{name: _recorder(name) for name in HELPERS},
     "Value": _Box,
-    "_new": lambda cls: _Record(),
+    "_node": lambda data, op, a, da, b=None, db=0.0, const=None: _Record(data, da, db),
     "as_float": lambda other: other,
     "_operands": lambda values, who: tuple(values),
 }

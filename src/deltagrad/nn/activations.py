@@ -41,6 +41,11 @@ class Activation:
         """True for the linear activation, a = z: no node, no layer, derivative 1."""
         return self.op is None
 
+    @property
+    def method(self) -> Callable[[Value], Value] | None:
+        """The engine's method that applies it (``Value.tanh``); None for the identity."""
+        return None if self.op is None else getattr(Value, self.op)  # type: ignore[no-any-return]
+
     def __call__(self, z: Value) -> Value:
         """The activation of a Value (the Value itself for the identity)."""
         return z if self.op is None else getattr(z, self.op)()

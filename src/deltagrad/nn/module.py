@@ -127,18 +127,8 @@ class Module:
 class Neuron(Module):
     """One neuron: ``a = activation(sum_j w[j] x[j] + b)``."""
 
-    def __init__(
-        self,
-        nin: int,
-        activation: str = "sigmoid",
-        rng: RngLike = None,
-        *,
-        init: str = "uniform",
-        nout: int = 1,
-        layer: int = 1,
-        index: int = 0,
-        init_scale: float = 1.0,
-    ) -> None:
+    def __init__(self, nin: int, activation: str = "sigmoid", rng: RngLike = None, *, init: str = "uniform",
+                 nout: int = 1, layer: int = 1, index: int = 0, init_scale: float = 1.0) -> None:
         """Args:
         nout: the width of the neuron's layer (Xavier initialisation uses it).
         layer, index: the neuron's place in a network, used in parameter names.
@@ -161,9 +151,11 @@ class Neuron(Module):
         self.w = [Value(w, label=f"W{layer}[{index}][{j}]") for j, w in enumerate(weights)]
         self.b = Value(bias, label=f"b{layer}[{index}]")  # biases start at 0: they do not cause symmetry
         self.activation = act.name
-        self._act = act
         self.layer = layer
         self.index = index
+        # looked up and formatted once, not in every forward pass
+        self._apply = act.method
+        self._z_label, self._a_label = f"z{layer}[{index}]", f"a{layer}[{index}]"
 
     @property
     def nin(self) -> int:
@@ -182,11 +174,11 @@ class Neuron(Module):
         terms = [w * xi for w, xi in zip(self.w, xs)]
         terms.append(self.b)
         z = Value.sum(terms)
-        z.label = f"z{self.layer}[{self.index}]"
-        if self._act.identity:
+        z.label = self._z_label
+        if self._apply is None:  # the identity: a = z
             return z
-        a = self._act(z)
-        a.label = f"a{self.layer}[{self.index}]"
+        a = self._apply(z)
+        a.label = self._a_label
         return a
 
     def __repr__(self) -> str:
@@ -196,17 +188,8 @@ class Neuron(Module):
 class Layer(Module):
     """A layer of ``nout`` neurons that all see the same ``nin`` inputs."""
 
-    def __init__(
-        self,
-        nin: int,
-        nout: int,
-        activation: str = "sigmoid",
-        rng: RngLike = None,
-        *,
-        init: str = "uniform",
-        layer: int = 1,
-        init_scale: float = 1.0,
-    ) -> None:
+    def __init__(self, nin: int, nout: int, activation: str = "sigmoid", rng: RngLike = None, *,
+                 init: str = "uniform", layer: int = 1, init_scale: float = 1.0) -> None:
         n_in, n_out = _size(nin, "nin"), _size(nout, "nout")
         act, scheme, scale = _start(activation, init, init_scale)
         number = whole(layer, "layer", low=1)
