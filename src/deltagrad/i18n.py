@@ -7,13 +7,16 @@ The catalogs live beside this module, in ``locale/<lang>/LC_MESSAGES/deltagrad.p
 
 from __future__ import annotations
 
+import functools
 import gettext
 import os
 import string
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from importlib import resources
-from typing import Any
+from typing import Any, TypeVar
+
+R = TypeVar("R")
 
 DOMAIN = "deltagrad"
 LANGUAGES = ("en", "ru")
@@ -82,17 +85,29 @@ def get_language() -> str:
 
 @contextmanager
 def using_language(lang: str | None) -> Iterator[str]:
-    """Use ``lang`` inside the ``with`` block only (``None``: leave the language as it is);
-    yields the language in use. This is what the ``lang=`` argument of a page or picture
-    function does: ``with using_language(lang): ...`` around its body."""
+    """Use ``lang`` inside the ``with`` block only (``None``: the language in use now, with
+    the environment read once for the whole block, not at every text); yields the language
+    in use. This is what the ``lang=`` argument of a page or picture function does:
+    ``with using_language(lang): ...`` around its body."""
     global _current
     saved = _current
-    if lang is not None:
-        _current = check_language(lang)
+    _current = check_language(lang) if lang is not None else get_language()
     try:
         yield get_language()
     finally:
         _current = saved
+
+
+def one_language(inner: Callable[..., R]) -> Callable[..., R]:
+    """``inner`` with the language looked up once for the whole call: a function that says
+    many texts reads the environment once, not at every text (`using_language`)."""
+
+    @functools.wraps(inner)
+    def wrapper(*args: Any, **kwargs: Any) -> R:
+        with using_language(None):
+            return inner(*args, **kwargs)
+
+    return wrapper
 
 
 def decimal_separator() -> str:

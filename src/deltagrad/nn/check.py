@@ -32,7 +32,7 @@ from deltagrad.autograd.grading import (
 )
 from deltagrad.autograd.notation import canonical_name
 from deltagrad.autograd.text import did_you_mean, significant
-from deltagrad.i18n import _, get_language, using_language
+from deltagrad.i18n import _, one_language
 
 from .losses import class_index, one_hot
 from .manual import HAND_LOSSES, bce_term, check_hand_activation, hand_values
@@ -140,6 +140,7 @@ def check_shape(answers: object, known: Mapping[str, Sequence[str]], lr: float |
     return out, bad
 
 
+@one_language
 def check_answers(model: MLP, x: Sequence[float], y: float | Sequence[float], answers: Mapping[str, Any], *,
                   lr: float | None = None, rtol: float = 1e-3, atol: float = 1e-6, sig: int | None = None,
                   loss: str = "half_squared_error", revealed: Iterable[str] = (),
@@ -281,6 +282,7 @@ def _context(model: MLP, x: Sequence[float] | float, y: Sequence[float] | float,
                     [check_hand_activation(layer.activation) for layer in model.layers])
 
 
+@one_language  # one look at the environment for the table's many sentences
 def slip_table(model: MLP, x: Sequence[float], y: float | Sequence[float], *, lr: float | None = 0.1,
                loss: str = "half_squared_error") -> dict[Question, tuple[float, list[Slip]]]:
     """For every question, in the tutorial's order: the right value and what each slip
@@ -288,9 +290,8 @@ def slip_table(model: MLP, x: Sequence[float], y: float | Sequence[float], *, lr
     is every answer within 1% that is not right)."""
     correct = hand_values(model, x, y, lr=lr, loss=loss)
     ctx = _context(model, x, y, correct, lr, loss)
-    with using_language(get_language()):  # one look at the environment for the table's many sentences
-        return {(s, n): (correct[s][n], _slips(ctx, s, n, gradient_right=True))
-                for s, n in _seed_order(model, correct, lr is not None)}
+    return {(s, n): (correct[s][n], _slips(ctx, s, n, gradient_right=True))
+            for s, n in _seed_order(model, correct, lr is not None)}
 
 
 def diagnose(ctx: _Context, section: str, name: str, yours: float, tol: Tolerance, *,

@@ -23,7 +23,7 @@ from typing import Any
 from deltagrad.autograd.arguments import choice, is_sequence, real, real_sequence, sequence, whole
 from deltagrad.autograd.grading import CheckReport, Tolerance
 from deltagrad.autograd.text import significant
-from deltagrad.i18n import _
+from deltagrad.i18n import _, one_language
 
 from .check import ROUNDING_BAND, Question, Slip, check_answers, questions, slip_table
 from .io import check_weight_shapes
@@ -182,6 +182,7 @@ class Exercise:
         earlier values (see `nn.check.slip_table`)."""
         return slip_table(self.model(), self.x, self.target, lr=self.lr, loss=self.loss)
 
+    @one_language
     def problems(self) -> list[str]:
         """Why the exercise is not gradable (empty when it is): a slip that changes an
         answer by no more than the tolerance, two slips with the same wrong number, or a
@@ -210,6 +211,7 @@ class Exercise:
         return out
 
     @classmethod
+    @one_language
     def generate(cls, seed: int | str, sizes: Sequence[int] = (2, 2, 1), activation: str = "sigmoid",
                  loss: str = "half_squared_error", decimals: int = 1) -> Exercise:
         """A gradable variant like the tutorial's, the same for the same arguments on every

@@ -101,8 +101,7 @@ def weight_floats(weights: object, biases: object, *,
             if not is_sequence(row) or len(row) == 0:
                 raise ValueError(_("layer {k}: row {i} must be a non-empty list of numbers, got {value}").format(
                     k=k, i=i, value=_short(row)))
-            matrix.append([_entry(w, _("layer {k}: {name}").format(k=k, name=f"W[{i}][{j}]"), finite)
-                           for j, w in enumerate(row)])
+            matrix.append([_entry(w, k, f"W[{i}][{j}]", finite) for j, w in enumerate(row)])
         widths = sorted({len(r) for r in matrix})
         if len(widths) != 1:
             raise ValueError(_("layer {k}: ragged weight rows of lengths {widths}").format(
@@ -115,7 +114,7 @@ def weight_floats(weights: object, biases: object, *,
             got = len(bs) if is_sequence(bs) else _short(bs)
             raise ValueError(_("layer {k}: expected {n} biases, got {got}").format(k=k, n=len(matrix), got=got))
         out_w.append(matrix)
-        out_b.append([_entry(b, _("layer {k}: {name}").format(k=k, name=f"b[{i}]"), finite) for i, b in enumerate(bs)])
+        out_b.append([_entry(b, k, f"b[{i}]", finite) for i, b in enumerate(bs)])
         previous = len(matrix)
     return out_w, out_b
 
@@ -131,7 +130,11 @@ def _short(value: object) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _entry(x: object, where: str, finite: bool) -> float:
+def _entry(x: object, k: int, name: str, finite: bool) -> float:
+    """Entry ``name`` of layer ``k`` as a float (`real`'s errors, named "layer k: name")."""
+    if type(x) is float and (not finite or math.isfinite(x)):
+        return x  # the common case: no conversion, no error text to prepare
+    where = _("layer {k}: {name}").format(k=k, name=name)
     if is_sequence(x):
         raise TypeError(_("{where} must be a number, got a nested {kind}").format(where=where, kind=type(x).__name__))
     return real(x, where, finite=finite)

@@ -40,7 +40,7 @@ from deltagrad.autograd.arguments import real
 from deltagrad.autograd.notation import show
 from deltagrad.autograd.ops import OPS
 from deltagrad.autograd.text import significant
-from deltagrad.i18n import N_, _, localize_number
+from deltagrad.i18n import N_, _, localize_number, one_language
 
 MAX_NAME = 20
 MAX_LABEL = 60  # characters of a label shown in a box; the tooltip has it all
@@ -309,6 +309,7 @@ class GraphView:
         return "\n".join(lines)
 
 
+@one_language  # a graph has many numbers and texts: one look at the environment
 def read_graph(root: Value, params: object = None, inputs: object = None) -> GraphView:
     """Names, roles, frames, formulas and local derivatives for every node under ``root``."""
     if not isinstance(root, Value):
