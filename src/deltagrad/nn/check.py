@@ -16,7 +16,7 @@ practice page compares a typed answer with.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -288,10 +288,17 @@ def slip_table(model: MLP, x: Sequence[float], y: float | Sequence[float], *, lr
     """For every question, in the tutorial's order: the right value and what each slip
     gives from the right earlier values (``rounding`` is listed with the right value: it
     is every answer within 1% that is not right)."""
+    return dict(slip_rows(model, x, y, lr=lr, loss=loss))
+
+
+def slip_rows(model: MLP, x: Sequence[float], y: float | Sequence[float], *, lr: float | None = 0.1,
+              loss: str = "half_squared_error") -> Iterator[tuple[Question, tuple[float, list[Slip]]]]:
+    """`slip_table`'s rows one question at a time, each computed when it is reached (a
+    caller looking for the first problem stops early)."""
     correct = hand_values(model, x, y, lr=lr, loss=loss)
     ctx = _context(model, x, y, correct, lr, loss)
-    return {(s, n): (correct[s][n], _slips(ctx, s, n, gradient_right=True))
-            for s, n in _seed_order(model, correct, lr is not None)}
+    for s, n in _seed_order(model, correct, lr is not None):
+        yield (s, n), (correct[s][n], _slips(ctx, s, n, gradient_right=True))
 
 
 def diagnose(ctx: _Context, section: str, name: str, yours: float, tol: Tolerance, *,

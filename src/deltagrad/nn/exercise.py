@@ -17,7 +17,7 @@ import json
 import math
 import numbers
 import random
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from deltagrad.autograd.arguments import choice, is_sequence, real, real_sequence, sequence, whole
@@ -25,7 +25,7 @@ from deltagrad.autograd.grading import CheckReport, Tolerance
 from deltagrad.autograd.text import significant
 from deltagrad.i18n import _, one_language
 
-from .check import ROUNDING_BAND, Question, Slip, check_answers, questions, slip_table
+from .check import ROUNDING_BAND, Question, Slip, check_answers, questions, slip_rows, slip_table
 from .io import check_weight_shapes
 from .losses import class_index, one_hot
 from .manual import HAND_ACTIVATIONS, HAND_LOSSES, hand_values
@@ -187,13 +187,18 @@ class Exercise:
         """Why the exercise is not gradable (empty when it is): a slip that changes an
         answer by no more than the tolerance, two slips with the same wrong number, or a
         delta (any answer) smaller than 1e-4."""
+        return list(self._problems())
+
+    def _problems(self) -> Iterator[str]:
+        """`problems`, question by question, each found when it is reached: `generate` stops
+        at the first, as most draws it rejects have one early."""
         tol = self.tolerance
-        out: list[str] = []
-        for (section, name), (right, slips) in self.slips().items():
+        for (section, name), (right, slips) in slip_rows(self.model(), self.x, self.target, lr=self.lr,
+                                                         loss=self.loss):
             where = f"{section}/{name}"
             if abs(right) < MIN_DELTA or not math.isfinite(right):
-                out.append(_("{where} = {value} is smaller than {least}").format(
-                    where=where, value=significant(right, 3), least=MIN_DELTA))
+                yield _("{where} = {value} is smaller than {least}").format(
+                    where=where, value=significant(right, 3), least=MIN_DELTA)
                 continue
             # the rounding band (1%) as well, except in the update: a step of -0.0006 on 0.5 is
             # within 1% of it, yet p + lr g is 0.0012 away, past 3 figures
@@ -201,14 +206,12 @@ class Exercise:
             real_slips = [s for s in slips if s.code != "rounding" and not _same(s.value, right)]
             for s in real_slips:
                 if abs(s.value - right) <= max(tol.allowed(right), band):
-                    out.append(_("{where}: the slip {code} changes it by too little").format(where=where,
-                                                                                              code=s.code))
+                    yield _("{where}: the slip {code} changes it by too little").format(where=where, code=s.code)
             for i, a in enumerate(real_slips):
                 for b in real_slips[i + 1:]:
                     if a.code != b.code and (tol.ok(a.value, b.value) or tol.ok(b.value, a.value)):
-                        out.append(_("{where}: the slips {a} and {b} give the same number").format(
-                            where=where, a=a.code, b=b.code))
-        return out
+                        yield _("{where}: the slips {a} and {b} give the same number").format(
+                            where=where, a=a.code, b=b.code)
 
     @classmethod
     @one_language
@@ -250,7 +253,7 @@ class Exercise:
             lr = rng.choice((0.1, 0.5))
             ex = cls(weights, biases, x, y, lr, activation=activation, output_activation=output_activation,
                      loss=loss)
-            if not ex.problems():
+            if next(ex._problems(), None) is None:  # gradable: no first problem
                 ex.id = fingerprint(ex)
                 return ex
         raise ValueError(_("no gradable variant found in {n} draws for sizes {sizes}, {act}, {loss}: try more "
