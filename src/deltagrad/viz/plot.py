@@ -291,7 +291,7 @@ def animate_training(model: nn.MLP, recorder: TrainingRecorder, history: nn.Hist
         raise ValueError(_("animate_training() needs a recorder and a history of at least one epoch"))
     check_writable(target)  # a FIFO or a read-only folder is refused before the frames are drawn
     plt = _pyplot()
-    from matplotlib.animation import FuncAnimation, PillowWriter
+    from matplotlib.animation import PillowWriter
 
     final = model.state_dict()
     two_d = model.sizes[0] == 2
@@ -363,9 +363,13 @@ def animate_training(model: nn.MLP, recorder: TrainingRecorder, history: nn.Hist
         with tempfile.TemporaryDirectory(prefix="deltagrad-animation-") as folder:
             if target.suffix.lower() == ".gif":
                 scratch = Path(folder) / "training.gif"
-                animation = FuncAnimation(fig, draw, frames=len(recorder.snapshots), interval=1000 // fps,
-                                          repeat=True)
-                animation.save(str(scratch), writer=PillowWriter(fps=fps))
+                # the writer's own loop, not FuncAnimation: that one draws every frame twice
+                # more (its redraw of the canvas besides the writer's), for the same pictures
+                writer = PillowWriter(fps=fps)
+                with writer.saving(fig, str(scratch), dpi=fig.dpi):
+                    for index in range(len(recorder.snapshots)):
+                        draw(index)
+                        writer.grab_frame()
             else:
                 scratch = _encode_mp4(fig, draw, len(recorder.snapshots), Path(folder), fps)
             data = scratch.read_bytes()
