@@ -58,7 +58,7 @@ from deltagrad.autograd.arguments import real
 from deltagrad.autograd.ops import GATES
 from deltagrad.i18n import _, decimal_separator, join_numbers
 
-from .dot import DEFAULT_MAX_NODES, DEFAULT_TIMEOUT, check_rows, check_size, copy_id, graph_dot, layout_plan, pipe
+from .dot import DEFAULT_MAX_NODES, DEFAULT_TIMEOUT, check_layout, check_rows, check_size, copy_id, graph_dot, pipe
 from .graph import (
     MINUS,
     GraphView,
@@ -419,6 +419,7 @@ def stepper(root: Value | None = None, *, model: nn.MLP | None = None, x: Any = 
     graph = read_graph(root, params, inputs)
     if view == "graph":
         check_size(len(graph.order), max_nodes)
+        plan = check_layout(graph)  # a graph dot would take minutes on is refused before the steps are written
     ref = check_reference(reference, (n.label for n in graph.order if n.label))
     if order is None:
         order = "tutorial" if model is not None or any(graph.frames) else "graph"
@@ -433,7 +434,7 @@ def stepper(root: Value | None = None, *, model: nn.MLP | None = None, x: Any = 
     dot = graph_dot(graph, ref=ref, answers=check_rows(check), rankdir=rankdir, updates=updates,
                     values_in_tooltips=False)
     svg = svg_body(pipe(dot.source, "svg", timeout=timeout, n_nodes=len(graph.order)))
-    copies = layout_plan(graph).copies
+    copies = plan.copies
     nodes = {}
     for i, nv in enumerate(graph.nodes):
         # each cell is found by the word before it in the picture: the words draw_dot wrote
