@@ -121,7 +121,7 @@ def test_train_animation_of_iris_shows_the_confusion_matrix(tmp_path: Path) -> N
 def test_animate_without_matplotlib_or_pillow_says_how_to_install_and_still_trains(tmp_path: Path) -> None:
     for missing in ("matplotlib", "PIL"):
         code = (f"import sys; sys.modules[{missing!r}] = None; from deltagrad.cli import main; "
-                f"raise SystemExit(main(['train', '--epochs', '3', '--no-progress', '--animate', "
+                f"raise SystemExit(main(['train', '--epochs', '3', '--n', '40', '--no-progress', '--animate', "
                 f"{str(tmp_path / 't.gif')!r}]))")
         result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
                                 env=dict(os.environ, PYTHONPATH=str(ROOT)), timeout=120)
