@@ -9,7 +9,6 @@ import pytest
 
 from deltagrad import nn
 from tests.conftest import X, Y, assert_one_line_error, run_cli
-from tests.conftest import run_command as deltagrad
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -89,7 +88,7 @@ def test_compare_inits_shows_the_lesson() -> None:
 
 def test_the_command_prints_a_row_per_start_and_plots(tmp_path: Path) -> None:
     pytest.importorskip("matplotlib")
-    result = deltagrad("inits", "--compiled", "--epochs", "5", "--plot", str(tmp_path), "--no-progress")
+    result = run_cli("inits", "--compiled", "--epochs", "5", "--plot", str(tmp_path), "--no-progress")
     assert result.returncode == 0, result.stderr
     table = result.stdout.split("hidden symmetry")[1].split("zeros: every")[0]
     rows = [line for line in table.splitlines() if line.startswith(("zeros", "uniform", "xavier", "he"))]
