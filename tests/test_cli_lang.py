@@ -266,7 +266,8 @@ def test_check_out_names_each_picture_it_wrote_in_russian(tmp_path: Path) -> Non
 
 
 def test_plots_written_in_russian(tmp_path: Path) -> None:
-    out = run_cli("--lang", "ru", "train", "--epochs", "2", "--no-progress", "--plot", str(tmp_path)).stdout
+    out = run_cli("--lang", "ru", "train", "--epochs", "2", "--n", "40", "--hidden", "4", "--no-progress", "--plot",
+                  str(tmp_path)).stdout
     loss, boundary, confusion = (tmp_path / name for name in ("loss.png", "decision_boundary.png", "confusion.png"))
     assert f"графики записаны в {loss} и {boundary} и {confusion}" in out or "графиков не будет: " in out
 
