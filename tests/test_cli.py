@@ -372,7 +372,7 @@ def test_demo_weights_files_that_broke_it(tmp_path: Path, content: str, text: st
 
 def test_readme_workflow_with_a_big_model_still_teaches(tmp_path: Path) -> None:
     model = tmp_path / "m.json"
-    # past the graph's 400 readable values (about 1,000 here), within the network view's neurons
+    # past the 400 values a graph picture shows (713 here), within the network view's neurons
     nn.MLP(2, [16, 16, 1], activation="relu", output_activation="linear", rng=0).save(model)
     result = deltagrad("demo", "--weights", str(model), "--x", "0.5", "0.2", "--y", "1",
                        "--out", str(tmp_path / "d"))

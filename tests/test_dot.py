@@ -395,6 +395,8 @@ def test_a_graph_too_costly_to_lay_out_is_refused_at_once() -> None:
             viz.draw_dot(root)
         with pytest.raises(viz.GraphTooLargeError, match="would take minutes"):
             viz.stepper(root)
+        with pytest.raises(TypeError, match="reference must be a dict"):  # a wrong argument is said first
+            viz.stepper(root, reference=5)
     chain = Value(0.3, label="x")
     for _ in range(4998):
         chain = chain.tanh()

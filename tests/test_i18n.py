@@ -187,3 +187,39 @@ def test_translated_texts_format_numbers_as_the_language_does(clean_env: pytest.
     with i18n.using_language("ru"):  # a text writes its numbers in its own language, wherever formatted
         assert english.format(x=0.25) == "0.25"
     assert russian.format(x=0.25) == "0,25"
+
+
+def test_a_block_holds_in_its_own_thread_only(clean_env: pytest.MonkeyPatch) -> None:
+    """A using_language block (a grading server's request) neither sees nor undoes another
+    thread's language; set_language inside a block holds there at once and after it."""
+    import threading
+
+    inside, started, done = [], threading.Event(), threading.Event()
+
+    def request() -> None:
+        with i18n.using_language("ru"):
+            started.set()
+            done.wait(5)
+            inside.append(i18n._("options"))
+
+    worker = threading.Thread(target=request)
+    worker.start()
+    started.wait(5)
+    assert i18n.get_language() == "en"  # this thread is not in the block
+    i18n.set_language("en")
+    done.set()
+    worker.join(5)
+    assert inside == ["параметры"] and i18n.get_language() == "en"
+    with i18n.using_language("en"):
+        assert i18n.set_language("ru") == "ru" and i18n._("options") == "параметры"
+    assert i18n.get_language() == "ru"
+    i18n.set_language(None)
+
+
+def test_one_language_keeps_the_signature() -> None:
+    import inspect
+
+    from deltagrad.viz.graph import read_graph
+
+    assert list(inspect.signature(read_graph).parameters) == ["root", "params", "inputs"]
+    assert read_graph.__name__ == "read_graph" and "Names, roles" in (read_graph.__doc__ or "")

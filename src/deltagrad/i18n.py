@@ -13,15 +13,20 @@ import os
 import string
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from importlib import resources
-from typing import Any, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
+P = ParamSpec("P")
 R = TypeVar("R")
 
 DOMAIN = "deltagrad"
 LANGUAGES = ("en", "ru")
 
-_current: str | None = None  # set by set_language; None: read the environment once
+_current: str | None = None  # set by set_language, for the whole process; None: the environment's
+# using_language's language, for its block: a context variable, so that a block in one thread
+# (a grading server's request) neither sees nor undoes another thread's
+_block: ContextVar[str | None] = ContextVar("deltagrad_language", default=None)
 _catalogs: dict[str, gettext.NullTranslations] = {}
 
 
@@ -75,11 +80,16 @@ def set_language(lang: str | None) -> str:
     ``None`` goes back to the environment's choice. Returns the language in use."""
     global _current
     _current = None if lang is None else check_language(lang)
+    if _block.get() is not None:  # inside a using_language block: from now on there too
+        _block.set(_current if _current is not None else language_from_environment())
     return get_language()
 
 
 def get_language() -> str:
     """The language in use."""
+    block = _block.get()
+    if block is not None:
+        return block
     return _current if _current is not None else language_from_environment()
 
 
@@ -89,21 +99,19 @@ def using_language(lang: str | None) -> Iterator[str]:
     the environment read once for the whole block, not at every text); yields the language
     in use. This is what the ``lang=`` argument of a page or picture function does:
     ``with using_language(lang): ...`` around its body."""
-    global _current
-    saved = _current
-    _current = check_language(lang) if lang is not None else get_language()
+    token = _block.set(check_language(lang) if lang is not None else get_language())
     try:
         yield get_language()
     finally:
-        _current = saved
+        _block.reset(token)
 
 
-def one_language(inner: Callable[..., R]) -> Callable[..., R]:
+def one_language(inner: Callable[P, R]) -> Callable[P, R]:
     """``inner`` with the language looked up once for the whole call: a function that says
     many texts reads the environment once, not at every text (`using_language`)."""
 
     @functools.wraps(inner)
-    def wrapper(*args: Any, **kwargs: Any) -> R:
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         with using_language(None):
             return inner(*args, **kwargs)
 

@@ -120,10 +120,11 @@ class Value:
 
     # -- the primitive ops: each one's value, then its local derivatives ---------------------
     # A binary op's other operand is a Value (b) or a number, folded into the node as
-    # ``const``; either way y is its number. `_node`, below the class, makes the node.
+    # ``const``; either way y is its number (a float as it is, anything else through
+    # `as_float`, None for what is not a number). `_node`, below the class, makes the node.
     def __add__(self, other: Operand) -> Value:
         """x + y (a number is folded into the node as ``const``)."""
-        b = other if isinstance(other, Value) else None  # None: other is a number, folded in
+        b = other if isinstance(other, Value) else None  # the second operand, if it is a Value
         y = b.data if b is not None else other if type(other) is float else as_float(other)
         if y is None:
             return NotImplemented  # not a number: Python tries other.__radd__(self)
@@ -134,7 +135,7 @@ class Value:
 
     def __mul__(self, other: Operand) -> Value:
         """x * y (a number is folded into the node as ``const``)."""
-        b = other if isinstance(other, Value) else None  # None: other is a number, folded in
+        b = other if isinstance(other, Value) else None  # the second operand, if it is a Value
         y = b.data if b is not None else other if type(other) is float else as_float(other)
         if y is None:
             return NotImplemented  # not a number: Python tries other.__rmul__(self)
@@ -145,7 +146,7 @@ class Value:
 
     def __truediv__(self, other: Operand) -> Value:
         """x / y, a true division (not x * (1/y)), with IEEE results at zeros and subnormals."""
-        b = other if isinstance(other, Value) else None  # None: other is a number, folded in
+        b = other if isinstance(other, Value) else None  # the second operand, if it is a Value
         y = b.data if b is not None else other if type(other) is float else as_float(other)
         if y is None:
             return NotImplemented  # not a number: Python tries other.__rtruediv__(self)
@@ -157,7 +158,7 @@ class Value:
 
     def __pow__(self, other: Operand) -> Value:
         """x ** y, with IEEE results (inf, nan) instead of exceptions."""
-        b = other if isinstance(other, Value) else None  # None: other is a number, folded in
+        b = other if isinstance(other, Value) else None  # the second operand, if it is a Value
         y = b.data if b is not None else other if type(other) is float else as_float(other)
         if y is None:
             return NotImplemented  # not a number: Python tries other.__rpow__(self)
@@ -169,7 +170,7 @@ class Value:
 
     def log_times(self, other: Operand) -> Value:
         """y ln x for a weight y, and exactly 0 where y = 0 (also at x = 0): cross-entropy's terms."""
-        b = other if isinstance(other, Value) else None  # None: other is a number, folded in
+        b = other if isinstance(other, Value) else None  # the second operand, if it is a Value
         y = b.data if b is not None else other if type(other) is float else as_float(other)
         if y is None:
             raise TypeError(_("log_times() weight must be a Value or a real number, got {kind}").format(
@@ -294,7 +295,7 @@ class Value:
                 total = datas[0]
                 for d in datas[1:]:  # left to right, as chained +
                     total += d
-                return _node(total, "+", tuple(terms), None, None, 0.0, None)
+                return _node(total, "+", tuple(terms), None)  # da None: every d/dterm is 1
         values: list[Value] = []
         total = 0.0
         const: float | None = None
@@ -315,7 +316,7 @@ class Value:
         if len(values) <= 2:  # the ordinary one- or two-operand node
             b = values[1] if len(values) == 2 else None
             return _node(total, "+", values[0], 1.0, b, 1.0, const)
-        return _node(total, "+", tuple(values), None, None, 0.0, const)  # d/dterm = 1: see local_grads
+        return _node(total, "+", tuple(values), None, const=const)  # d/dterm = 1: see local_grads
 
     @staticmethod
     def logsumexp(values: Iterable[Operand]) -> Value:
@@ -452,7 +453,9 @@ _new = object.__new__
 def _node(data: float, op: str, a: Any, da: Any, b: Value | None = None, db: Any = 0.0,
           const: float | None = None) -> Value:
     """An interior node: ``data`` made by ``op`` from operand ``a`` (and ``b``, or a folded
-    number ``const``), with the local derivatives ``da`` = d(node)/da and ``db``.
+    number ``const``), with the local derivatives ``da`` = d(node)/da and ``db``. An n-ary
+    node has the tuple of its operands in ``a`` and of their derivatives in ``da`` (None
+    for a sum: every one is 1).
 
     No checks: the op methods pass what they computed. ``object.__new__`` and the slots
     set here, not ``Value(...)``, skip ``__init__``'s checks of a leaf's data and label.

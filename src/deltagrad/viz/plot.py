@@ -366,7 +366,8 @@ def animate_training(model: nn.MLP, recorder: TrainingRecorder, history: nn.Hist
                 # the writer's own loop, not FuncAnimation: that one draws every frame twice
                 # more (its redraw of the canvas besides the writer's), for the same pictures
                 writer = PillowWriter(fps=fps)
-                with writer.saving(fig, str(scratch), dpi=fig.dpi):
+                dpi = plt.rcParams["savefig.dpi"]  # as Animation.save and the MP4's frames take it
+                with writer.saving(fig, str(scratch), dpi=fig.dpi if dpi == "figure" else dpi):
                     for index in range(len(recorder.snapshots)):
                         draw(index)
                         writer.grab_frame()

@@ -419,8 +419,9 @@ def stepper(root: Value | None = None, *, model: nn.MLP | None = None, x: Any = 
     graph = read_graph(root, params, inputs)
     if view == "graph":
         check_size(len(graph.order), max_nodes)
-        plan = check_layout(graph)  # a graph dot would take minutes on is refused before the steps are written
     ref = check_reference(reference, (n.label for n in graph.order if n.label))
+    if view == "graph":
+        plan = check_layout(graph)  # a graph dot would take minutes on is refused before the steps are written
     if order is None:
         order = "tutorial" if model is not None or any(graph.frames) else "graph"
     if view == "network":
