@@ -910,20 +910,25 @@ Page.prototype.renderStatus = function () {
 };
 
 Page.prototype.render = function () {
+  this.renderPanels();
+  if (this.spec.heatmap) this.scheduleHeatmap();
+};
+
+// Everything but the heat map.
+Page.prototype.renderPanels = function () {
   this.renderNetwork();
   this.renderExample();
   this.renderExplain();
   this.renderStatus();
   this.renderCurves();
-  if (this.spec.heatmap) this.scheduleHeatmap();
 };
 
-// The heat map is redrawn once per animation frame, however many edits a drag makes in it.
+// The heat map is redrawn once per animation frame, however many edits a drag makes in it
+// (a large network's map is a forward pass per cell: it is the page's dearest drawing).
 Page.prototype.scheduleHeatmap = function () {
-  if (this.heatmapPending) return;
-  this.heatmapPending = true;
+  if (this.heatmapFrame) return;
   const self = this;
-  requestAnimationFrame(function () { self.heatmapPending = false; self.renderHeatmap(); });
+  this.heatmapFrame = requestAnimationFrame(function () { self.heatmapFrame = 0; self.renderHeatmap(); });
 };
 
 // ---- the heat map: the class (and its probability) at every cell of the input plane --------
@@ -989,6 +994,7 @@ Page.prototype.heatmapPixels = function () {
 function softmaxFree(a) { const k = argmax(a); return a.map(function (_, i) { return i === k ? 1 : 0; }); }
 
 Page.prototype.renderHeatmap = function () {
+  if (this.heatmapFrame) { cancelAnimationFrame(this.heatmapFrame); this.heatmapFrame = 0; }  // drawn now, not again
   const cells = this.spec.heatmap_cells;
   const ctx = this.cells.getContext("2d");
   ctx.putImageData(new ImageData(this.heatmapPixels(), cells, cells), 0, 0);
@@ -1135,7 +1141,8 @@ Page.prototype.moveExample = function (d) {
   this.setExample(((i + d) % n + n) % n);
 };
 
-Page.prototype.select = function (pick) { this.selected = pick; this.render(); };
+// A selection changes no number: the heat map stays as it is.
+Page.prototype.select = function (pick) { this.selected = pick; this.renderPanels(); };
 
 Page.prototype.step = function () {
   const loss = this.model.step();
