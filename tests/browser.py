@@ -91,9 +91,11 @@ class _Shared:
             self.context = self.browser.new_context(viewport=VIEWPORT)
             self.page = _instrumented(self.context)
         pg = self.page
-        pg.goto(self.blank)  # a real navigation: the next goto loads its document anew
-        pg.evaluate("localStorage.clear(); sessionStorage.clear()")  # file: pages share one origin
-        pg.set_viewport_size(VIEWPORT)
+        # a real navigation (the next goto loads its document anew) to a page that clears the
+        # storage of the file: origin, which all the pages share
+        pg.goto(self.blank)
+        if pg.viewport_size != VIEWPORT:
+            pg.set_viewport_size(VIEWPORT)
         pg.emulate_media(media="null", color_scheme="null")  # "null": no emulation, as a new page
         pg.mouse.move(0, 0)
         pg.mouse.up()
@@ -102,10 +104,19 @@ class _Shared:
         return pg
 
 
+def load(page: Any, url: str, api: str) -> None:
+    """Open ``url`` in ``page`` and check that its script has set ``window.<api>``. The pages'
+    scripts are inline and run before the load event that `goto` waits for: the interface is
+    there at once, no need to poll for it (a poll waits for an animation frame)."""
+    page.goto(url)
+    assert page.evaluate(f"typeof window.{api}") == "object", (url, api, page.errors)
+
+
 @pytest.fixture(scope="session")
 def _shared(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[_Shared]:
     blank = tmp_path_factory.mktemp("browser") / "blank.html"
-    blank.write_text("<!doctype html><title>blank</title>", encoding="utf-8")
+    blank.write_text("<!doctype html><title>blank</title><script>localStorage.clear(); sessionStorage.clear()</script>",
+                     encoding="utf-8")
     shared = _Shared(browser, blank)
     yield shared
     if shared.context is not None:

@@ -15,6 +15,7 @@ from deltagrad import nn, viz
 from deltagrad.autograd import Value, topological_sort
 from deltagrad.autograd.notation import using_notation
 from deltagrad.i18n import using_language
+from tests.browser import load
 from tests.catalog import english_word_lines, untranslated_lines, wait_or_fail
 from tests.conftest import B1, B2, W1, W2, X, Y
 
@@ -33,8 +34,7 @@ def _worked() -> tuple[Value, nn.MLP, list[Value], dict[str, float]]:
 
 def _open(pg: Any, path: Path, width: int = 1280) -> None:
     pg.set_viewport_size({"width": width, "height": 900 if width > 500 else 844})
-    pg.goto(path.as_uri())
-    pg.wait_for_function("window.deltagrad !== undefined")
+    load(pg, path.as_uri(), "deltagrad")
 
 
 def _visible_text_is_russian(pg: Any, notation: str) -> None:
@@ -104,25 +104,25 @@ def test_the_russian_practice_page_end_to_end(page: Any, tmp_path: Path, notatio
         path = viz.practice(ex, student="s1").save(tmp_path / "practice.html")
     assert '<html lang="ru">' in path.read_text()
     page.set_viewport_size({"width": 1440, "height": 900})
-    page.goto(path.as_uri())
-    page.wait_for_function(f"{api} !== undefined")
+    load(page, path.as_uri(), "deltagrad_practice")
     questions = page.evaluate(f"{api}.questions")
     assert questions[0] == "forward/z1[0]" and len(questions) == 28  # the keys stay identifiers
     expected = ex.expected()
+
+    def answer_all(keys: list[str]) -> None:  # typed with the decimal comma, in one call to the page
+        typed = [significant(expected[k.split("/")[0]][k.split("/", 1)[1]], 4).replace(".", ",") for k in keys]
+        results = page.evaluate(f"(texts) => texts.map((t) => {api}.answer(t))", typed)
+        for key, result in zip(keys, results, strict=True):
+            assert result["verdict"] == "right", key
+
+    answer_all(questions[: questions.index("deltas/delta1[0]")])
     # a hidden delta without f'(z): the slip is named in Russian, and the value is not shown
-    for key in questions[: questions.index("deltas/delta1[0]")]:
-        section, name = key.split("/", 1)
-        typed = significant(expected[section][name], 4).replace(".", ",")  # the decimal comma
-        assert page.evaluate(f"{api}.answer({json.dumps(typed)})")["verdict"] == "right", key
     right, slips = ex.slips()[("deltas", "delta1[0]")]
     slip = next(s for s in slips if s.code == "missing-activation-derivative")
     result = page.evaluate(f"{api}.answer({json.dumps(repr(slip.value))})")
     assert (result["verdict"], result["code"]) == ("wrong", "missing-activation-derivative"), result
     assert re.search(r"[а-яё]{4}", result["message"].lower()) and significant(right, 6) not in result["message"]
-    for key in questions[questions.index("deltas/delta1[0]"):]:
-        section, name = key.split("/", 1)
-        typed = significant(expected[section][name], 4).replace(".", ",")
-        assert page.evaluate(f"{api}.answer({json.dumps(typed)})")["verdict"] == "right", key
+    answer_all(questions[questions.index("deltas/delta1[0]"):])
     assert page.evaluate(f"{api}.current()") is None and page.locator("#end").is_visible()
     state = page.evaluate(f"{api}.state()")
     assert state["deltas/delta1[0]"]["tries"] == 2 and all(v["verdict"] == "right" for v in state.values())
@@ -137,8 +137,7 @@ _TITLES = "[...document.querySelectorAll('#network title')].map((t) => t.textCon
 
 def _play(pg: Any, path: Path, width: int) -> None:
     pg.set_viewport_size({"width": width, "height": 900})
-    pg.goto(path.as_uri())
-    pg.wait_for_function("window.deltagrad_play !== undefined")
+    load(pg, path.as_uri(), "deltagrad_play")
 
 
 def _readout(pg: Any) -> dict[str, str]:

@@ -17,6 +17,7 @@ import pytest
 
 from deltagrad import nn, viz
 from deltagrad.autograd import Value
+from tests.browser import load
 from tests.conftest import B1, B2, EXPECTED, W1, W2, X, Y
 
 
@@ -26,8 +27,7 @@ def worked_model() -> nn.MLP:
 
 def open_page(pg: Any, page: viz.Playground, tmp_path: Path, name: str = "play.html") -> Path:
     path = page.save(tmp_path / name)
-    pg.goto(path.as_uri())
-    pg.wait_for_function("window.deltagrad_play !== undefined")
+    load(pg, path.as_uri(), "deltagrad_play")
     return path
 
 
@@ -269,7 +269,7 @@ def test_train_runs_in_animation_frames_and_pauses(page: Any, tmp_path: Path) ->
     assert page.evaluate("1 + 1") == 2  # the page answers while it trains
     page.click("#train")
     epoch = page.evaluate("window.deltagrad_play.state().epoch")
-    page.wait_for_timeout(200)
+    page.wait_for_timeout(100)  # some six frames: a paused page trains in none
     assert page.evaluate("window.deltagrad_play.state().epoch") == epoch
     assert page.inner_text("#train") == "Train"
     assert page.errors == []
@@ -352,8 +352,7 @@ def test_screenshots_at_1440_and_390(page: Any, tmp_path: Path) -> None:
     path = play.save(tmp_path / "play.html")
     for width in (1440, 390):
         page.set_viewport_size({"width": width, "height": 900})
-        page.goto(path.as_uri())
-        page.wait_for_function("window.deltagrad_play !== undefined")
+        load(page, path.as_uri(), "deltagrad_play")
         page.evaluate("window.deltagrad_play.train(150)")
         assert page.evaluate("document.documentElement.scrollWidth") <= width
         page.screenshot(path=str(tmp_path / f"play-{width}.png"), full_page=True)
@@ -383,8 +382,7 @@ def test_the_readout_values_stay_on_one_line(page: Any, tmp_path: Path, lang: st
     path = play.save(tmp_path / f"play-{lang}.html")
     for width in (1440, 390):
         page.set_viewport_size({"width": width, "height": 900})
-        page.goto(path.as_uri())
-        page.wait_for_function("window.deltagrad_play !== undefined")
+        load(page, path.as_uri(), "deltagrad_play")
         rows = page.evaluate(READOUT_LINES)
         assert len(rows) >= 5  # prediction, class, loss, mean loss, train accuracy
         for row in rows:

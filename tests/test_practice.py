@@ -11,6 +11,7 @@ import pytest
 from deltagrad import nn, viz
 from deltagrad.autograd.text import significant
 from deltagrad.nn.exercise import Exercise
+from tests.browser import load
 from tests.conftest import B1, B2, ETA, W1, W2, X, Y, assert_one_line_error, run_cli
 from tests.planting import plantable
 
@@ -24,13 +25,20 @@ def worked() -> Exercise:
 
 def open_page(page: Any, ex: Exercise, tmp_path: Path, name: str = "practice.html") -> Path:
     path = viz.practice(ex, student="s1").save(tmp_path / name)
-    page.goto(path.as_uri())
-    page.wait_for_function("window.deltagrad_practice !== undefined")
+    load(page, path.as_uri(), "deltagrad_practice")
     return path
 
 
 def typed(value: float, digits: int = 4) -> str:
     return significant(value, digits)
+
+
+def answer_all(page: Any, texts: list[str]) -> list[dict[str, Any]]:
+    """Each text typed as the answer to the question then asked, in order, in one call to the
+    page (a round trip per answer is most of such a test's time): for each, the question it
+    answered (``asked``) and the page's result."""
+    return page.evaluate(f"(texts) => texts.map((t) => ({{asked: {API}.current(), result: {API}.answer(t)}}))",
+                         texts)  # type: ignore[no-any-return]
 
 
 def test_the_worked_example_all_the_way_at_four_figures(page: Any, tmp_path: Path, requires_dot: None) -> None:
@@ -41,11 +49,10 @@ def test_the_worked_example_all_the_way_at_four_figures(page: Any, tmp_path: Pat
     assert questions[6:8] == ["forward/L", "deltas/delta2[0]"] and questions[-1] == "updated/b2[0]"
     assert "gradients/W1[0][0]" in questions and "updated/W1[0][0]" in questions and len(questions) == 28
     expected = ex.expected()
-    for key in questions:
-        assert page.evaluate(f"{API}.current()") == key
-        section, name = key.split("/", 1)
-        result = page.evaluate(f"{API}.answer({json.dumps(typed(expected[section][name]))})")
-        assert result["verdict"] == "right", (key, result)
+    said = answer_all(page, [typed(expected[key.split("/")[0]][key.split("/", 1)[1]]) for key in questions])
+    for key, got in zip(questions, said, strict=True):
+        assert got["asked"] == key
+        assert got["result"]["verdict"] == "right", (key, got["result"])
     assert page.evaluate(f"{API}.current()") is None
     state = page.evaluate(f"{API}.state()")
     assert all(v["verdict"] == "right" and v["tries"] == 1 for v in state.values())
@@ -69,12 +76,16 @@ def test_each_planted_slip_is_named(page: Any, tmp_path: Path, requires_dot: Non
         for key in page.evaluate(f"{API}.questions"):
             section, name = key.split("/", 1)
             right = table[(section, name)][0]
-            for s, value in plantable(ex, table, section, name, skip=seen):
-                result = page.evaluate(f"{API}.answer({json.dumps(repr(value))})")
-                assert (result["verdict"], result["code"]) == ("wrong", s.code), (key, s, result)
-                assert significant(right, 6) not in result["message"]  # the slip, never the value
+            planted = []
+            for s, value in plantable(ex, table, section, name, skip=seen):  # reads `seen` as it goes
+                planted.append((s, value))
                 seen.add(s.code)
-            page.evaluate(f"{API}.answer({json.dumps(repr(right))})")
+            said = answer_all(page, [repr(value) for _, value in planted] + [repr(right)])
+            for (s, _value), got in zip(planted, said, strict=False):
+                result = got["result"]
+                assert got["asked"] == key and (result["verdict"], result["code"]) == ("wrong", s.code), (key, s, got)
+                assert significant(right, 6) not in result["message"]  # the slip, never the value
+            assert said[-1]["asked"] == key
     assert seen == set(TEN)
 
 
@@ -98,8 +109,7 @@ def test_three_wrong_answers_then_reveal_and_a_reload_keeps_it(fresh_page: Any, 
     assert "0.542398" in page.inner_text("#feedback")
     assert page.evaluate(f"{API}.answer('zzz')")["message"] == "not a number: zzz"
     assert page.evaluate(f"{API}.state()")["forward/z1[1]"]["tries"] == 0  # no try
-    page.goto(path.as_uri())  # reload: the progress is kept
-    page.wait_for_function("window.deltagrad_practice !== undefined")
+    load(page, path.as_uri(), "deltagrad_practice")  # reload: the progress is kept
     assert page.evaluate(f"{API}.current()") == "forward/z1[1]"
     assert page.evaluate(f"{API}.state()")["forward/a1[0]"]["verdict"] == "revealed"
     page.once("dialog", lambda d: d.accept())
@@ -165,8 +175,7 @@ def test_a_users_labels_stay_text(fresh_page: Any, tmp_path: Path, requires_dot:
     ex = Exercise([W1, W2], [B1, B2], X, Y, ETA, id="<img src=x onerror=window.__pwned=1></script>")
     page.add_init_script("window.__pwned = 0")
     path = viz.practice(ex, student="<b>bold</b>").save(tmp_path / "label.html")
-    page.goto(path.as_uri())
-    page.wait_for_function("window.deltagrad_practice !== undefined")
+    load(page, path.as_uri(), "deltagrad_practice")
     assert page.inner_text("#exercise-id") == ex.id and "<b>bold</b>" in page.inner_text("#who")
     assert page.evaluate("window.__pwned") == 0 and page.locator("header img, header b").count() == 0
     assert page.evaluate(f"{API}.export()")["student"] == "<b>bold</b>"
@@ -189,8 +198,7 @@ def test_disabled_storage_leaves_the_page_working(browser: Any, tmp_path: Path, 
     context = browser.new_context()
     context.add_init_script("Object.defineProperty(window, 'localStorage', {get() { throw new Error('off'); }})")
     pg = context.new_page()
-    pg.goto(viz.practice(worked()).save(tmp_path / "p.html").as_uri())
-    pg.wait_for_function("window.deltagrad_practice !== undefined")
+    load(pg, viz.practice(worked()).save(tmp_path / "p.html").as_uri(), "deltagrad_practice")
     assert pg.evaluate(f"{API}.answer('0.17')")["verdict"] == "right"
     assert pg.locator("#storage").is_visible() and "does not let the page save" in pg.inner_text("#storage")
     context.close()
@@ -199,8 +207,8 @@ def test_disabled_storage_leaves_the_page_working(browser: Any, tmp_path: Path, 
 @pytest.mark.parametrize("width", [390, 1440])
 def test_screens(page: Any, tmp_path: Path, width: int, requires_dot: None) -> None:
     page.set_viewport_size({"width": width, "height": 900})
-    page.goto(viz.practice(Exercise.generate(3, (3, 3, 2), "tanh")).save(tmp_path / "p.html").as_uri())
-    page.wait_for_function("window.deltagrad_practice !== undefined")
+    load(page, viz.practice(Exercise.generate(3, (3, 3, 2), "tanh")).save(tmp_path / "p.html").as_uri(),
+         "deltagrad_practice")
     page.evaluate(f"{API}.answer('1')")
     body = page.evaluate("document.documentElement.scrollWidth")
     assert body <= width  # the page itself never scrolls sideways (the picture may, in its frame)

@@ -15,6 +15,7 @@ import pytest
 from deltagrad import nn, viz
 from deltagrad.autograd import Value, topological_sort
 from deltagrad.i18n import using_language
+from tests.browser import load
 from tests.conftest import EXPECTED, X, Y, close, worked_model
 
 pytestmark = pytest.mark.usefixtures("requires_dot")
@@ -52,8 +53,7 @@ def worked_page(tmp_path: Path) -> tuple[Path, Value, nn.MLP, list[Value]]:
 
 def open_page(pg: Any, path: Path, hash_: str = "", width: int = 1280) -> None:
     pg.set_viewport_size({"width": width, "height": 900 if width > 500 else 844})
-    pg.goto(path.as_uri() + hash_)
-    pg.wait_for_function("window.deltagrad !== undefined")
+    load(pg, path.as_uri() + hash_, "deltagrad")
 
 
 # -- the steps, in Python ----------------------------------------------------------------------
