@@ -156,20 +156,23 @@ def test_gradients_after_random_edits_equal_pythons(page: Any, tmp_path: Path, a
     x, y = [0.3, -0.7, 1.1], 0.0
     open_page(page, viz.playground(model, x, y), tmp_path)
     names = [name for name, _ in model.named_parameters()]
+    # each edit and the state after it in one call to the page: [what the edit returned, state()]
+    edit = "([call, args]) => [window.deltagrad_play[call](...args), window.deltagrad_play.state()]"
     for _ in range(12):
         what = rng.randrange(3)
         if what == 0:
             name, v = rng.choice(names), rng.uniform(-2, 2)
-            assert page.evaluate("([n, v]) => window.deltagrad_play.setWeight(n, v)", [name, v]) is True
+            done, state = page.evaluate(edit, ["setWeight", [name, v]])
             dict(model.named_parameters())[name].data = v
         elif what == 1:
             j, v = rng.randrange(3), rng.uniform(-3, 3)
-            assert page.evaluate("([j, v]) => window.deltagrad_play.setInput(j, v)", [j, v]) is True
+            done, state = page.evaluate(edit, ["setInput", [j, v]])
             x[j] = v
         else:
             y = rng.uniform(0, 1)
-            assert page.evaluate("(v) => window.deltagrad_play.setTarget(v)", y) is True
-        assert_state_matches(page.evaluate("window.deltagrad_play.state()"), model, x, y, nn.half_squared_error)
+            done, state = page.evaluate(edit, ["setTarget", [y]])
+        assert done is True
+        assert_state_matches(state, model, x, y, nn.half_squared_error)
     assert page.errors == []
 
 
