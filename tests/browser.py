@@ -98,8 +98,8 @@ class _Shared:
         """The page with the storage of the file: origin (which all the pages share) cleared, on
         a document whose URL no test opens, so that the test's first goto loads its page anew
         (even the same file with another #hash); the default viewport and media, the mouse up
-        in the corner and no errors recorded. (Listeners a test adds would stay: such a test
-        takes `fresh_page`.)"""
+        in the corner and no errors recorded. (Listeners and init scripts a test adds would stay:
+        it removes them, see `page`.)"""
         if self.page is None or self.page.is_closed():
             if self.context is not None:
                 self.context.close()
@@ -146,7 +146,8 @@ def _shared(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
 @pytest.fixture
 def page(_shared: _Shared) -> Any:
     """The process's page, as new: network blocked, errors collected (see `_instrumented`).
-    A test that adds init scripts or listeners, or closes the page, takes `fresh_page`."""
+    A test that adds init scripts or listeners removes them (``with page.add_init_script(...)``,
+    ``page.remove_listener`` in a ``finally``); one that closes the page takes `fresh_page`."""
     return _shared.fresh()
 
 

@@ -89,9 +89,8 @@ def test_each_planted_slip_is_named(page: Any, tmp_path: Path, requires_dot: Non
     assert seen == set(TEN)
 
 
-def test_three_wrong_answers_then_reveal_and_a_reload_keeps_it(fresh_page: Any, tmp_path: Path,
+def test_three_wrong_answers_then_reveal_and_a_reload_keeps_it(page: Any, tmp_path: Path,
                                                                 requires_dot: None) -> None:
-    page = fresh_page  # its own: the test answers a dialog
     ex = worked()
     path = open_page(page, ex, tmp_path)
     page.evaluate(f"{API}.answer('0.17')")
@@ -112,8 +111,15 @@ def test_three_wrong_answers_then_reveal_and_a_reload_keeps_it(fresh_page: Any, 
     load(page, path.as_uri(), "deltagrad_practice")  # reload: the progress is kept
     assert page.evaluate(f"{API}.current()") == "forward/z1[1]"
     assert page.evaluate(f"{API}.state()")["forward/a1[0]"]["verdict"] == "revealed"
-    page.once("dialog", lambda d: d.accept())
-    page.click("#restart")
+
+    def accept(dialog: Any) -> None:
+        dialog.accept()
+
+    page.once("dialog", accept)
+    try:
+        page.click("#restart")
+    finally:
+        page.remove_listener("dialog", accept)  # the process's page: the next test's dialogs are dismissed
     assert page.evaluate(f"{API}.current()") == "forward/z1[0]"
 
 
@@ -170,15 +176,14 @@ def test_typed_markup_stays_text_and_the_network_stays_blocked(page: Any, tmp_pa
         "http://www.w3.org", "")
 
 
-def test_a_users_labels_stay_text(fresh_page: Any, tmp_path: Path, requires_dot: None) -> None:
-    page = fresh_page  # its own: the test adds an init script
+def test_a_users_labels_stay_text(page: Any, tmp_path: Path, requires_dot: None) -> None:
     ex = Exercise([W1, W2], [B1, B2], X, Y, ETA, id="<img src=x onerror=window.__pwned=1></script>")
-    page.add_init_script("window.__pwned = 0")
     path = viz.practice(ex, student="<b>bold</b>").save(tmp_path / "label.html")
-    load(page, path.as_uri(), "deltagrad_practice")
-    assert page.inner_text("#exercise-id") == ex.id and "<b>bold</b>" in page.inner_text("#who")
-    assert page.evaluate("window.__pwned") == 0 and page.locator("header img, header b").count() == 0
-    assert page.evaluate(f"{API}.export()")["student"] == "<b>bold</b>"
+    with page.add_init_script("window.__pwned = 0"):  # removed at the end: the page is the process's
+        load(page, path.as_uri(), "deltagrad_practice")
+        assert page.inner_text("#exercise-id") == ex.id and "<b>bold</b>" in page.inner_text("#who")
+        assert page.evaluate("window.__pwned") == 0 and page.locator("header img, header b").count() == 0
+        assert page.evaluate(f"{API}.export()")["student"] == "<b>bold</b>"
 
 
 def test_keyboard_only_and_labels(page: Any, tmp_path: Path, requires_dot: None) -> None:
@@ -194,14 +199,12 @@ def test_keyboard_only_and_labels(page: Any, tmp_path: Path, requires_dot: None)
         assert button.inner_text().strip(), "every button has a visible label"
 
 
-def test_disabled_storage_leaves_the_page_working(browser: Any, tmp_path: Path, requires_dot: None) -> None:
-    context = browser.new_context()
-    context.add_init_script("Object.defineProperty(window, 'localStorage', {get() { throw new Error('off'); }})")
-    pg = context.new_page()
-    load(pg, viz.practice(worked()).save(tmp_path / "p.html").as_uri(), "deltagrad_practice")
-    assert pg.evaluate(f"{API}.answer('0.17')")["verdict"] == "right"
-    assert pg.locator("#storage").is_visible() and "does not let the page save" in pg.inner_text("#storage")
-    context.close()
+def test_disabled_storage_leaves_the_page_working(page: Any, tmp_path: Path, requires_dot: None) -> None:
+    path = viz.practice(worked()).save(tmp_path / "p.html")
+    with page.add_init_script("Object.defineProperty(window, 'localStorage', {get() { throw new Error('off'); }})"):
+        load(page, path.as_uri(), "deltagrad_practice")
+        assert page.evaluate(f"{API}.answer('0.17')")["verdict"] == "right"
+        assert page.locator("#storage").is_visible() and "does not let the page save" in page.inner_text("#storage")
 
 
 @pytest.mark.parametrize("width", [390, 1440])
