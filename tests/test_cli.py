@@ -132,8 +132,8 @@ def test_demo_show_code_prints_the_generated_backward_beside_the_delta_rule(tmp_
 def test_train_writes_pngs_and_a_loadable_model(tmp_path: Path) -> None:
     pytest.importorskip("matplotlib")
     model_path = tmp_path / "model.json"
-    result = deltagrad("train", "--data", "moons", "--n", "40", "--hidden", "8,8", "--epochs", "15",
-                       "--compiled", "--plot", str(tmp_path / "plots"), "--save", str(model_path))
+    result = run_cli("train", "--data", "moons", "--n", "40", "--hidden", "8,8", "--epochs", "15",
+                     "--compiled", "--plot", str(tmp_path / "plots"), "--save", str(model_path))
     assert result.returncode == 0, result.stderr
     assert "final training accuracy" in result.stdout and "(compiled)" in result.stdout
     assert "training" in result.stderr and "epoch" in result.stderr  # the tqdm bar

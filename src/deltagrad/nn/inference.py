@@ -41,7 +41,12 @@ def predict(model: MLP, X: Sequence[Sequence[float]], *, outputs: bool = False) 
     results = [_forward(weights, biases, acts, x)[1][-1] for x in rows]
     if outputs or model.sizes[-1] == 1:
         return results
-    return [max(range(len(row)), key=row.__getitem__) for row in results]  # the first of equal largest
+    return class_indices(results)
+
+
+def class_indices(outputs: Sequence[list[float]]) -> list[int]:
+    """The class of each row of outputs: the index of its largest output (the first of equal largest)."""
+    return [max(range(len(row)), key=row.__getitem__) for row in outputs]
 
 
 def predict_rows(model: MLP, rows: Sequence[list[float]]) -> list[list[float]]:

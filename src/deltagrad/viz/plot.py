@@ -17,6 +17,7 @@ from typing import Any
 from deltagrad import nn
 from deltagrad.autograd.files import atomic_write, check_writable
 from deltagrad.i18n import _
+from deltagrad.nn.inference import class_indices, predict_rows
 
 from .language import speaks
 
@@ -111,7 +112,7 @@ def _draw_regions(ax: Any, model: nn.MLP, X: Sequence[Sequence[float]], labels: 
     if k == 1:
         values = sorted(set(float(v) for v in labels))
         threshold = (values[0] + values[-1]) / 2.0
-        outputs = nn.predict(model, points, outputs=True)
+        outputs = predict_rows(model, points)  # the grid is floats already: no second check per point
         grid = [[outputs[j * resolution + i][0] for i in range(resolution)] for j in range(resolution)]
         levels = [-1e300, threshold, 1e300]
         colours = [_tint(_colour(0)), _tint(_colour(1))]
@@ -119,7 +120,7 @@ def _draw_regions(ax: Any, model: nn.MLP, X: Sequence[Sequence[float]], labels: 
         ax.contour(g0, g1, grid, levels=[threshold], colors="#34495e", linewidths=1.2)
         names = class_names or [_("label {value:g}").format(value=v) for v in values]
     else:
-        guesses = nn.predict(model, points)
+        guesses = class_indices(predict_rows(model, points))
         grid = [[guesses[j * resolution + i] for i in range(resolution)] for j in range(resolution)]
         levels = [c - 0.5 for c in range(k + 1)]
         colours = [_tint(_colour(c)) for c in range(k)]
