@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import math
 import random
+import re
 import struct
 from pathlib import Path
 
@@ -22,6 +23,8 @@ def test_the_javascript_unit_tests_pass() -> None:
     assert files, "no JavaScript tests found"
     done = run_node("--test", *files)
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
+    assert re.search(r"^# pass [1-9]", done.stdout, re.M) and re.search(r"^# fail 0$", done.stdout, re.M), \
+        done.stdout[-2000:]
 
 
 def _random_floats(n: int, seed: int = 21) -> list[float]:
