@@ -46,6 +46,19 @@ def worked_model():  # type: ignore[no-untyped-def]
     return nn.MLP.from_weights([W1, W2], [B1, B2])
 
 
+def worked_graph():  # type: ignore[no-untyped-def]
+    """The worked example's loss graph, after backward: (loss, model, [x[0], x[1], y], and the
+    delta rule's gradients by label, the reference the pictures compare with)."""
+    from deltagrad import nn
+    from deltagrad.autograd import Value
+
+    model = worked_model()
+    data = [Value(v, label=f"x[{j}]") for j, v in enumerate(X)] + [Value(Y, label="y")]
+    loss = nn.half_squared_error(model(data[:2]), data[2])
+    loss.backward()
+    return loss, model, data, nn.manual_backprop(model, X, Y).reference()
+
+
 @pytest.fixture
 def worked():  # type: ignore[no-untyped-def]
     """The worked example's 2-2-1 network, fresh for each test."""

@@ -12,17 +12,9 @@ import pytest
 from benchmarks.layout import recurrence, tower
 from deltagrad import nn, viz
 from deltagrad.autograd import Value
-from tests.conftest import X, Y, worked_model
+from tests.conftest import X, Y, worked_graph
 
 GOLDEN = Path(__file__).parent / "golden" / "worked_example.dot"
-
-
-def worked_graph() -> tuple[Value, nn.MLP, list[Value], dict[str, float]]:
-    model = worked_model()
-    data = [Value(v, label=f"x[{j}]") for j, v in enumerate(X)] + [Value(Y, label="y")]
-    loss = nn.half_squared_error(model(data[:2]), data[2])
-    loss.backward()
-    return loss, model, data, nn.manual_backprop(model, X, Y).reference()
 
 
 def box(source: str, name: str) -> str:

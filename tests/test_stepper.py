@@ -16,19 +16,11 @@ from deltagrad import nn, viz
 from deltagrad.autograd import Value, topological_sort
 from deltagrad.i18n import using_language
 from tests.browser import load
-from tests.conftest import EXPECTED, X, Y, close, worked_model
+from tests.conftest import EXPECTED, X, Y, close, worked_graph, worked_model
 
 pytestmark = pytest.mark.usefixtures("requires_dot")
 
 _CACHE: dict[str, Any] = {}
-
-
-def worked() -> tuple[Value, nn.MLP, list[Value], dict[str, float]]:
-    model = worked_model()
-    data = [Value(v, label=f"x[{j}]") for j, v in enumerate(X)] + [Value(Y, label="y")]
-    loss = nn.half_squared_error(model(data[:2]), data[2])
-    loss.backward()
-    return loss, model, data, nn.manual_backprop(model, X, Y).reference()
 
 
 def page_data(step: viz.Stepper) -> dict[str, Any]:
@@ -45,7 +37,7 @@ def texts(step: viz.Stepper) -> list[str]:
 def worked_page(tmp_path: Path) -> tuple[Path, Value, nn.MLP, list[Value]]:
     """The demo's page for the worked example (built once per test process)."""
     if "page" not in _CACHE:
-        loss, model, data, ref = worked()
+        loss, model, data, ref = worked_graph()
         page = viz.stepper(loss, params=model.parameters(), inputs=data, reference=ref, update=0.1, model=model)
         _CACHE["page"] = (page.save(tmp_path / "backprop.html"), loss, model, data)
     return _CACHE["page"]  # type: ignore[no-any-return]
@@ -60,7 +52,7 @@ def open_page(pg: Any, path: Path, hash_: str = "", width: int = 1280) -> None:
 
 
 def test_the_2_2_1_steps_say_what_was_computed() -> None:
-    loss, model, data, ref = worked()
+    loss, model, data, ref = worked_graph()
     step = viz.stepper(loss, params=model.parameters(), inputs=data, reference=ref, update=0.1, model=model)
     said = texts(step)
     n = len(topological_sort(loss))
@@ -101,7 +93,7 @@ def complete_at(step: viz.Stepper, label: str, graph: list[Value]) -> int:
 
 
 def test_the_tutorials_order_and_backwards_order_end_with_the_same_gradients() -> None:
-    loss, model, data, _ = worked()
+    loss, model, data, _ = worked_graph()
     graph = topological_sort(loss)
     tutorial = viz.stepper(loss, model=model, inputs=data)
     own = viz.stepper(loss, model=model, inputs=data, order="graph")
@@ -149,7 +141,7 @@ def test_network_mode_steps_per_neuron_and_ends_with_backwards_gradients() -> No
 
 
 def test_reference_values_appear_only_from_their_step() -> None:
-    loss, model, data, ref = worked()
+    loss, model, data, ref = worked_graph()
     step = viz.stepper(loss, model=model, inputs=data, reference=ref)
     steps = page_data(step)["steps"]
     graph = topological_sort(loss)
@@ -367,7 +359,7 @@ def test_pages_with_inf_and_nan_work(page: Any, tmp_path: Path) -> None:
 
 
 def test_the_quiz_asks_before_it_shows(page: Any, tmp_path: Path) -> None:
-    loss, model, data, _ = worked()
+    loss, model, data, _ = worked_graph()
     path = viz.stepper(loss, model=model, inputs=data, quiz=True).save(tmp_path / "quiz.html")
     open_page(page, path)
     steps = page.evaluate("window.deltagrad.steps")
