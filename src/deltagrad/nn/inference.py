@@ -67,8 +67,10 @@ def _forward(weights: list[list[list[float]]], biases: list[list[float]],
     for rows, bs, act in zip(weights, biases, acts):
         z = []
         for row, b in zip(rows, bs):
-            total = row[0] * prev[0]  # w0 x0 + w1 x1 + ... + b, left to right as Value.sum
-            for w, a_j in zip(row[1:], prev[1:]):
+            pairs = zip(row, prev)
+            w, a_j = next(pairs)
+            total = w * a_j  # w0 x0 + w1 x1 + ... + b, left to right as Value.sum
+            for w, a_j in pairs:
                 total += w * a_j
             z.append(total + b)
         zs.append(z)

@@ -247,9 +247,9 @@ def fit(
         history.loss.append(mean_loss)
         history.accuracy.append(acc)
         history.seconds.append(time.perf_counter() - started)
-        accuracy = "-" if acc is None else localize_number(f"{acc:.1%}")
-        # preformatted: tqdm's own postfix writes English names and decimal points
-        bar.set_postfix_str(_("acc={accuracy}, loss={loss:.4f}").format(accuracy=accuracy, loss=mean_loss))
+        if progress:  # preformatted: tqdm's own postfix writes English names and decimal points
+            accuracy = "-" if acc is None else localize_number(f"{acc:.1%}")
+            bar.set_postfix_str(_("acc={accuracy}, loss={loss:.4f}").format(accuracy=accuracy, loss=mean_loss))
         if callback is not None:
             callback(epoch, history[-1])
     bar.close()
