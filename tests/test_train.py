@@ -184,3 +184,31 @@ def test_a_loss_that_branches_on_data_is_caught_before_compiled_training() -> No
                epochs=1, compiled=True, progress=False)
     assert "README" in str(info.value)
     assert [p.grad for p in model.parameters()] == before
+
+
+def test_an_eager_step_pauses_the_gc_and_gives_back_the_callers_state() -> None:
+    import gc
+
+    X, Y = [[0.0, 1.0], [1.0, 0.0]], [1.0, 0.0]
+    seen: list[bool] = []
+
+    def loss(out: Value, y: float) -> Value:
+        seen.append(gc.isenabled())
+        return nn.half_squared_error(out, y)
+
+    model = nn.MLP(2, [2, 1], rng=0)
+    nn.fit(model, X, Y, loss=loss, optimizer=nn.SGD(model.parameters(), lr=0.1), epochs=2, progress=False)
+    assert seen == [False] * 4 and gc.isenabled()  # paused in the steps, on again after
+    gc.disable()
+    try:
+        nn.fit(model, X, Y, loss=loss, optimizer=nn.SGD(model.parameters(), lr=0.1), epochs=1, progress=False)
+        assert not gc.isenabled()  # the caller's choice is kept
+    finally:
+        gc.enable()
+
+    def broken(out: Value, y: float) -> Value:
+        raise ArithmeticError("a loss that fails mid-step")
+
+    with pytest.raises(ArithmeticError, match="mid-step"):
+        nn.fit(model, X, Y, loss=broken, optimizer=nn.SGD(model.parameters(), lr=0.1), epochs=1, progress=False)
+    assert gc.isenabled()  # restored on the way out of a failed step too

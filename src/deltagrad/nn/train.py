@@ -10,6 +10,7 @@ from typing import Any
 
 from deltagrad.autograd import Value
 from deltagrad.autograd.arguments import real_sequence, sequence, whole
+from deltagrad.autograd.engine import gc_paused
 from deltagrad.i18n import _, localize_number
 
 from .activations import ACTIVATIONS
@@ -258,10 +259,13 @@ def fit(
 
 def _eager_step(model: MLP, loss_fn: LossFn) -> Callable[[list[list[float]], list[Any]], float]:
     def step(batch_x: list[list[float]], batch_y: list[Any]) -> float:
-        terms = [loss_fn(model(x), y) for x, y in zip(batch_x, batch_y)]
-        batch_loss = Value.sum(terms) * (1.0 / len(terms))  # the mean over the batch
-        batch_loss.backward()
-        return batch_loss.data
+        with gc_paused():  # the step's graph is freed, by reference counting, before the GC is back
+            terms = [loss_fn(model(x), y) for x, y in zip(batch_x, batch_y)]
+            batch_loss = Value.sum(terms) * (1.0 / len(terms))  # the mean over the batch
+            batch_loss.backward()
+            value = batch_loss.data
+            del terms, batch_loss
+        return value
 
     return step
 
