@@ -25,6 +25,12 @@ os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 # tests run as subprocesses keep Python's defaults, as a user's do.
 gc.set_threshold(20_000, 10, 10)
 
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """What exists once the tests are collected (modules, test items) lives for the whole
+    run: the collector's full passes need not walk it again (gc.freeze)."""
+    gc.freeze()
+
 # ../shared/reference/worked_example.md, the 2-2-1 network.
 X = [0.5, -0.2]
 Y = 1.0

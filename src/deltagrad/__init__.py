@@ -20,21 +20,16 @@ from .autograd import Value, grad
 from .autograd.notation import set_notation
 from .i18n import set_language
 
+__version__ = "0.3.0"  # the one place of the version: pyproject.toml reads it from here
+
 __all__ = ["Value", "__version__", "autograd", "cli", "grad", "nn", "set_language", "set_notation", "viz"]
 
 _SUBPACKAGES = frozenset({"autograd", "nn", "viz", "cli"})
 
 
 def __getattr__(name: str) -> Any:
-    """``deltagrad.nn`` and ``deltagrad.viz`` on first use, and ``__version__`` from the
-    installed metadata (importlib.metadata is slow to import; every command would pay)."""
+    """``deltagrad.nn``, ``deltagrad.viz`` and ``deltagrad.cli`` on first use (``import
+    deltagrad`` stays cheap: no graphviz, matplotlib or argparse)."""
     if name in _SUBPACKAGES:
         return importlib.import_module(f"{__name__}.{name}")
-    if name != "__version__":
-        raise AttributeError(f"module 'deltagrad' has no attribute {name!r}")
-    from importlib import metadata
-
-    try:
-        return metadata.version("deltagrad")
-    except metadata.PackageNotFoundError:  # run from a source tree that was never installed
-        return "0+unknown"
+    raise AttributeError(f"module 'deltagrad' has no attribute {name!r}")

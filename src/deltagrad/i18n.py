@@ -14,7 +14,6 @@ import string
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from importlib import resources
 from typing import Any, ParamSpec, TypeVar
 
 P = ParamSpec("P")
@@ -35,6 +34,8 @@ def _catalog(lang: str) -> gettext.NullTranslations:
         if lang == "en":
             _catalogs[lang] = gettext.NullTranslations()
         else:
+            from importlib import resources  # here, not at the top: 10 ms that English never needs
+
             folder = resources.files("deltagrad") / "locale"
             with resources.as_file(folder) as path:
                 _catalogs[lang] = gettext.translation(DOMAIN, localedir=str(path), languages=[lang], fallback=True)
