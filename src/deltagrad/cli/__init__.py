@@ -1,4 +1,5 @@
-"""The ``deltagrad`` command: one module per subcommand, each with ``register`` and ``run``.
+"""The ``deltagrad`` command: one module per subcommand, each with its ``NAME``, its ``HELP``
+and ``DESCRIPTION`` (marked for translation), ``add_arguments(parser)`` and ``run(args)``.
 
 Every bad input ends in one line on stderr and exit status 2, never a traceback: the
 numbers have bounds (`common`), files are checked before long work starts, and errors the
@@ -36,7 +37,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar=_("COMMAND"), parser_class=Parser)
     sub.required = True
     for command in SUBCOMMANDS:
-        command.register(sub)
+        p = sub.add_parser(command.NAME, help=_(command.HELP), description=_(command.DESCRIPTION))
+        command.add_arguments(p)
+        p.set_defaults(run=command.run)
     for name, subparser in sub.choices.items():
         add_language_option(subparser)
         if name in NOTATION_COMMANDS:

@@ -9,25 +9,24 @@ from typing import Any
 
 from deltagrad import nn, viz
 from deltagrad.autograd.grading import MAX_SIG
-from deltagrad.i18n import _
+from deltagrad.i18n import N_, _
 from deltagrad.nn.exercise import AnswersFile
 
 from . import walkthrough as demo
 from .common import UsageError, bounded, check_folder, count, model_from_args, number, positive
 
+NAME = "check"
+HELP = N_("grade a hand-computed backprop: find the first mistake and say what it probably was")
+DESCRIPTION = N_(
+    "Grade the numbers of a hand derivation (forward pass, loss, deltas, gradients, update) "
+    "against the delta rule. Without --weights it checks the 2-2-1 worked example at lr 0.1. "
+    "Exit status: 0 when every given answer is right, 1 when any is wrong, 2 for bad input. "
+    "--template prints a blank answers file to hand out."
+)
 
-def register(sub: Any) -> None:
-    """Add ``deltagrad check`` to the subcommands."""
-    p = sub.add_parser(
-        "check",
-        help=_("grade a hand-computed backprop: find the first mistake and say what it probably was"),
-        description=_(
-            "Grade the numbers of a hand derivation (forward pass, loss, deltas, gradients, update) "
-            "against the delta rule. Without --weights it checks the 2-2-1 worked example at lr 0.1. "
-            "Exit status: 0 when every given answer is right, 1 when any is wrong, 2 for bad input. "
-            "--template prints a blank answers file to hand out."
-        ),
-    )
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    """The arguments of ``deltagrad check``."""
     p.add_argument("answers", nargs="?", type=Path, metavar="ANSWERS.json",
                    help=_("the answers: {sections}").format(
                        sections='{"forward": {...}, "deltas": {...}, "gradients": {...}, "updated": {...}}'))
@@ -45,7 +44,6 @@ def register(sub: Any) -> None:
                    help=_("student mode: name each slip and its place, and print no right value"))
     p.add_argument("--out", type=Path, metavar="DIR",
                    help=_("also write graph.svg and network.svg with the check drawn"))
-    p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:

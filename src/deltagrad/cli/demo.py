@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
 
 from deltagrad import nn
-from deltagrad.i18n import _
+from deltagrad.i18n import N_, _
 
 from . import walkthrough as demo
 from .common import (
@@ -23,19 +22,18 @@ from .common import (
     positive,
 )
 
+NAME = "demo"
+HELP = N_("walk through one backprop step of the 2-2-1 network and draw its graph")
+DESCRIPTION = N_(
+    "Walk through one step of gradient descent on the classic 2-2-1 sigmoid network "
+    "(or the network of --weights): forward pass, loss, the gradients by autograd "
+    "beside the hand-derived delta rule, the SGD update, and two pictures: the "
+    "computation graph with every value and gradient, and the network view."
+)
 
-def register(sub: Any) -> None:
-    """Add ``deltagrad demo`` to the subcommands."""
-    p = sub.add_parser(
-        "demo",
-        help=_("walk through one backprop step of the 2-2-1 network and draw its graph"),
-        description=_(
-            "Walk through one step of gradient descent on the classic 2-2-1 sigmoid network "
-            "(or the network of --weights): forward pass, loss, the gradients by autograd "
-            "beside the hand-derived delta rule, the SGD update, and two pictures: the "
-            "computation graph with every value and gradient, and the network view."
-        ),
-    )
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    """The arguments of ``deltagrad demo``."""
     out_argument(p, "demo", _("folder for the pictures and their DOT source (default: %(default)s)"))
     p.add_argument("--format", choices=PICTURE_FORMATS, default="svg", help=_("picture format (default: %(default)s)"))
     p.add_argument("--rankdir", choices=["TB", "LR"], default="TB",
@@ -57,7 +55,6 @@ def register(sub: Any) -> None:
                           "cross-entropy; --y is then the class index (default: the last class)"))
     p.add_argument("--show-code", action="store_true",
                    help=_("also print the code compile_graph generates, beside the delta rule it reproduces"))
-    p.set_defaults(run=run)
 
 
 def _softmax_args(args: argparse.Namespace) -> tuple[nn.MLP, list[float], list[float]]:

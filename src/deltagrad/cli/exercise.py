@@ -14,7 +14,7 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
-from deltagrad.i18n import _
+from deltagrad.i18n import N_, _
 
 from .common import MAX_SEED, UsageError, check_folder, count, exercise_arguments, out_argument
 
@@ -22,18 +22,22 @@ MAX_STUDENTS = 10_000
 MAX_ROSTER_BYTES = 1024 * 1024
 
 
-def register(sub: Any) -> None:
-    """Add ``deltagrad exercise`` to the subcommands."""
-    p = sub.add_parser(
-        "exercise",
-        help=_("write a seeded backprop exercise: problem sheet, answers file and key (one per student with "
-               "--students)"),
-        description=_("Write a variant of the tutorial's exercise: DIR/problem.html (a printable sheet), "
-                      "DIR/answers.json (to fill in; deltagrad check and grade read its problem), DIR/key.html "
-                      "and DIR/key.json (the answer key). With --students ROSTER.csv (an id column, an optional "
-                      "name column), one folder per student, DIR/<id>/, each with its own variant from the class "
-                      "seed and the id, and DIR/key.csv with every student's expected values."),
-    )
+NAME = "exercise"
+HELP = N_(
+    "write a seeded backprop exercise: problem sheet, answers file and key (one per student with "
+    "--students)"
+)
+DESCRIPTION = N_(
+    "Write a variant of the tutorial's exercise: DIR/problem.html (a printable sheet), "
+    "DIR/answers.json (to fill in; deltagrad check and grade read its problem), DIR/key.html "
+    "and DIR/key.json (the answer key). With --students ROSTER.csv (an id column, an optional "
+    "name column), one folder per student, DIR/<id>/, each with its own variant from the class "
+    "seed and the id, and DIR/key.csv with every student's expected values."
+)
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    """The arguments of ``deltagrad exercise``."""
     p.add_argument("--seed", type=count(0, MAX_SEED), default=None,
                    help=_("the seed (the class seed with --students); default: a fresh one, printed"))
     exercise_arguments(p)
@@ -42,7 +46,6 @@ def register(sub: Any) -> None:
     out_argument(p, "exercise", _("output folder (default: %(default)s)"))
     p.add_argument("--html", action="store_true",
                    help=_("also write DIR/practice.html, the practice page (and DIR/stepper.html)"))
-    p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -3,27 +3,26 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
 
 from deltagrad import viz
-from deltagrad.i18n import _, join_numbers, localize_number
+from deltagrad.i18n import N_, _, join_numbers, localize_number
 
 from .common import PICTURE_FORMATS, UsageError, check_folder, count, out_argument
 from .expression import FUNCTIONS
 
+NAME = "expr"
+HELP = N_("the graph of an expression: every variable's gradient, the picture, the stepper")
+DESCRIPTION = N_(
+    "Build the graph of an expression such as \"tanh(a*b + a**2)\" with the given values, "
+    "print each variable's gradient and write the picture (and with --html the page that "
+    "steps through it). Allowed: names, numbers, + - * / **, unary -, and the functions "
+    "{functions}."
+)
 
-def register(sub: Any) -> None:
-    """Add ``deltagrad expr`` to the subcommands."""
-    p = sub.add_parser(
-        "expr",
-        help=_("the graph of an expression: every variable's gradient, the picture, the stepper"),
-        description=_(
-            "Build the graph of an expression such as \"tanh(a*b + a**2)\" with the given values, "
-            "print each variable's gradient and write the picture (and with --html the page that "
-            "steps through it). Allowed: names, numbers, + - * / **, unary -, and the functions "
-            "{functions}."
-        ).format(functions=", ".join(FUNCTIONS)),
-    )
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    """The arguments of ``deltagrad expr``."""
+    p.description = _(DESCRIPTION).format(functions=", ".join(FUNCTIONS))  # the functions, by name
     p.add_argument("expression", metavar=_("expression"), help=_('the expression, e.g. "tanh(a*b + a**2)"'))
     p.add_argument("values", nargs="*", metavar="NAME=VALUE",
                    help=_("a value for every variable, e.g. a=2 b=-3 (0,5 is 0.5)"))
@@ -32,7 +31,6 @@ def register(sub: Any) -> None:
     p.add_argument("--html", action="store_true", help=_("also write expr.html, the step-by-step page"))
     p.add_argument("--order", type=count(1, 8), default=1,
                    help=_("also print derivatives up to this order (default: %(default)s)"))
-    p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:

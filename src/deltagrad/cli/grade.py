@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from deltagrad.i18n import _, localize_number
+from deltagrad.i18n import N_, _, localize_number
 
 from .common import UsageError, bounded, check_folder, count, load_weights, number, positive
 from .exercise import csv_cell
@@ -21,18 +21,20 @@ COLUMNS = ("id", "file", "status", *SECTIONS, "total", "first_mistake", "code")
 MAX_FILES = 100_000
 
 
-def register(sub: Any) -> None:
-    """Add ``deltagrad grade`` to the subcommands."""
+NAME = "grade"
+HELP = N_("grade a class: every answers file gets a row, and the summary says which slips the class made")
+DESCRIPTION = N_(
+    "Grade answer files (files, and folders searched recursively for *.json) against the "
+    "problem each one carries (or --weights, --x, --y and --lr for plain files). Exit status: 0 "
+    "when every file was read, even with wrong answers; 1 when some file was unreadable; 2 for "
+    "bad arguments."
+)
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    """The arguments of ``deltagrad grade``."""
     from deltagrad.autograd.grading import MAX_SIG
 
-    p = sub.add_parser(
-        "grade",
-        help=_("grade a class: every answers file gets a row, and the summary says which slips the class made"),
-        description=_("Grade answer files (files, and folders searched recursively for *.json) against the "
-                      "problem each one carries (or --weights, --x, --y and --lr for plain files). Exit status: 0 "
-                      "when every file was read, even with wrong answers; 1 when some file was unreadable; 2 for "
-                      "bad arguments."),
-    )
     p.add_argument("paths", nargs="+", type=Path, metavar="PATH", help=_("answer files and folders"))
     p.add_argument("--csv", type=Path, metavar="FILE.csv", help=_("write one row per file to this CSV"))
     p.add_argument("--json", type=Path, metavar="FILE.json",
@@ -47,7 +49,6 @@ def register(sub: Any) -> None:
     p.add_argument("--x", type=number, nargs="+", metavar="X", help=_("the input, for plain answer files"))
     p.add_argument("--y", type=number, nargs="+", metavar="Y", help=_("the target, for plain answer files"))
     p.add_argument("--lr", type=positive, default=None, help=_("the learning rate, for plain answer files"))
-    p.set_defaults(run=run)
 
 
 @dataclass

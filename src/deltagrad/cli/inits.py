@@ -4,30 +4,29 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
 
 from deltagrad import nn
-from deltagrad.i18n import _
+from deltagrad.i18n import N_, _
 
 from .common import UsageError, check_folder, make_data, plots, training_arguments
 
+NAME = "inits"
+HELP = N_(
+    "the seed's first lesson: the same network trained from zeros, constant, too small, too large, "
+    "xavier, he"
+)
+DESCRIPTION = N_(
+    "Train the same network on the same data, with the same seed and plain SGD, from each start: "
+    "zeros, constant 0.5, uniform x0.01 (too small), uniform (the seed's U[-1, 1]), uniform x10 "
+    "(too large), xavier and he. One row per start: final loss and accuracy, epochs to 90% "
+    "accuracy, the gradient norm at epoch 0 and the hidden layer's symmetry at the end (0: 'clones')."
+)
 
-def register(sub: Any) -> None:
-    """Add ``deltagrad inits`` to the subcommands."""
-    p = sub.add_parser(
-        "inits",
-        help=_("the seed's first lesson: the same network trained from zeros, constant, too small, too large, "
-               "xavier, he"),
-        description=(
-            _("Train the same network on the same data, with the same seed and plain SGD, from each start: "
-              "zeros, constant 0.5, uniform x0.01 (too small), uniform (the seed's U[-1, 1]), uniform x10 "
-              "(too large), xavier and he. One row per start: final loss and accuracy, epochs to 90% "
-              "accuracy, the gradient norm at epoch 0 and the hidden layer's symmetry at the end (0: 'clones').")
-        ),
-    )
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    """The arguments of ``deltagrad inits``."""
     training_arguments(p, default_hidden=[8], default_activation="sigmoid", default_epochs=1500, default_lr=2.0)
     p.set_defaults(data="xor")
-    p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from deltagrad import nn
-from deltagrad.i18n import _
+from deltagrad.i18n import N_, _
 
 from . import walkthrough as demo
 from .common import (
@@ -32,19 +32,19 @@ DEFAULT_LR_DATA = 0.3  # full-batch SGD on a mean loss moves slowly at the tutor
 MAX_CSV_BYTES = 16 * 1024 * 1024
 
 
-def register(sub: Any) -> None:
-    """Add ``deltagrad play`` to the subcommands."""
-    p = sub.add_parser(
-        "play",
-        help=_("write a live page of a network: edit any weight or input, step and train in the browser"),
-        description=_(
-            "Write play.html, one self-contained page (it works offline, from file://) where every "
-            "weight, input, target and the learning rate can be edited and every number recomputes "
-            "at once; Step and Train run SGD in the browser with the code the compiler generates, and "
-            "2-D data get a decision-boundary heat map. Without --data it is the tutorial's 2-2-1 "
-            "network on its single example."
-        ),
-    )
+NAME = "play"
+HELP = N_("write a live page of a network: edit any weight or input, step and train in the browser")
+DESCRIPTION = N_(
+    "Write play.html, one self-contained page (it works offline, from file://) where every "
+    "weight, input, target and the learning rate can be edited and every number recomputes "
+    "at once; Step and Train run SGD in the browser with the code the compiler generates, and "
+    "2-D data get a decision-boundary heat map. Without --data it is the tutorial's 2-2-1 "
+    "network on its single example."
+)
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    """The arguments of ``deltagrad play``."""
     p.add_argument("--data", metavar="NAME|FILE.csv",
                    help=_("a data set: {names}, or a CSV file with a header (default: the tutorial's "
                           "single example)").format(names=", ".join([*nn.datasets.DATASETS, "iris"])))
@@ -72,7 +72,6 @@ def register(sub: Any) -> None:
     p.add_argument("--seed", type=count(0, MAX_SEED), default=0,
                    help=_("seed for the data and the weights (default: 0)"))
     out_argument(p, "play", _("folder for play.html (default: build/play)"))
-    p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:

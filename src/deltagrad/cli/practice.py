@@ -7,23 +7,23 @@ import secrets
 from pathlib import Path
 from typing import Any
 
-from deltagrad.i18n import _
+from deltagrad.i18n import N_, _
 
 from .common import MAX_SEED, UsageError, check_folder, count, exercise_arguments, out_argument
 
+NAME = "practice"
+HELP = N_("write a practice page: compute each number of one backprop step, checked as you go")
+DESCRIPTION = N_(
+    "Write DIR/practice.html for a variant of the tutorial's exercise (and DIR/stepper.html, "
+    "the same network step by step) and print its path. The page works offline, from the file."
+)
 
-def register(sub: Any) -> None:
-    """Add ``deltagrad practice`` to the subcommands."""
-    p = sub.add_parser(
-        "practice",
-        help=_("write a practice page: compute each number of one backprop step, checked as you go"),
-        description=_("Write DIR/practice.html for a variant of the tutorial's exercise (and DIR/stepper.html, "
-                      "the same network step by step) and print its path. The page works offline, from the file."),
-    )
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    """The arguments of ``deltagrad practice``."""
     p.add_argument("--seed", type=count(0, MAX_SEED), default=None, help=_("the variant's seed (default: a fresh one)"))
     exercise_arguments(p)
     out_argument(p, "practice", _("output folder (default: %(default)s)"))
-    p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:

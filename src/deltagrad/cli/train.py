@@ -11,7 +11,7 @@ from typing import Any
 
 from deltagrad import nn
 from deltagrad.autograd.files import check_writable
-from deltagrad.i18n import _, localize_number
+from deltagrad.i18n import N_, _, localize_number
 
 from .common import (
     MAX_POINTS,
@@ -29,21 +29,21 @@ REGRESSION_LOSSES = ("mse", "half_squared_error")
 DEFAULT_TEST_SPLIT = 0.2  # held out of iris, the digits and a CSV file unless told otherwise
 
 
-def register(sub: Any) -> None:
-    """Add ``deltagrad train`` to the subcommands."""
-    p = sub.add_parser(
-        "train",
-        help=_("train an MLP on a 2-D data set, iris, the digits or your own CSV, with a progress bar and plots"),
-        description=_(
-            "Train an MLP on a generated two-class data set, on Fisher's iris, on the 8x8 digits or on a "
-            "CSV file, and report the training and test accuracy (or the MSE for a numeric target) and a "
-            "confusion matrix; optionally plot the loss curve, the decision boundary and the confusion "
-            "matrix, animate the training, and save the model. Two classes use the hinge loss (linear "
-            "output, labels -1/+1) unless told otherwise, the other two-class losses a sigmoid output; "
-            "more than two classes a linear output of one logit per class and cross_entropy; a numeric "
-            "target a linear output and mse."
-        ),
-    )
+NAME = "train"
+HELP = N_("train an MLP on a 2-D data set, iris, the digits or your own CSV, with a progress bar and plots")
+DESCRIPTION = N_(
+    "Train an MLP on a generated two-class data set, on Fisher's iris, on the 8x8 digits or on a "
+    "CSV file, and report the training and test accuracy (or the MSE for a numeric target) and a "
+    "confusion matrix; optionally plot the loss curve, the decision boundary and the confusion "
+    "matrix, animate the training, and save the model. Two classes use the hinge loss (linear "
+    "output, labels -1/+1) unless told otherwise, the other two-class losses a sigmoid output; "
+    "more than two classes a linear output of one logit per class and cross_entropy; a numeric "
+    "target a linear output and mse."
+)
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    """The arguments of ``deltagrad train``."""
     training_arguments(p, default_hidden=[16, 16], default_activation="relu", default_epochs=100,
                        default_lr=0.05, tables=True)
     p.add_argument("--target", metavar="COLUMN",
@@ -61,7 +61,6 @@ def register(sub: Any) -> None:
     p.add_argument("--save", type=Path, metavar="FILE.json", help=_("save the trained model"))
     p.add_argument("--animate", type=Path, metavar="FILE.gif",
                    help=_("write the training as an animation, a .gif (or an .mp4 where ffmpeg is installed)"))
-    p.set_defaults(run=run)
 
 
 def _load(args: argparse.Namespace) -> tuple[list[list[float]], list[Any], list[str], bool]:
