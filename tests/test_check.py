@@ -149,14 +149,14 @@ def test_the_command_grades_and_sets_the_exit_status(tmp_path: Path) -> None:
 
 
 def test_the_template_lists_every_name_with_null(tmp_path: Path) -> None:
-    result = deltagrad("check", "--template")
+    result = run_cli("check", "--template")  # in this process: the exit status test above runs the real one
     assert result.returncode == 0
     blank = json.loads(result.stdout)
     assert set(blank) == {"forward", "deltas", "gradients", "updated"}
     assert len(blank["gradients"]) == 9 and all(v is None for s in blank.values() for v in s.values())
     path = tmp_path / "blank.json"
     path.write_text(result.stdout)
-    assert "answers nothing" in deltagrad("check", str(path)).stderr
+    assert "answers nothing" in run_cli("check", str(path)).stderr
 
 
 @pytest.mark.parametrize("content, message", [
@@ -177,7 +177,7 @@ def test_updated_without_a_learning_rate_is_refused_for_other_networks(tmp_path:
     worked().save(model)
     answers = tmp_path / "a.json"
     answers.write_text(json.dumps({"updated": {"b2[0]": 0.3}}))
-    result = deltagrad("check", str(answers), "--weights", str(model), "--x", "0.5", "-0.2", "--y", "1")
+    result = run_cli("check", str(answers), "--weights", str(model), "--x", "0.5", "-0.2", "--y", "1")
     assert result.returncode == 2 and "needs the learning rate: pass --lr" in result.stderr
 
 
@@ -350,7 +350,7 @@ def test_significant_figures_and_bad_entries_graded_one_by_one() -> None:
 def test_the_command_draws_a_cross_entropy_exercises_network_with_its_own_loss(tmp_path: Path) -> None:
     """``deltagrad exercise --loss cross_entropy``, then ``check --out``: the network view's L is
     the cross-entropy's (0.5775), not the half squared error's (0.2758), as in graph.svg."""
-    made = deltagrad("exercise", "--seed", "5", "--sizes", "2-2-2", "--loss", "cross_entropy",
+    made = run_cli("exercise", "--seed", "5", "--sizes", "2-2-2", "--loss", "cross_entropy",
                      "--out", str(tmp_path / "ex"))
     assert made.returncode == 0, made.stderr
     answers = json.loads((tmp_path / "ex" / "answers.json").read_text())
@@ -358,7 +358,7 @@ def test_the_command_draws_a_cross_entropy_exercises_network_with_its_own_loss(t
     answers["deltas"] = dict(key["deltas"])
     answers["deltas"]["delta2[0]"] = 2 * key["deltas"]["delta2[0]"]  # one slip
     (tmp_path / "answers.json").write_text(json.dumps(answers))
-    result = deltagrad("check", str(tmp_path / "answers.json"), "--out", str(tmp_path / "out"))
+    result = run_cli("check", str(tmp_path / "answers.json"), "--out", str(tmp_path / "out"))
     assert result.returncode == 1 and "First mistake: delta2[0]" in result.stdout, result.stdout
     svg = (tmp_path / "out" / "network.svg").read_text()
     assert ">L = 0.5775</text>" in svg and "0.2758" not in svg

@@ -12,7 +12,6 @@ import pytest
 from deltagrad import nn
 from deltagrad.nn.exercise import Exercise
 from tests.conftest import B1, B2, ETA, EXPECTED, W1, W2, X, Y, assert_one_line_error, close, run_cli
-from tests.conftest import run_command as deltagrad
 
 # seed 7's variant, pinned: random.Random(seed) gives it on every machine and Python version
 SEED_7 = {"format": "deltagrad-exercise", "version": 1, "id": "ex-f694c849adcc", "sizes": [2, 2, 1],
@@ -95,7 +94,7 @@ def test_two_hundred_variants_are_gradable(kind: tuple[tuple[int, ...], str, str
 def test_expected_is_nested_as_the_template_in_the_tutorials_order() -> None:
     ex = worked()
     expected = ex.expected()
-    template = json.loads(deltagrad("check", "--template").stdout)
+    template = json.loads(run_cli("check", "--template").stdout)
     assert list(expected) == list(template) == ["forward", "deltas", "gradients", "updated"]
     for section in template:
         assert list(expected[section]) == list(template[section])

@@ -70,8 +70,8 @@ def test_the_command_prints_gradients_and_writes_the_picture_and_page(tmp_path: 
         assert "window.deltagrad" in (tmp_path / "expr.html").read_text()
 
 
-def test_the_command_prints_higher_orders() -> None:
-    result = deltagrad("expr", "x**3", "x=2", "--order", "3", "--format", "dot", "--out", "build/test-expr")
+def test_the_command_prints_higher_orders(tmp_path: Path) -> None:
+    result = run_cli("expr", "x**3", "x=2", "--order", "3", "--format", "dot", "--out", str(tmp_path))
     assert result.returncode == 0, result.stderr
     lines = {line.split()[0]: line.split()[-1] for line in result.stdout.splitlines()
              if line.startswith("d") and "/d" in line}

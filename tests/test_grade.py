@@ -13,7 +13,6 @@ import pytest
 from deltagrad.nn.check import DIAGNOSES
 from deltagrad.nn.exercise import Exercise
 from tests.conftest import assert_one_line_error, run_cli
-from tests.conftest import run_command as deltagrad
 from tests.planting import plantable
 
 
@@ -240,7 +239,7 @@ def test_check_out_draws_the_update_and_the_tolerance(tmp_path: Path, requires_d
     ex = Exercise.generate(7)
     path = tmp_path / "a.json"
     path.write_text(json.dumps(filled(ex, None)))
-    result = deltagrad("check", str(path), "--out", str(tmp_path / "pics"))
+    result = run_cli("check", str(path), "--out", str(tmp_path / "pics"))
     assert result.returncode == 0, result.stderr
     network = (tmp_path / "pics" / "network.dot").read_text()
     assert "new: yours" in network and "answers checked to 3 significant figures" in network
