@@ -91,25 +91,25 @@ def test_bad_arguments_exit_2_with_one_line(args: list[str], message: str) -> No
 def test_bad_weights_files(tmp_path: Path) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text("{ not json")
-    result = deltagrad("demo", "--weights", str(bad), "--x", "1", "2", "--y", "1")
+    result = run_cli("demo", "--weights", str(bad), "--x", "1", "2", "--y", "1")
     assert result.returncode == 2 and "invalid JSON" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     good = tmp_path / "good.json"
     nn.MLP(2, [1], rng=0).save(good)
-    result = deltagrad("demo", "--weights", str(good))
+    result = run_cli("demo", "--weights", str(good))
     assert result.returncode == 2 and "--weights needs --x and --y" in result.stderr
 
 
 def test_out_must_be_a_folder(tmp_path: Path) -> None:
     file = tmp_path / "file"
     file.write_text("x")
-    result = deltagrad("demo", "--out", str(file))
+    result = run_cli("demo", "--out", str(file))
     assert result.returncode == 2 and "exists and is not a folder" in result.stderr
 
 
 @pytest.mark.parametrize("args", [["--help"], ["demo", "--help"]])
 def test_help(args: list[str]) -> None:
-    result = deltagrad(*args)
+    result = run_cli(*args)
     assert result.returncode == 0 and "usage: deltagrad" in result.stdout
     if "demo" in args:
         assert "--weights" in result.stdout and "--format" in result.stdout
@@ -174,7 +174,7 @@ def test_train_bad_arguments(args: list[str], message: str) -> None:
 
 
 def test_train_save_to_a_folder_fails_cleanly(tmp_path: Path) -> None:
-    result = deltagrad("train", "--epochs", "1", "--save", str(tmp_path), "--no-progress")
+    result = run_cli("train", "--epochs", "1", "--save", str(tmp_path), "--no-progress")
     assert result.returncode == 2 and "is a folder" in result.stderr
 
 
@@ -354,7 +354,7 @@ def test_cli_bounds(args: list[str], text: str) -> None:
 
 def test_save_is_checked_before_training_starts(tmp_path: Path) -> None:
     started = time.perf_counter()
-    result = deltagrad("train", "--epochs", "10000000", "--save", str(tmp_path / "missing" / "m.json"))
+    result = run_cli("train", "--epochs", "10000000", "--save", str(tmp_path / "missing" / "m.json"))
     assert_one_line_error(result, "does not exist")
     assert time.perf_counter() - started < 60  # it did not train 10^7 epochs first
 
