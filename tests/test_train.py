@@ -212,3 +212,25 @@ def test_an_eager_step_pauses_the_gc_and_gives_back_the_callers_state() -> None:
     with pytest.raises(ArithmeticError, match="mid-step"):
         nn.fit(model, X, Y, loss=broken, optimizer=nn.SGD(model.parameters(), lr=0.1), epochs=1, progress=False)
     assert gc.isenabled()  # restored on the way out of a failed step too
+
+
+def test_many_rows_at_once_give_each_rows_forward_pass_to_the_bit() -> None:
+    """`nn.predict` (and training's accuracy, and the plots' grids) run all rows a layer at a
+    time; each output is still `forward_floats`'s, bit for bit, and a Value forward's."""
+    import random
+
+    from deltagrad.nn.inference import forward_floats, predict_rows
+
+    rng = random.Random(0)
+    for trial in range(60):
+        n_in, sizes = rng.randint(1, 5), [rng.randint(1, 6) for _ in range(rng.randint(1, 3))]
+        model = nn.MLP(n_in, sizes, activation=rng.choice(["sigmoid", "tanh", "relu", "linear"]),
+                       output_activation=rng.choice(["sigmoid", "tanh", "linear"]), rng=trial)
+        rows = [[rng.choice([rng.uniform(-3, 3), rng.uniform(-1e3, 1e3), 0.0, -0.0, 1e-300, 710.0])
+                 for _ in range(n_in)] for _ in range(rng.randint(1, 12))]
+        got = predict_rows(model, rows)
+        assert [[v.hex() for v in r] for r in got] == \
+            [[v.hex() for v in forward_floats(model, x)[1][-1]] for x in rows]
+        assert [[v.hex() for v in r] for r in got] == \
+            [[o.data.hex() for o in (model(x) if sizes[-1] > 1 else [model(x)])] for x in rows]
+    assert predict_rows(nn.MLP(2, [1], rng=0), []) == []

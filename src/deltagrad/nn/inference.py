@@ -37,8 +37,7 @@ def predict(model: MLP, X: Sequence[Sequence[float]], *, outputs: bool = False) 
     if not isinstance(model, MLP):
         raise TypeError(f"predict() expects an nn.MLP, got {type(model).__name__}")
     rows = [check_row(x, model.sizes[0], f"X[{i}]") for i, x in enumerate(sequence(X, "X", what="rows"))]
-    weights, biases, acts = model.weights(), model.biases(), _activations(model)
-    results = [_forward(weights, biases, acts, x)[1][-1] for x in rows]
+    results = predict_rows(model, rows)
     if outputs or model.sizes[-1] == 1:
         return results
     return class_indices(results)
@@ -50,9 +49,24 @@ def class_indices(outputs: Sequence[list[float]]) -> list[int]:
 
 
 def predict_rows(model: MLP, rows: Sequence[list[float]]) -> list[list[float]]:
-    """`predict` of rows already checked as floats (training checks its data once)."""
-    weights, biases, acts = model.weights(), model.biases(), _activations(model)
-    return [_forward(weights, biases, acts, x)[1][-1] for x in rows]
+    """`predict` of rows already checked as floats (training checks its data once).
+
+    Many rows at once, a layer at a time: each neuron's z over every row is one list
+    comprehension per weight, in the same order as `_forward` (w0 x0 + w1 x1 + ... + b, left
+    to right), so the outputs are the same to the bit, in half the time on a plot's grid."""
+    if not rows:
+        return []
+    columns: list[list[float]] = [list(c) for c in zip(*rows)]  # columns[j][r]: input j of row r
+    for rows_w, bs, act in zip(model.weights(), model.biases(), _activations(model)):
+        layer = []
+        for row_w, b in zip(rows_w, bs):
+            w0 = row_w[0]
+            total = [w0 * a for a in columns[0]]
+            for w, column in zip(row_w[1:], columns[1:]):
+                total = [t + w * a for t, a in zip(total, column)]
+            layer.append([act(t + b) for t in total])
+        columns = layer
+    return [list(r) for r in zip(*columns)]
 
 
 def _activations(model: MLP) -> list[Callable[[float], float]]:
