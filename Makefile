@@ -1,7 +1,10 @@
 # The two commands of the README: `make demo` and `make test`. Both create .venv on
-# first use and reinstall only when pyproject.toml changes.
+# first use and reinstall only when pyproject.toml or the version changes.
 PYTHON ?= python3
 VENV := .venv
+# What an install copies into the venv's metadata: the project, and deltagrad.__version__
+# (an editable install reads the code from src, but its version only when installed).
+INSTALLED_FROM := pyproject.toml src/deltagrad/__init__.py
 PY := $(VENV)/bin/python
 DEMO_DIR := build/demo
 
@@ -12,30 +15,30 @@ $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(PY)
+$(VENV)/.installed: $(INSTALLED_FROM) | $(PY)
 	$(PY) -m pip install --quiet -e .
 	@touch $@
 
-$(VENV)/.installed-test: pyproject.toml | $(PY)
+$(VENV)/.installed-test: $(INSTALLED_FROM) | $(PY)
 	$(PY) -m pip install --quiet -e '.[test,plot,data]'
 	@touch $@ $(VENV)/.installed
 
-$(VENV)/.installed-lint: pyproject.toml | $(PY)
+$(VENV)/.installed-lint: $(INSTALLED_FROM) | $(PY)
 	$(PY) -m pip install --quiet -e '.[test,plot,data,lint]'
 	@touch $@ $(VENV)/.installed $(VENV)/.installed-test
 
 # PyTorch for the parity tests and the bridge: the CPU build of 2.13.0 where it lies on
 # this machine's disk (a plain `pip install torch` would bring the CUDA build, ~5 GB).
-$(VENV)/.installed-torch: pyproject.toml | $(PY)
+$(VENV)/.installed-torch: $(INSTALLED_FROM) | $(PY)
 	$(PY) -m pip install --quiet 'torch==2.13.0' || $(PY) -m pip install --quiet torch
 	$(PY) -m pip install --quiet -e '.[test,plot,data,torch]'
 	@touch $@ $(VENV)/.installed $(VENV)/.installed-test
 
-$(VENV)/.installed-notebook: pyproject.toml | $(PY)
+$(VENV)/.installed-notebook: $(INSTALLED_FROM) | $(PY)
 	$(PY) -m pip install --quiet -e '.[test,plot,notebook]'
 	@touch $@ $(VENV)/.installed $(VENV)/.installed-test
 
-$(VENV)/.installed-bench: pyproject.toml | $(PY)
+$(VENV)/.installed-bench: $(INSTALLED_FROM) | $(PY)
 	$(PY) -m pip install --quiet -e '.[bench]'
 	@touch $@ $(VENV)/.installed
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -210,6 +211,32 @@ def test_version_and_python_m_are_the_command() -> None:
     result = subprocess.run([sys.executable, "-m", "deltagrad", "--version"], capture_output=True, text=True,
                             cwd=ROOT, env=dict(os.environ, PYTHONPATH=str(ROOT)), timeout=60)
     assert result.returncode == 0 and result.stdout.strip() == f"deltagrad {version('deltagrad')}"
+
+
+@pytest.mark.parametrize("target", [".installed", ".installed-test", ".installed-lint", ".installed-torch",
+                                    ".installed-notebook", ".installed-bench"])
+def test_make_reinstalls_when_the_version_changes(tmp_path: Path, target: str) -> None:
+    # The version is deltagrad.__version__, which an install copies into the metadata: a venv
+    # installed before a bump would print the new version with the old metadata.
+    make = shutil.which("make")
+    if make is None:
+        pytest.skip("make is not on PATH")
+    (tmp_path / "src" / "deltagrad").mkdir(parents=True)
+    (tmp_path / ".venv" / "bin").mkdir(parents=True)
+    for name in ("Makefile", "pyproject.toml", "src/deltagrad/__init__.py", ".venv/bin/python"):
+        (tmp_path / name).write_bytes((ROOT / name).read_bytes() if name != ".venv/bin/python" else b"")
+    for name in ("pyproject.toml", "src/deltagrad/__init__.py"):
+        os.utime(tmp_path / name, (time.time() - 60, time.time() - 60))  # older than the stamp
+    (tmp_path / ".venv" / target).touch()
+
+    def up_to_date(*options: str) -> bool:
+        result = subprocess.run([make, "-q", *options, f".venv/{target}"], cwd=tmp_path, capture_output=True,
+                                timeout=60)
+        return result.returncode == 0
+
+    assert up_to_date()
+    assert not up_to_date("-W", "src/deltagrad/__init__.py")
+    assert not up_to_date("-W", "pyproject.toml")
 
 
 @pytest.mark.parametrize("command", ["expr 'x**3' x=2 --order 2 --format dot --out {tmp}",
