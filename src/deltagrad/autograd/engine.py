@@ -434,8 +434,8 @@ def gc_paused() -> _GCPause:
     """A ``with`` block with the cyclic GC paused, as during every reverse pass (blocks in
     several threads may overlap: the last to end restores what the first saw). A graph of
     Values has no cycles, so reference counting frees it; the collector only walks it again
-    and again while it grows. `nn.fit` runs each eager step in one, which made eager
-    training about twice as fast (docs/performance.md)."""
+    and again while it grows. `nn.fit` runs each eager step in one: an eager digits epoch
+    twice as fast, a 2-16-16-1's full batch in a quarter less time (docs/performance.md)."""
     return _GC_PAUSE
 
 
