@@ -148,3 +148,14 @@ def test_mp4_goes_through_ffmpeg_and_its_failure_is_one_error(tmp_path: Path, mo
     monkeypatch.setenv("PATH", str(tmp_path / "nowhere"))
     with pytest.raises(ValueError, match="an .mp4 needs ffmpeg"):
         plot.check_animation_target(tmp_path / "v.mp4")
+
+
+def test_the_extras_ask_for_a_matplotlib_that_has_the_layout_engine() -> None:
+    # viz lays figures out with matplotlib.layout_engine (new in matplotlib 3.6): an older
+    # matplotlib that the extras accept would fail on every plot
+    import re
+
+    pyproject = (Path(__file__).resolve().parent.parent / "pyproject.toml").read_text()
+    floors = re.findall(r'"matplotlib>=([0-9.]+)"', pyproject)
+    assert len(floors) == 2  # plot and notebook
+    assert all(tuple(int(part) for part in floor.split(".")[:2]) >= (3, 6) for floor in floors), floors
