@@ -1,5 +1,5 @@
 """The ``deltagrad`` command: one module per subcommand, each with its ``NAME``, its ``HELP``
-and ``DESCRIPTION`` (marked for translation), ``add_arguments(parser)`` and ``run(args)``.
+and ``DESCRIPTION`` (marked for translation), ``add_arguments(p)`` and ``run(args)``.
 
 Every bad input ends in one line on stderr and exit status 2, never a traceback: the
 numbers have bounds (`common`), files are checked before long work starts, and errors the

@@ -11,7 +11,7 @@ from typing import Any
 from deltagrad.autograd.files import atomic_write
 from deltagrad.i18n import _
 
-from .plot import PlotUnavailableError, _pyplot, _tight
+from .plot import PlotUnavailableError, _pyplot, lay_out
 
 __all__ = ["PlotUnavailableError", "mistakes_chart"]
 
@@ -38,7 +38,7 @@ def mistakes_chart(summary: Mapping[str, Mapping[str, Any]], students: int, path
         ax.set_xlim(0, max(students, 1))
         ax.set_xlabel(_("students (of {n})").format(n=students))
         ax.set_title(_("Slips the class made"))
-        _tight(fig)
+        lay_out(fig)
         buffer = io.BytesIO()
         fig.savefig(buffer, format="png")
     finally:

@@ -47,7 +47,7 @@ def _pyplot() -> Any:
     return plt
 
 
-def _tight(fig: Any) -> None:
+def lay_out(fig: Any) -> None:
     """``fig.tight_layout()``'s layout, without the layout engine that call leaves on the
     figure: with one there, every savefig lays the figure out and draws it once more (without
     rendering), a tenth of each animation frame's time. The same pixels either way."""
@@ -86,7 +86,7 @@ def plot_history(history: nn.History, path: str | os.PathLike[str]) -> Path:
         ax2.set_ylim(0, 101)
     ax.set_title("Training: loss and accuracy per epoch")
     ax.grid(alpha=0.3)
-    _tight(fig)
+    lay_out(fig)
     return _save(fig, plt, path)
 
 
@@ -161,7 +161,7 @@ def plot_decision_boundary(model: nn.MLP, X: Sequence[Sequence[float]], labels: 
     fig, ax = plt.subplots(figsize=(5.5, 5), dpi=120)
     _draw_regions(ax, model, X, labels, class_names, resolution)
     ax.set_title("Decision boundary: the model's regions and the data")
-    _tight(fig)
+    lay_out(fig)
     return _save(fig, plt, path)
 
 
@@ -200,7 +200,7 @@ def plot_confusion(matrix: Sequence[Sequence[int]], path: str | os.PathLike[str]
     total = sum(map(sum, matrix))
     heading = title or _("Confusion matrix: {right} of {total} right").format(right=right, total=total)
     _draw_confusion(ax, matrix, names, heading)
-    _tight(fig)
+    lay_out(fig)
     return _save(fig, plt, path)
 
 
@@ -232,7 +232,7 @@ def plot_inits(comparison: nn.InitComparison, path: str | os.PathLike[str]) -> P
     ax.set_title(f"Same network, same data, same SGD (lr {s.get('lr')}): only the start differs", fontsize=10)
     ax.grid(alpha=0.3, which="both")
     ax.legend(fontsize=8, loc="lower left")
-    _tight(fig)
+    lay_out(fig)
     return _save(fig, plt, path)
 
 
@@ -365,7 +365,7 @@ def animate_training(model: nn.MLP, recorder: TrainingRecorder, history: nn.Hist
             right.set_title(_("Training loss, epoch {epoch} of {total}").format(epoch=shown, total=len(history)),
                             fontsize=10)
         if not laid_out:  # the layout of the first frame fits every frame (same axes, same limits)
-            _tight(fig)
+            lay_out(fig)
             laid_out.append(True)
 
     laid_out: list[bool] = []
