@@ -179,11 +179,10 @@ def test_train_save_to_a_folder_fails_cleanly(tmp_path: Path) -> None:
     assert result.returncode == 2 and "is a folder" in result.stderr
 
 
-def test_train_without_matplotlib_says_how_to_install_and_still_trains(tmp_path: Path) -> None:
-    code = ("import sys; sys.modules['matplotlib'] = None; from deltagrad.cli import main; "
-            f"raise SystemExit(main(['train', '--epochs', '3', '--no-progress', '--plot', {str(tmp_path)!r}]))")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
-                            env=dict(os.environ, PYTHONPATH=str(ROOT)), timeout=120)
+def test_train_without_matplotlib_says_how_to_install_and_still_trains(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # `import matplotlib` raises ImportError
+    result = run_cli("train", "--epochs", "3", "--no-progress", "--plot", str(tmp_path))
     assert result.returncode == 0, result.stderr
     assert "final training accuracy" in result.stdout
     assert "pip install 'deltagrad[plot]'" in result.stdout

@@ -3,15 +3,13 @@ confusion.png, the animation, regression, and one line for every bad input."""
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
 from deltagrad import nn
-from tests.conftest import ROOT, assert_one_line_error, run_cli
+from tests.conftest import assert_one_line_error, run_cli
 
 PNG = b"\x89PNG\r\n\x1a\n"
 
@@ -118,13 +116,13 @@ def test_train_animation_of_iris_shows_the_confusion_matrix(tmp_path: Path) -> N
     assert len(frames) == 4 and frames[0] != frames[-1]
 
 
-def test_animate_without_matplotlib_or_pillow_says_how_to_install_and_still_trains(tmp_path: Path) -> None:
+def test_animate_without_matplotlib_or_pillow_says_how_to_install_and_still_trains(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     for missing in ("matplotlib", "PIL"):
-        code = (f"import sys; sys.modules[{missing!r}] = None; from deltagrad.cli import main; "
-                f"raise SystemExit(main(['train', '--epochs', '3', '--n', '40', '--no-progress', '--animate', "
-                f"{str(tmp_path / 't.gif')!r}]))")
-        result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
-                                env=dict(os.environ, PYTHONPATH=str(ROOT)), timeout=120)
+        with monkeypatch.context() as patch:
+            patch.setitem(sys.modules, missing, None)  # `import matplotlib` (or PIL) raises ImportError
+            result = run_cli("train", "--epochs", "3", "--n", "40", "--no-progress", "--animate",
+                             str(tmp_path / "t.gif"))
         assert result.returncode == 0, result.stderr
         assert "final training accuracy" in result.stdout
         assert "no animation:" in result.stdout and "pip install 'deltagrad[plot]'" in result.stdout
@@ -161,10 +159,8 @@ def test_train_bad_arguments_for_tables(args: list[str], message: str) -> None:
     assert_one_line_error(run_cli("train", "--no-progress", *args), message)
 
 
-def test_train_digits_without_scikit_learn_is_one_line_saying_how_to_install() -> None:
-    code = ("import sys; sys.modules['sklearn'] = None; from deltagrad.cli import main; "
-            "raise SystemExit(main(['train', '--data', 'digits', '--no-progress']))")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
-                            env=dict(os.environ, PYTHONPATH=str(ROOT)), timeout=120)
+def test_train_digits_without_scikit_learn_is_one_line_saying_how_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "sklearn", None)  # `import sklearn` raises ImportError
+    result = run_cli("train", "--data", "digits", "--no-progress")
     assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1
     assert "pip install 'deltagrad[data]'" in result.stderr and "Traceback" not in result.stderr
