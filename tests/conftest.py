@@ -21,8 +21,8 @@ os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 # for one test. With CPython's default first threshold (700 allocations) the cyclic collector
 # walks them again and again while they grow (34.8 to 32.3 s of `make test`, alternating
 # runs). A larger threshold collects the same garbage less often (it changes no result; the
-# engine's own pause of the collector is tested with gc.isenabled, not with thresholds). The commands the
-# tests run as subprocesses keep Python's defaults, as a user's do.
+# engine's own pause of the collector is tested with gc.isenabled, not with thresholds).
+# The commands the tests run as subprocesses keep Python's defaults, as a user's do.
 gc.set_threshold(20_000, 10, 10)
 
 
