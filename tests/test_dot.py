@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
+import sys
+import time
 import warnings
 from pathlib import Path
 
 import pytest
+
+if os.name == "posix":
+    import resource
 
 from benchmarks.layout import recurrence, tower
 from deltagrad import nn, viz
@@ -256,6 +262,31 @@ def test_a_dot_failure_carries_its_stderr() -> None:
     with pytest.raises(viz.RenderError, match="syntax error"):
         viz.dot.pipe("digraph { this is not dot", "svg")
 
+
+@pytest.mark.skipif(os.name != "posix", reason="a memory limit is set on POSIX only")
+def test_the_memory_limit_holds_before_the_program_reads_its_input() -> None:
+    # the limit is set once the program runs (prlimit on Linux), before its stdin is written:
+    # a program that reads its input first sees the limit, and is killed at the time limit
+    probe = "import resource, sys; sys.stdin.read(); print(resource.getrlimit(resource.RLIMIT_AS))"
+    status, out, _ = viz.dot._run_limited([sys.executable, "-c", probe], b"", 60, 3 * 1024**3)
+    assert status == 0 and out.decode().strip() == f"({3 * 1024**3}, {3 * 1024**3})"
+    status, out, _ = viz.dot._run_limited([sys.executable, "-c", probe], b"", 60, None)
+    assert status == 0 and out.decode().strip() == str(resource.getrlimit(resource.RLIMIT_AS))  # unchanged
+    sleeper = [sys.executable, "-c", "import sys, time; sys.stdin.read(); time.sleep(60)"]
+    started = time.monotonic()
+    with pytest.raises(subprocess.TimeoutExpired):
+        viz.dot._run_limited(sleeper, b"", 0.2, None)
+    assert time.monotonic() - started < 30
+
+
+@pytest.mark.usefixtures("requires_dot")
+def test_dot_past_its_memory_limit_is_a_render_error_naming_the_limit() -> None:
+    # dot starts in some 61 MB of address space; a 12,000-pixel square PNG needs 576 MB more
+    big = "digraph { graph [dpi=300]; a [width=40 height=40 fixedsize=true] }"
+    with pytest.raises(viz.RenderError, match=r"out of memory\? limit 200 MiB\): .*out of memory"):
+        viz.dot.pipe(big, "png", memory=200 * 1024**2)
+    small = big.replace("dpi=300", "dpi=10")  # 400 pixels square
+    assert viz.dot.pipe(small, "png", memory=200 * 1024**2).startswith(b"\x89PNG")
 
 @pytest.mark.usefixtures("requires_dot")
 def test_digraph_shows_inline_in_jupyter() -> None:
