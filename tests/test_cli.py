@@ -1,4 +1,6 @@
-"""The deltagrad command, run as a subprocess: output numbers, files, exit codes, messages."""
+"""The deltagrad command: output numbers, files, exit codes, messages. Most runs are in this
+process (`run_cli`); what only a real process shows (``python -m``, pipes, a full disk,
+Ctrl-C, the seed's numbers in a fresh interpreter) runs the command in a subprocess."""
 
 from __future__ import annotations
 
@@ -21,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.mark.usefixtures("requires_dot")
 def test_demo_prints_the_walk_through_and_writes_the_graph(tmp_path: Path) -> None:
-    result = deltagrad("demo", "--out", str(tmp_path / "demo"), "--format", "png")
+    result = run_cli("demo", "--out", str(tmp_path / "demo"), "--format", "png")
     assert result.returncode == 0, result.stderr
     out = result.stdout
     for number in ("z1[0] = 0.1700", "a1[0] = sigmoid(z) = 0.5424", "z2[0] = 0.5717",
@@ -44,24 +46,24 @@ def test_demo_prints_the_walk_through_and_writes_the_graph(tmp_path: Path) -> No
     assert f"Graph written to {picture}" in out
 
 
-def test_demo_without_graphviz_still_teaches(tmp_path: Path) -> None:
+def test_demo_without_graphviz_still_teaches(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     empty = tmp_path / "bin"
     empty.mkdir()
-    env = dict(os.environ, PATH=str(empty))
-    result = deltagrad("demo", "--out", str(tmp_path / "demo"), env=env)
+    monkeypatch.setenv("PATH", str(empty))
+    result = run_cli("demo", "--out", str(tmp_path / "demo"))
     assert result.returncode == 0, result.stderr
     assert "L = 0.0651" in result.stdout
     assert "apt-get install graphviz" in result.stdout
     assert (tmp_path / "demo" / "graph.dot").exists()
 
 
-def test_demo_with_a_weights_file(tmp_path: Path) -> None:
+def test_demo_with_a_weights_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     model = nn.MLP(3, [2, 2], activation="tanh", output_activation="linear", rng=3)
     path = tmp_path / "model.json"
     model.save(path)
-    result = deltagrad("demo", "--weights", str(path), "--x", "0.1", "0.2", "0.3",
-                       "--y", "1", "0", "--lr", "0.5", "--out", str(tmp_path / "d"), "--format", "svg",
-                       env=dict(os.environ, PATH=str(tmp_path)))  # no dot needed for this check
+    monkeypatch.setenv("PATH", str(tmp_path))  # no dot needed for this check
+    result = run_cli("demo", "--weights", str(path), "--x", "0.1", "0.2", "0.3",
+                     "--y", "1", "0", "--lr", "0.5", "--out", str(tmp_path / "d"), "--format", "svg")
     assert result.returncode == 0, result.stderr
     expected = nn.manual_backprop(model, [0.1, 0.2, 0.3], [1.0, 0.0])
     assert f"L = {expected.loss:.4f}" in result.stdout
@@ -116,9 +118,10 @@ def test_help(args: list[str]) -> None:
         assert "--weights" in result.stdout and "--format" in result.stdout
 
 
-def test_demo_show_code_prints_the_generated_backward_beside_the_delta_rule(tmp_path: Path) -> None:
-    no_dot = dict(os.environ, PATH=str(tmp_path))
-    result = deltagrad("demo", "--show-code", "--out", str(tmp_path), env=no_dot)
+def test_demo_show_code_prints_the_generated_backward_beside_the_delta_rule(tmp_path: Path,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))  # no dot
+    result = run_cli("demo", "--show-code", "--out", str(tmp_path))
     assert result.returncode == 0, result.stderr
     out = result.stdout
     code = out.split("backward (g<i> = dL/dv<i>)")[1]
@@ -130,7 +133,7 @@ def test_demo_show_code_prints_the_generated_backward_beside_the_delta_rule(tmp_
     assert "L = 0.0651" in out  # the walk-through is still there, computed before the step
 
 
-def test_train_writes_pngs_and_a_loadable_model(tmp_path: Path) -> None:
+def test_train_writes_pngs_and_a_loadable_model(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     pytest.importorskip("matplotlib")
     model_path = tmp_path / "model.json"
     result = run_cli("train", "--data", "moons", "--n", "40", "--hidden", "8,8", "--epochs", "15",
@@ -142,8 +145,8 @@ def test_train_writes_pngs_and_a_loadable_model(tmp_path: Path) -> None:
         assert (tmp_path / "plots" / name).read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
     model = nn.load(model_path)
     assert model.sizes == [2, 8, 8, 1]
-    demo = deltagrad("demo", "--weights", str(model_path), "--x", "0.5", "0.2", "--y", "1",
-                     "--out", str(tmp_path / "d"), env=dict(os.environ, PATH=str(tmp_path)))
+    monkeypatch.setenv("PATH", str(tmp_path))  # no dot
+    demo = run_cli("demo", "--weights", str(model_path), "--x", "0.5", "0.2", "--y", "1", "--out", str(tmp_path / "d"))
     assert demo.returncode == 0 and "2 inputs -> 8 relu -> 8 relu -> 1 linear" in demo.stdout
 
 
@@ -393,15 +396,14 @@ def test_save_is_checked_before_training_starts(tmp_path: Path) -> None:
 def test_demo_weights_files_that_broke_it(tmp_path: Path, content: str, text: str) -> None:
     path = tmp_path / "m.json"
     path.write_text(content)
-    assert_one_line_error(deltagrad("demo", "--weights", str(path), "--x", "1", "--y", "1"), text)
+    assert_one_line_error(run_cli("demo", "--weights", str(path), "--x", "1", "--y", "1"), text)
 
 
 def test_readme_workflow_with_a_big_model_still_teaches(tmp_path: Path) -> None:
     model = tmp_path / "m.json"
     # past the 400 values a graph picture shows (713 here), within the network view's neurons
     nn.MLP(2, [16, 16, 1], activation="relu", output_activation="linear", rng=0).save(model)
-    result = deltagrad("demo", "--weights", str(model), "--x", "0.5", "0.2", "--y", "1",
-                       "--out", str(tmp_path / "d"))
+    result = run_cli("demo", "--weights", str(model), "--x", "0.5", "0.2", "--y", "1", "--out", str(tmp_path / "d"))
     assert result.returncode == 0, result.stderr
     assert "too many to read in one picture" in result.stdout and "W3[0][15]" in result.stdout
     assert "Traceback" not in result.stderr

@@ -10,7 +10,6 @@ import pytest
 from deltagrad.autograd import Value
 from deltagrad.cli.expression import ExpressionError, parse_assignments, parse_expression
 from tests.conftest import assert_one_line_error, run_cli
-from tests.conftest import run_command as deltagrad
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -60,8 +59,8 @@ def test_values_must_match_the_names() -> None:
 
 
 def test_the_command_prints_gradients_and_writes_the_picture_and_page(tmp_path: Path) -> None:
-    result = deltagrad("expr", "tanh(a*b + a**2)", "a=2", "b=-3", "--out", str(tmp_path), "--html",
-                       "--format", "dot")
+    result = run_cli("expr", "tanh(a*b + a**2)", "a=2", "b=-3", "--out", str(tmp_path), "--html",
+                     "--format", "dot")  # the README runs it as a real command
     assert result.returncode == 0, result.stderr
     assert "df/da" in result.stdout and "0.07065082485316443" in result.stdout
     assert "0.14130164970632886" in result.stdout
