@@ -16,8 +16,9 @@ from typing import Any
 import pytest
 
 # Chromium reads only the last --disable-features, so this list replaces the one Playwright
-# passes: it repeats Playwright's (1.65: its chromiumSwitches), PaintHolding among them (a
-# screenshot right after a load shows the page), and adds RenderDocument. Without a new frame
+# passes: it repeats Playwright's (1.65's chromiumSwitches, but for two of Edge's own),
+# PaintHolding among them (a screenshot right after a load shows the page), and adds
+# RenderDocument; a feature a later Playwright adds to its list is not in this one. Without a new frame
 # host for every document, a goto costs Chromium some 30 ms of CPU instead of 60 (a blank
 # page; the stepper's 60 instead of 95), and the pages' tests make a hundred of them.
 DISABLED_FEATURES = [

@@ -132,8 +132,9 @@ class CliResult:
 
 
 def run_cli(*args: str) -> CliResult:
-    """``deltagrad ARGS`` in this process (no interpreter start-up): for the many checks of
-    one-line errors; the end-to-end tests run the real command in a subprocess."""
+    """``deltagrad ARGS`` in this process (no interpreter start-up): most runs of the command.
+    What only a real process shows (``python -m``, pipes, a full disk, Ctrl-C, the locale of
+    the environment, the README's commands) runs it in a subprocess, with `run_command`."""
     import contextlib
     import io
 

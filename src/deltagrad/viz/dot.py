@@ -29,6 +29,7 @@ import math
 import os
 import re
 import shutil
+import signal
 import subprocess
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -520,7 +521,7 @@ def pipe(source: str, fmt: str, *, timeout: float = DEFAULT_TIMEOUT, memory: int
 
     size = f"{n_nodes} values" if n_nodes is not None else "this graph"
     try:
-        returncode, out, err_bytes = _run_limited([exe, f"-T{fmt}"], source.encode("utf-8"), limit, memory)
+        returncode, out, err_bytes, applied = _run_limited([exe, f"-T{fmt}"], source.encode("utf-8"), limit, memory)
     except subprocess.TimeoutExpired:
         raise RenderTimeoutError(
             f"Graphviz's dot took more than {timeout:g} s to lay out {size} and was stopped; draw a "
@@ -531,57 +532,82 @@ def pipe(source: str, fmt: str, *, timeout: float = DEFAULT_TIMEOUT, memory: int
         err = err_bytes.decode("utf-8", "replace").strip()
         if returncode < 0 or "memory" in err.lower() or "alloc" in err.lower():
             err = err or f"killed by signal {-returncode}"
-            raise RenderError(f"Graphviz's dot failed on {size} (out of memory? limit {_bytes(memory)}): {err}")
+            limit_text = f"limit {_bytes(applied)}" if applied is not None else "no memory limit set"
+            raise RenderError(f"Graphviz's dot failed on {size} (out of memory? {limit_text}): {err}")
         raise RenderError(f"Graphviz's dot failed on {size} (exit status {returncode}): {err}")
     return out
 
 
-def _bytes(memory: int | None) -> str:
-    """A memory limit for people: "4 GiB", "16 MiB" or "none"."""
-    if memory is None:
-        return "none"
-    return f"{memory / 1024**3:g} GiB" if memory >= 1024**3 else f"{memory / 1024**2:g} MiB"
+def _bytes(memory: int) -> str:
+    """A memory limit for people: "4 GiB", "16 MiB"."""
+    return f"{memory / 1024**3:.4g} GiB" if memory >= 1024**3 else f"{memory / 1024**2:.4g} MiB"
 
 
 def _run_limited(args: list[str], data: bytes, timeout: float | None,
-                 memory: int | None) -> tuple[int, bytes, bytes]:
+                 memory: int | None) -> tuple[int, bytes, bytes, int | None]:
     """Run ``args`` on ``data`` (stdin) with ``memory`` bytes of address space at most, where
-    the OS allows a limit; (exit status, stdout, stderr). `subprocess.TimeoutExpired` past
-    ``timeout`` seconds, the process killed.
+    the OS allows a limit: (exit status, stdout, stderr, the limit set or None).
+    `subprocess.TimeoutExpired` past ``timeout`` seconds, the program and what it started
+    killed.
 
     On Linux the limit is set with ``prlimit`` once the program has started, before it is given
     its input: it waits on stdin till then, so the whole layout runs under the limit (only the
-    loading of its libraries may come first: dot needs some 61 MB for that, the default limit is
-    4 GiB). Python can then start it with vfork, where a ``preexec_fn`` would make it fork and copy
-    the caller's page tables: 15 ms of CPU instead of 0.4 ms in a 260 MB process (a notebook's).
+    loading of its libraries may come first, some 20 MB: a small graph takes dot 60-70 MB in all,
+    and the default limit is 4 GiB). Python can then start it with vfork, where a ``preexec_fn``
+    would make it fork and copy the caller's page tables: 15 ms of CPU instead of 0.4 ms in a
+    260 MB process (a notebook's). Where ``prlimit`` is refused, the program is started again
+    with the ``preexec_fn``. The limit never goes above the caller's own hard limit.
     """
     try:
         import resource
     except ImportError:  # Windows: no limit to set, the time limit still holds
         resource = None  # type: ignore[assignment]
-    bounds = (memory, memory) if memory is not None and resource is not None else None
-    prlimit = getattr(resource, "prlimit", None) if bounds else None
+    if memory is not None and resource is not None:
+        hard = resource.getrlimit(resource.RLIMIT_AS)[1]
+        if hard != resource.RLIM_INFINITY:
+            memory = min(memory, hard)  # a limit can only be lowered
+    else:
+        memory = None
+    bounds = (memory, memory) if memory is not None else None
 
-    def limit_self() -> None:  # in the child, before the program starts (POSIX without prlimit)
+    def limit_self() -> None:  # in the child, before the program starts
         try:
             resource.setrlimit(resource.RLIMIT_AS, bounds)  # type: ignore[arg-type]
-        except (ValueError, OSError):  # past the hard limit: the time limit still holds
+        except (ValueError, OSError):  # the time limit still holds
             pass
 
-    with subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                          preexec_fn=limit_self if bounds and prlimit is None else None) as proc:
-        try:
-            if prlimit is not None:
-                try:
-                    prlimit(proc.pid, resource.RLIMIT_AS, bounds)
-                except (ValueError, OSError):  # past the hard limit, or gone already
-                    pass
-            out, err = proc.communicate(data, timeout=timeout)
-        except BaseException:  # the time limit, Ctrl-C: never leave it running
+    prlimit = getattr(resource, "prlimit", None) if bounds else None
+    for late in ((True, False) if prlimit is not None else (False,)):
+        before = limit_self if bounds and not late else None
+        # its own session: a timeout kills what dot started too (a wrapper script's real dot)
+        with subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              preexec_fn=before, start_new_session=os.name == "posix") as proc:
+            try:
+                if late:
+                    try:
+                        prlimit(proc.pid, resource.RLIMIT_AS, bounds)  # type: ignore[misc]
+                    except OSError:  # refused (another user's program, a security module): start again
+                        _kill(proc)
+                        continue
+                out, err = proc.communicate(data, timeout=timeout)
+            except BaseException:  # the time limit, Ctrl-C: never leave it running
+                _kill(proc)
+                raise
+        return proc.returncode, out, err, memory
+    raise AssertionError("unreachable: the last attempt returns or raises")
+
+
+def _kill(proc: subprocess.Popen[bytes]) -> None:
+    """Kill ``proc`` and its process group (POSIX), and reap it. Not ``communicate``: a
+    process it started could hold its pipes open for ever (CPython bpo-37424)."""
+    try:
+        if os.name == "posix":
+            os.killpg(proc.pid, signal.SIGKILL)
+        else:
             proc.kill()
-            proc.communicate()
-            raise
-    return proc.returncode, out, err
+    except (ProcessLookupError, PermissionError):
+        pass
+    proc.wait()
 
 
 def render(root: Value, path: str | os.PathLike[str], *, timeout: float = DEFAULT_TIMEOUT,
