@@ -108,20 +108,28 @@ def test_animate_training_restores_the_model_and_refuses_what_it_cannot_write(
     assert fifo.is_fifo() and drawn == []  # refused before a single frame was drawn
 
 
-def test_a_frame_shows_nothing_of_the_frame_before_it(tmp_path: Path) -> None:
-    # each frame takes away what the last one drew (regions, points, legend, curves, titles)
-    # but keeps the axes and their ticks: the last frame is the same pixels whether the
-    # middle frame was drawn before it or not
+@pytest.mark.parametrize("kind", ["regions", "confusion"])
+def test_a_frame_shows_nothing_of_the_frame_before_it(tmp_path: Path, kind: str) -> None:
+    # each frame takes away what the last one drew (regions, points, a legend, the matrix's
+    # image and counts, curves, titles) but keeps the axes and their ticks: the last frame is
+    # the same pixels whether the middle frame was drawn before it or not
     pytest.importorskip("matplotlib")
     pytest.importorskip("PIL")
     import copy
 
     from PIL import Image, ImageSequence
 
-    X, Y = nn.datasets.moons(30, noise=0.1, rng=0)
-    model = nn.MLP(2, [4, 1], activation="relu", output_activation="linear", rng=0)
+    if kind == "regions":
+        X, Y = nn.datasets.moons(30, noise=0.1, rng=0)
+        model = nn.MLP(2, [4, 1], activation="relu", output_activation="linear", rng=0)
+        targets, loss = nn.datasets.signed(Y), "hinge"
+    else:  # three inputs: the confusion matrix
+        X = [[(i % 5) / 4, (i % 3) / 2, (i % 7) / 6] for i in range(30)]
+        Y = [i % 3 for i in range(30)]
+        model = nn.MLP(3, [4, 3], activation="tanh", output_activation="linear", rng=0)
+        targets, loss = Y, "cross_entropy"
     recorder = plot.TrainingRecorder(model, epochs=4, frames=2)
-    history = nn.fit(model, X, nn.datasets.signed(Y), loss="hinge", optimizer=nn.Adam(model.parameters(), lr=0.2),
+    history = nn.fit(model, X, targets, loss=loss, optimizer=nn.Adam(model.parameters(), lr=0.2),
                      epochs=4, progress=False, callback=recorder)
     skipped = copy.copy(recorder)
     skipped.snapshots = [recorder.snapshots[0], recorder.snapshots[-1]]

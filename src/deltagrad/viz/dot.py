@@ -29,15 +29,14 @@ import math
 import os
 import re
 import shutil
-import signal
 import subprocess
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from deltagrad.autograd import Value, topological_sort
-from deltagrad.autograd.arguments import real
+from deltagrad.autograd.arguments import real, whole
 from deltagrad.autograd.files import atomic_write
 from deltagrad.autograd.limits import GraphTooLargeError, check_graph_size
 from deltagrad.autograd.ops import OPS
@@ -59,6 +58,7 @@ from .graph import (
 DEFAULT_MAX_NODES = 5000
 DEFAULT_TIMEOUT = 30.0  # seconds dot may take before RenderTimeoutError
 DEFAULT_MEMORY = 4 * 1024**3  # bytes of address space dot may use, where the OS allows a limit
+MAX_MEMORY = 2**63 - 1  # the largest limit setrlimit takes
 LARGE_GRAPH = 300  # from this many values, Graphviz's layout effort is bounded
 FORMATS = (".svg", ".png", ".pdf", ".dot")
 
@@ -511,10 +511,13 @@ def pipe(source: str, fmt: str, *, timeout: float = DEFAULT_TIMEOUT, memory: int
          n_nodes: int | None = None) -> bytes:
     """Run Graphviz's ``dot -T<fmt>`` on ``source`` with a time limit and a memory limit.
 
-    Raises `GraphvizNotFoundError` without ``dot``, `RenderTimeoutError` past ``timeout``
-    seconds (the process is killed), and `RenderError` with dot's stderr for any failure.
+    ``memory``: bytes of address space (None: no limit), where the OS allows a limit. Raises
+    `GraphvizNotFoundError` without ``dot``, `RenderTimeoutError` past ``timeout`` seconds (the
+    process is killed), and `RenderError` with dot's stderr for any failure.
     """
     limit = check_timeout(timeout)
+    if memory is not None:  # bytes of address space: a limit RLIMIT_AS can hold
+        memory = whole(memory, "memory", low=1, high=MAX_MEMORY)
     exe = shutil.which("dot")
     if exe is None:
         raise GraphvizNotFoundError(f"Graphviz's 'dot' program was not found on PATH; {_INSTALL_HINT}")
@@ -547,8 +550,7 @@ def _run_limited(args: list[str], data: bytes, timeout: float | None,
                  memory: int | None) -> tuple[int, bytes, bytes, int | None]:
     """Run ``args`` on ``data`` (stdin) with ``memory`` bytes of address space at most, where
     the OS allows a limit: (exit status, stdout, stderr, the limit set or None).
-    `subprocess.TimeoutExpired` past ``timeout`` seconds, the program and what it started
-    killed.
+    `subprocess.TimeoutExpired` past ``timeout`` seconds, the program killed.
 
     On Linux the limit is set with ``prlimit`` once the program has started, before it is given
     its input: it waits on stdin till then, so the whole layout runs under the limit (only the
@@ -556,57 +558,70 @@ def _run_limited(args: list[str], data: bytes, timeout: float | None,
     and the default limit is 4 GiB). Python can then start it with vfork, where a ``preexec_fn``
     would make it fork and copy the caller's page tables: 15 ms of CPU instead of 0.4 ms in a
     260 MB process (a notebook's). Where ``prlimit`` is refused, the program is started again
-    with the ``preexec_fn``. The limit never goes above the caller's own hard limit.
+    with the limit set in a ``preexec_fn`` (as on other POSIX systems; Windows sets none). The
+    limit never goes above the caller's own hard limit.
     """
     try:
         import resource
     except ImportError:  # Windows: no limit to set, the time limit still holds
         resource = None  # type: ignore[assignment]
-    if memory is not None and resource is not None:
+    if memory is None or resource is None:
+        memory = None
+    else:
         hard = resource.getrlimit(resource.RLIMIT_AS)[1]
         if hard != resource.RLIM_INFINITY:
             memory = min(memory, hard)  # a limit can only be lowered
-    else:
-        memory = None
-    bounds = (memory, memory) if memory is not None else None
+    limit = (memory, memory)
+    prlimit = getattr(resource, "prlimit", None) if memory is not None else None
+    if prlimit is not None:
+        done = _run(args, data, timeout, lambda pid: prlimit(pid, resource.RLIMIT_AS, limit))
+        if done is not None:
+            return (*done, memory)
+        # refused (a security module, a setuid dot): start it again, the limit set before it runs
 
     def limit_self() -> None:  # in the child, before the program starts
         try:
-            resource.setrlimit(resource.RLIMIT_AS, bounds)  # type: ignore[arg-type]
+            resource.setrlimit(resource.RLIMIT_AS, limit)  # type: ignore[arg-type]
         except (ValueError, OSError):  # the time limit still holds
             pass
 
-    prlimit = getattr(resource, "prlimit", None) if bounds else None
-    for late in ((True, False) if prlimit is not None else (False,)):
-        before = limit_self if bounds and not late else None
-        # its own session: a timeout kills what dot started too (a wrapper script's real dot)
-        with subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                              preexec_fn=before, start_new_session=os.name == "posix") as proc:
-            try:
-                if late:
-                    try:
-                        prlimit(proc.pid, resource.RLIMIT_AS, bounds)  # type: ignore[misc]
-                    except OSError:  # refused (another user's program, a security module): start again
-                        _kill(proc)
-                        continue
-                out, err = proc.communicate(data, timeout=timeout)
-            except BaseException:  # the time limit, Ctrl-C: never leave it running
-                _kill(proc)
-                raise
-        return proc.returncode, out, err, memory
-    raise AssertionError("unreachable: the last attempt returns or raises")
+    done = _run(args, data, timeout, None, preexec_fn=limit_self if memory is not None else None)
+    assert done is not None  # nothing to refuse without a late limit
+    return (*done, memory)
+
+
+def _run(args: list[str], data: bytes, timeout: float | None, late_limit: Callable[[int], object] | None,
+         preexec_fn: Callable[[], None] | None = None) -> tuple[int, bytes, bytes] | None:
+    """Start ``args``, call ``late_limit(pid)`` before giving it ``data``, and wait for it:
+    (exit status, stdout, stderr), or None when ``late_limit`` was refused (OSError; the
+    program is killed)."""
+    with subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          preexec_fn=preexec_fn) as proc:
+        try:
+            if late_limit is not None:
+                try:
+                    late_limit(proc.pid)
+                except OSError:
+                    _kill(proc)
+                    return None
+            out, err = proc.communicate(data, timeout=timeout)
+        except BaseException:  # the time limit, Ctrl-C: never leave it running
+            _kill(proc)
+            raise
+    return proc.returncode, out, err
 
 
 def _kill(proc: subprocess.Popen[bytes]) -> None:
-    """Kill ``proc`` and its process group (POSIX), and reap it. Not ``communicate``: a
-    process it started could hold its pipes open for ever (CPython bpo-37424)."""
-    try:
-        if os.name == "posix":
-            os.killpg(proc.pid, signal.SIGKILL)
-        else:
-            proc.kill()
-    except (ProcessLookupError, PermissionError):
-        pass
+    """Kill ``proc`` and reap it, its pipes closed first. Not ``communicate``: a process it
+    started (a wrapper script's real dot) could hold them open for ever (CPython bpo-37424);
+    that one ends when it next writes to them."""
+    proc.kill()  # nothing is sent once it has been reaped
+    for stream in (proc.stdin, proc.stdout, proc.stderr):
+        if stream is not None:
+            try:
+                stream.close()
+            except OSError:  # stdin's unwritten bytes: the reader is gone
+                pass
     proc.wait()
 
 
