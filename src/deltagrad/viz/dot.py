@@ -40,7 +40,7 @@ from deltagrad.autograd.arguments import real, whole
 from deltagrad.autograd.files import atomic_write
 from deltagrad.autograd.limits import GraphTooLargeError, check_graph_size
 from deltagrad.autograd.ops import OPS
-from deltagrad.i18n import _
+from deltagrad.i18n import _, localize_number, ngettext
 
 from .graph import (
     MAX_NAME,
@@ -522,28 +522,33 @@ def pipe(source: str, fmt: str, *, timeout: float = DEFAULT_TIMEOUT, memory: int
     if exe is None:
         raise GraphvizNotFoundError(f"Graphviz's 'dot' program was not found on PATH; {_INSTALL_HINT}")
 
-    size = f"{n_nodes} values" if n_nodes is not None else "this graph"
+    size = ngettext("{n} value", "{n} values", n_nodes).format(n=n_nodes) if n_nodes is not None else \
+        _("this graph")
     try:
         returncode, out, err_bytes, applied = _run_limited([exe, f"-T{fmt}"], source.encode("utf-8"), limit, memory)
     except subprocess.TimeoutExpired:
-        raise RenderTimeoutError(
-            f"Graphviz's dot took more than {timeout:g} s to lay out {size} and was stopped; draw a "
+        raise RenderTimeoutError(_(
+            "Graphviz's dot took more than {seconds:g} s to lay out {size} and was stopped; draw a "
             "model with viz.draw_network (the network view), try rankdir='LR', draw a smaller graph, "
-            "or give render() a longer timeout"
-        ) from None
+            "or give render() a longer timeout").format(seconds=timeout, size=size)) from None
     if returncode != 0:
         err = err_bytes.decode("utf-8", "replace").strip()
         if returncode < 0 or "memory" in err.lower() or "alloc" in err.lower():
-            err = err or f"killed by signal {-returncode}"
-            limit_text = f"limit {_bytes(applied)}" if applied is not None else "no memory limit set"
-            raise RenderError(f"Graphviz's dot failed on {size} (out of memory? {limit_text}): {err}")
-        raise RenderError(f"Graphviz's dot failed on {size} (exit status {returncode}): {err}")
+            err = err or _("killed by signal {signal}").format(signal=-returncode)
+            limit_text = _("limit {size}").format(size=_bytes(applied)) if applied is not None else \
+                _("no memory limit set")
+            raise RenderError(_("Graphviz's dot failed on {size} (out of memory? {limit}): {error}").format(
+                size=size, limit=limit_text, error=err))
+        raise RenderError(_("Graphviz's dot failed on {size} (exit status {status}): {error}").format(
+            size=size, status=returncode, error=err))
     return out
 
 
 def _bytes(memory: int) -> str:
     """A memory limit for people: "4 GiB", "16 MiB"."""
-    return f"{memory / 1024**3:.4g} GiB" if memory >= 1024**3 else f"{memory / 1024**2:.4g} MiB"
+    if memory >= 1024**3:
+        return _("{n} GiB").format(n=localize_number(f"{memory / 1024**3:.4g}"))
+    return _("{n} MiB").format(n=localize_number(f"{memory / 1024**2:.4g}"))
 
 
 def _run_limited(args: list[str], data: bytes, timeout: float | None,
